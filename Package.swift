@@ -1,0 +1,108 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "switchboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+        .library(name: "SwitchboardKafka", targets: ["SwitchboardKafka"]),
+        .library(name: "SwitchboardMongo", targets: ["SwitchboardMongo"]),
+        .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // C shims: the only places the C libraries are named.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMongoc",
+            pkgConfig: "libmongoc-1.0",
+            providers: [.apt(["libmongoc-dev", "libbson-dev"])]
+        ),
+
+        // Adapters: the only targets that import the C shims.
+        .target(
+            name: "SwitchboardKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SwitchboardMongo",
+            dependencies: [
+                "CMongoc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Domain: envelope, identity, sessions, routing, NLP, handover. No Kafka, no Mongo.
+        .target(
+            name: "SwitchboardCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "switchboard",
+            dependencies: [
+                "SwitchboardKafka",
+                "SwitchboardMongo",
+                "SwitchboardCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: [
+                "SwitchboardKafka",
+                "SwitchboardMongo",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SwitchboardTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwitchboardKafkaTests",
+            dependencies: ["SwitchboardKafka", "SwitchboardTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwitchboardMongoTests",
+            dependencies: ["SwitchboardMongo", "SwitchboardTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwitchboardCoreTests",
+            dependencies: ["SwitchboardCore"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
