@@ -1,0 +1,45 @@
+public import Foundation
+
+/// The JSON conventions of every Switchboard wire format: explicit snake_case keys, ISO-8601 dates
+/// with fractional seconds (in UTC), sorted keys.
+public enum SwitchboardJSON {
+    /// A decoder for Switchboard JSON. Accepts dates with or without fractional seconds.
+    public static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let string = try container.decode(String.self)
+            guard let date = parseDate(string) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "expected an ISO-8601 date-time")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// An encoder for Switchboard JSON.
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(formatDate(date))
+        }
+        return encoder
+    }
+
+    /// Formats a date as ISO-8601 UTC with milliseconds, e.g. `2025-03-01T09:30:00.123Z`.
+    public static func formatDate(_ date: Date) -> String {
+        date.formatted(fractionalStyle)
+    }
+
+    /// Parses an ISO-8601 date-time with or without fractional seconds.
+    public static func parseDate(_ string: String) -> Date? {
+        if let date = try? fractionalStyle.parse(string) { return date }
+        return try? plainStyle.parse(string)
+    }
+
+    private static let fractionalStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let plainStyle = Date.ISO8601FormatStyle()
+}
