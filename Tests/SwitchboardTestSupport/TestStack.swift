@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where the real local servers for this test run are.
 ///

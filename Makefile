@@ -1,0 +1,20 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Each installs what it needs first.
+.PHONY: demo test soundness setup stack-up stack-down
+
+demo:
+	bash deploy/local/demo.sh
+
+test:
+	bash deploy/local/test.sh
+
+soundness:
+	bash deploy/local/soundness.sh
+
+setup:
+	bash deploy/local/setup.sh
+
+stack-up: setup
+	bash deploy/local/stack.sh start
+
+stack-down:
+	bash deploy/local/stack.sh stop

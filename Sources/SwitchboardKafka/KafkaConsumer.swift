@@ -1,0 +1,299 @@
+internal import CRdKafka
+import Foundation
+public import Logging
+import Synchronization
+
+/// A member of a Kafka consumer group that hands out batches of records and commits only when told to.
+///
+/// Use it as: `for try await batch in consumer.batches() { process(batch); produce results and wait for
+/// their delivery; try await consumer.commit(batch) }`. Offsets are never committed automatically, so
+/// processing is at least once. Every blocking librdkafka call runs on the consumer's own serial Dispatch
+/// queue, never on Swift's cooperative pool. `stop()` ends the sequence (the caller still commits the batch
+/// in hand), `close()` leaves the group; a consumer released without `close()` leaves it in `deinit`.
+public final class KafkaConsumer: Sendable {
+    private let core: ConsumerCore
+
+    /// Joins `groupID` and subscribes to `topics`.
+    public init(configuration: KafkaConfiguration, groupID: String, topics: [String], logger: Logger) throws {
+        try configuration.validate()
+        guard !groupID.isEmpty, !topics.isEmpty else {
+            throw KafkaError.configuration("a consumer needs a group id and at least one topic")
+        }
+        core = try ConsumerCore(configuration: configuration, groupID: groupID, topics: topics, logger: logger)
+    }
+
+    /// The records of the subscribed topics, a batch at a time, in offset order per partition.
+    ///
+    /// The sequence ends after `stop()` or when the iterating task is cancelled.
+    public func batches() -> KafkaBatchSequence {
+        KafkaBatchSequence(core: core)
+    }
+
+    /// Commits, per partition, the offset after the highest of these records, synchronously.
+    ///
+    /// Records of a partition that was revoked since they were read are left out: the partition's new owner
+    /// reads them again from the last commit.
+    public func commit(_ records: [KafkaRecord]) async throws {
+        try await core.commit(records)
+    }
+
+    /// Ends `batches()` at the next call for a batch; the batch in hand can still be committed.
+    public func stop() {
+        core.requestStop()
+    }
+
+    /// Stops and leaves the group (revoking this member's partitions). Idempotent.
+    public func close() async {
+        await core.close()
+    }
+
+    /// The partitions this member owns now.
+    public var assignment: Set<TopicPartition> {
+        core.assignment.withLock { $0.owned }
+    }
+
+    /// Records behind the end of each owned partition (high watermark minus this consumer's position),
+    /// from librdkafka's cached watermarks: no broker round trip.
+    public func lag() async -> [TopicPartition: Int64] {
+        await core.lag()
+    }
+}
+
+/// The batches a `KafkaConsumer` hands out.
+public struct KafkaBatchSequence: AsyncSequence, Sendable {
+    public typealias Element = [KafkaRecord]
+    let core: ConsumerCore
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let core: ConsumerCore
+
+        public mutating func next() async throws -> [KafkaRecord]? {
+            try await core.nextBatch()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(core: core)
+    }
+}
+
+final class ConsumerCore: Sendable {
+    private let client: KafkaClient
+    private let queue: DispatchQueue
+    private let maxBatchSize: Int
+    private let stopRequested = Atomic<Bool>(false)
+    private let closed = Atomic<Bool>(false)
+    let assignment = Mutex(ConsumerAssignment())
+
+    var logger: Logger { client.logger }
+
+    init(configuration: KafkaConfiguration, groupID: String, topics: [String], logger: Logger) throws {
+        var logger = logger
+        logger[metadataKey: "kafka.group"] = "\(groupID)"
+        client = try KafkaClient(
+            kind: .consumer, properties: configuration.consumerProperties(groupID: groupID), logger: logger
+        ) { conf in
+            rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
+        }
+        queue = DispatchQueue(label: "switchboard.kafka.consumer.\(groupID)")
+        maxBatchSize = configuration.maxBatchSize
+        client.context.onRebalance { [weak self] event in self?.rebalanced(event) }
+
+        let handle = client.handle
+        rd_kafka_poll_set_consumer(handle)
+        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for topic in topics {
+            rd_kafka_topic_partition_list_add(list, topic, switchboard_rd_kafka_partition_ua())
+        }
+        let err = rd_kafka_subscribe(handle, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError.from(err, context: "subscribe to \(topics.joined(separator: ","))")
+        }
+    }
+
+    deinit {
+        if !closed.load(ordering: .acquiring) {
+            rd_kafka_consumer_close(client.handle)
+        }
+    }
+
+    private func rebalanced(_ event: RebalanceEvent) {
+        switch event {
+        case .assigned(let partitions):
+            assignment.withLock { $0.assign(partitions) }
+            logger.info("Kafka partitions assigned", metadata: ["partitions": "\(partitions.map(\.description))"])
+        case .revoked(let partitions):
+            assignment.withLock { $0.revoke(partitions) }
+            logger.info("Kafka partitions revoked", metadata: ["partitions": "\(partitions.map(\.description))"])
+        }
+    }
+
+    func requestStop() {
+        stopRequested.store(true, ordering: .releasing)
+    }
+
+    func nextBatch() async throws -> [KafkaRecord]? {
+        if stopRequested.load(ordering: .acquiring) || Task.isCancelled { return nil }
+        let cancelled = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await runBlocking(on: queue) { [self] in try pollBatch(cancelled: cancelled) }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
+    /// Polls until at least one record arrives (then takes what is ready, up to the batch size), or until
+    /// stopped or cancelled (nil).
+    private func pollBatch(cancelled: CancellationFlag) throws -> [KafkaRecord]? {
+        var records: [KafkaRecord] = []
+        while records.count < maxBatchSize {
+            if stopRequested.load(ordering: .acquiring) || cancelled.isSet || closed.load(ordering: .acquiring) {
+                // Records already read are handed out rather than dropped: the caller may still commit them.
+                return records.isEmpty ? nil : records
+            }
+            guard let message = rd_kafka_consumer_poll(client.handle, records.isEmpty ? 100 : 0) else {
+                if records.isEmpty { continue } else { break }
+            }
+            defer { rd_kafka_message_destroy(message) }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                let error = KafkaError.from(message.pointee.err, context: "consume")
+                if error.code == .fatal { throw error }
+                logger.warning("Kafka consumer error", metadata: ["error": "\(error)"])
+                continue
+            }
+            records.append(copyRecord(message))
+        }
+        return records
+    }
+
+    private func copyRecord(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaRecord {
+        let m = message.pointee
+        let topic = String(cString: rd_kafka_topic_name(m.rkt))
+        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
+        let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
+        var headers: [KafkaHeader] = []
+        var list: OpaquePointer?
+        if rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var bytes: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(list, index, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let headerValue = bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+                headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: headerValue))
+                index += 1
+            }
+        }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let milliseconds = rd_kafka_message_timestamp(message, &timestampType)
+        let timestamp = milliseconds >= 0 ? Date(timeIntervalSince1970: Double(milliseconds) / 1000) : nil
+        let partition = TopicPartition(topic: topic, partition: m.partition)
+        let generation = assignment.withLock { $0.generation(of: partition) } ?? -1
+        return KafkaRecord(
+            topic: topic, partition: m.partition, offset: m.offset, key: key, value: value, headers: headers,
+            timestamp: timestamp, generation: generation)
+    }
+
+    func commit(_ records: [KafkaRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await runBlocking(on: queue) { [self] in
+            let (offsets, skipped) = assignment.withLock { $0.commitPlan(for: records) }
+            if skipped > 0 {
+                logger.info("Not committing records of revoked partitions", metadata: ["records": "\(skipped)"])
+            }
+            guard !offsets.isEmpty else { return }
+            guard !closed.load(ordering: .acquiring) else {
+                throw KafkaError(code: .shutDown, reason: "commit after the consumer was closed", isRetriable: false)
+            }
+            let list = rd_kafka_topic_partition_list_new(Int32(offsets.count))
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            for (partition, offset) in offsets {
+                rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)?.pointee.offset = offset
+            }
+            let err = rd_kafka_commit(client.handle, list, 0)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                throw KafkaError.from(err, context: "commit")
+            }
+        }
+    }
+
+    func close() async {
+        requestStop()
+        await runBlocking(on: queue) { [self] in
+            guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+            let err = rd_kafka_consumer_close(client.handle)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logger.warning("Kafka consumer close", metadata: ["error": "\(KafkaError.from(err, context: "close"))"])
+            }
+            assignment.withLock { $0.revokeAll() }
+        }
+    }
+
+    func lag() async -> [TopicPartition: Int64] {
+        await runBlocking(on: queue) { [self] in
+            let owned = assignment.withLock { Array($0.owned) }
+            guard !owned.isEmpty else { return [:] }
+            let list = rd_kafka_topic_partition_list_new(Int32(owned.count))
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            for partition in owned { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
+            guard rd_kafka_position(client.handle, list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [:] }
+            var lags: [TopicPartition: Int64] = [:]
+            for index in 0..<Int(list.pointee.cnt) {
+                let element = list.pointee.elems[index]
+                let topic = String(cString: element.topic)
+                var low: Int64 = 0
+                var high: Int64 = 0
+                guard
+                    rd_kafka_get_watermark_offsets(client.handle, topic, element.partition, &low, &high)
+                        == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0
+                else { continue }
+                let position = element.offset >= 0 ? element.offset : low
+                lags[TopicPartition(topic: topic, partition: element.partition)] = max(0, high - position)
+            }
+            return lags
+        }
+    }
+}
+
+/// Set from a cancellation handler, read by the blocking poll loop.
+final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+}
+
+/// librdkafka's rebalance callback: records the change, then applies it as the group protocol requires.
+private func consumerRebalanceCallback(
+    handle: OpaquePointer?,
+    err: rd_kafka_resp_err_t,
+    partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+    opaque: UnsafeMutableRawPointer?
+) {
+    guard let handle else { return }
+    var changed: [TopicPartition] = []
+    if let partitions {
+        for index in 0..<Int(partitions.pointee.cnt) {
+            let element = partitions.pointee.elems[index]
+            changed.append(TopicPartition(topic: String(cString: element.topic), partition: element.partition))
+        }
+    }
+    let context = opaque.map { Unmanaged<KafkaClientContext>.fromOpaque($0).takeUnretainedValue() }
+    let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+    switch err {
+    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        context?.rebalance(.assigned(changed))
+        if cooperative {
+            if let error = rd_kafka_incremental_assign(handle, partitions) { rd_kafka_error_destroy(error) }
+        } else {
+            rd_kafka_assign(handle, partitions)
+        }
+    default:
+        context?.rebalance(.revoked(changed))
+        if cooperative {
+            if let error = rd_kafka_incremental_unassign(handle, partitions) { rd_kafka_error_destroy(error) }
+        } else {
+            rd_kafka_assign(handle, nil)
+        }
+    }
+}
