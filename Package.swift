@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C shims: the only places the C libraries are named.
@@ -71,6 +73,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Operations every daemon shares: JSON logs, Prometheus metrics, health and metrics endpoints.
+        .target(
+            name: "SwitchboardObservability",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "switchboard",
             dependencies: [
@@ -101,6 +116,14 @@ let package = Package(
         .testTarget(
             name: "SwitchboardMongoTests",
             dependencies: ["SwitchboardMongo", "SwitchboardTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwitchboardObservabilityTests",
+            dependencies: [
+                "SwitchboardObservability",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
