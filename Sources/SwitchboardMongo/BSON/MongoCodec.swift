@@ -50,6 +50,9 @@ enum MongoCodec {
 
     private static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
+        // JSONEncoder's key order otherwise changes from process to process; an embedded document compared
+        // as a whole (`["profile": try MongoValue(encoding: profile)]`) needs the same order every time.
+        encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.container(keyedBy: DateKeys.self)
             var number = container.nestedContainer(keyedBy: NumberLongKeys.self, forKey: .date)

@@ -21,13 +21,3 @@ extension MongoConfiguration {
         return try body(parsed)
     }
 }
-
-/// `mongoc_init` must run once per process before anything else in libmongoc.
-enum MongoLibrary {
-    private static let initialized: Bool = {
-        mongoc_init()
-        return true
-    }()
-
-    static func initialize() { _ = initialized }
-}

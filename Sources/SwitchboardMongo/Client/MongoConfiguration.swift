@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How to reach the database. Environment variables override the defaults; validated once, when a
 /// ``MongoClient`` is created.
@@ -32,8 +32,9 @@ public struct MongoConfiguration: Sendable {
     }
 
     /// The defaults, overridden by `SWITCHBOARD_MONGO_URI`, `SWITCHBOARD_MONGO_DATABASE` and
-    /// `SWITCHBOARD_MONGO_POOL_SIZE` where set. Throws when the pool size is not a number.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(MongoError) {
+    /// `SWITCHBOARD_MONGO_POOL_SIZE` where set (pass `ProcessInfo.processInfo.environment`).
+    /// Throws when the pool size is not a number.
+    public init(environment: [String: String]) throws(MongoError) {
         self.init(uri: Self.defaultURI)
         if let uri = environment["SWITCHBOARD_MONGO_URI"], !uri.isEmpty { self.uri = uri }
         if let database = environment["SWITCHBOARD_MONGO_DATABASE"], !database.isEmpty { self.database = database }

@@ -56,6 +56,8 @@ extension MongoValue: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
 }
 
+extension MongoValue: ExpressibleByStringInterpolation {}
+
 extension MongoValue: ExpressibleByIntegerLiteral {
     public init(integerLiteral value: Int) { self = .int(value) }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import SwitchboardMongo
+import SwitchboardTestSupport
+import Testing
+
+@Suite("Connecting and failing clearly")
+struct MongoConnectionTests {
+    @Test("ping reaches the test server")
+    func ping() async throws {
+        try await withTestDatabase { client in
+            try await client.ping()
+        }
+    }
+
+    @Test("an unreachable server is a retriable connection error within the selection timeout")
+    func unreachableServer() async throws {
+        let configuration = MongoConfiguration(
+            uri: "mongodb://switchboard:s3cr3t-pw@127.0.0.1:1/?connectTimeoutMS=200",
+            database: "unreachable",
+            serverSelectionTimeout: .milliseconds(300))
+        let client = try MongoClient(configuration: configuration, logger: Logger(label: "test.mongo"))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: MongoError.self) {
+            try await client.ping()
+        }
+        #expect(clock.now - start < .seconds(5))
+        #expect(error?.isRetriable == true)
+        #expect(error?.code == .connection || error?.code == .timeout)
+        #expect(error?.operation == "ping(unreachable)")
+        #expect(error?.description.contains("s3cr3t-pw") == false)
+    }
+
+    @Test("a malformed connection string is a clear error that does not repeat it")
+    func badURI() throws {
+        for uri in ["http://user:hunter2@localhost", "mongodb://user:hunter2@", "not a uri at all hunter2"] {
+            let configuration = MongoConfiguration(uri: uri)
+            let error = #expect(throws: MongoError.self) {
+                _ = try MongoClient(configuration: configuration, logger: Logger(label: "test.mongo"))
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.description.contains("connection string") == true)
+            #expect(error?.description.contains("hunter2") == false)
+        }
+    }
+}
+
+@Suite("Client lifetime")
+struct MongoClientLifetimeTests {
+    @Test("clients come and go without close(): each one works, then its threads and sockets go with it")
+    func clientsComeAndGo() async throws {
+        let uri = try TestStack.mongoURI
+        for round in 0..<20 {
+            let client = try MongoClient(
+                configuration: MongoConfiguration(uri: uri, database: "lifetime", maxPoolSize: 2),
+                logger: Logger(label: "test.mongo"))
+            let collection = client.collection("probe", as: Note.self)
+            #expect(try await collection.count(["text": "round \(round)"]) == 0)
+        }
+    }
+}
