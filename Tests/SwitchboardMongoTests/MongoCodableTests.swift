@@ -14,7 +14,9 @@ struct MongoCodableTests {
                 subject: "Rückruf bitte 🙏 — 你好, мир \"quoted\" \\ back\nslash",
                 createdAt: Date(timeIntervalSince1970: 1_700_000_000.123),
                 participants: [
-                    .init(name: "Zoë 👩🏽‍💻", handles: ["+49 151 000", "zoe@example.com"], lastSeen: Date(timeIntervalSince1970: 0)),
+                    .init(
+                        name: "Zoë 👩🏽‍💻", handles: ["+49 151 000", "zoe@example.com"],
+                        lastSeen: Date(timeIntervalSince1970: 0)),
                     .init(name: "Bot", handles: [], lastSeen: nil),
                 ],
                 tags: ["vip": 1, "日本": 2],

@@ -34,13 +34,15 @@ struct MongoConfigurationTests {
         #expect(error?.code == .invalidArgument)
     }
 
-    @Test("validation rejects bad names, sizes and time-outs", arguments: [
-        MongoConfiguration(database: ""),
-        MongoConfiguration(database: "a.b"),
-        MongoConfiguration(database: "has space"),
-        MongoConfiguration(maxPoolSize: 0),
-        MongoConfiguration(serverSelectionTimeout: .zero),
-    ])
+    @Test(
+        "validation rejects bad names, sizes and time-outs",
+        arguments: [
+            MongoConfiguration(database: ""),
+            MongoConfiguration(database: "a.b"),
+            MongoConfiguration(database: "has space"),
+            MongoConfiguration(maxPoolSize: 0),
+            MongoConfiguration(serverSelectionTimeout: .zero),
+        ])
     func validation(configuration: MongoConfiguration) {
         let error = #expect(throws: MongoError.self) { try configuration.validate() }
         #expect(error?.code == .invalidArgument)

@@ -51,6 +51,23 @@ struct MongoQueryTests {
         }
     }
 
+    @Test("an aggregation groups and sorts on the server")
+    func aggregate() async throws {
+        struct Total: Decodable, Sendable, Equatable { var _id: String; var total: Int; var tickets: Int }
+        try await withTestDatabase { client in
+            let tickets = client.collection("tickets", as: Ticket.self)
+            try await tickets.insertMany(Self.tickets)
+            let totals = try await tickets.aggregate(
+                [
+                    ["$match": ["status": "open"]],
+                    ["$group": ["_id": "$customer", "total": ["$sum": "$priority"], "tickets": ["$sum": 1]]],
+                    ["$sort": ["total": -1]],
+                ],
+                as: Total.self)
+            #expect(totals == [Total(_id: "acme", total: 6, tickets: 3), Total(_id: "globex", total: 5, tickets: 1)])
+        }
+    }
+
     @Test("dates compare as dates in filters")
     func dateFilter() async throws {
         try await withTestDatabase { client in
@@ -69,7 +86,8 @@ struct MongoQueryTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<64 {
                     group.addTask {
-                        try await tickets.insert(Ticket(_id: "\(index)", customer: "c", priority: index, status: "open"))
+                        try await tickets.insert(
+                            Ticket(_id: "\(index)", customer: "c", priority: index, status: "open"))
                     }
                 }
                 try await group.waitForAll()

@@ -1,6 +1,7 @@
 import Foundation
-@testable import SwitchboardMongo
 import Testing
+
+@testable import SwitchboardMongo
 
 @Suite("MongoValue and the Extended JSON edge")
 struct MongoValueTests {
@@ -52,7 +53,8 @@ struct MongoValueTests {
     @Test("any Encodable becomes a MongoValue the way it is stored")
     func encoding() throws {
         struct Profile: Encodable { var name: String; var age: Int; var at: Date; var nick: String? }
-        let value = try MongoValue(encoding: Profile(name: "Ada", age: 36, at: Date(timeIntervalSince1970: 2), nick: nil))
+        let value = try MongoValue(
+            encoding: Profile(name: "Ada", age: 36, at: Date(timeIntervalSince1970: 2), nick: nil))
         // Keys come out sorted, so an embedded document compares equal from one process to the next.
         #expect(value == ["age": .int32(36), "at": .date(Date(timeIntervalSince1970: 2)), "name": "Ada"])
         #expect(try MongoValue(encoding: [1, 2]) == [1, 2])

@@ -82,12 +82,17 @@ struct MongoWriteTests {
     func mixedBulkWrite() async throws {
         try await withTestDatabase { client in
             let tickets = client.collection("tickets", as: Ticket.self)
-            try await tickets.insertMany((1...3).map { Ticket(_id: "\($0)", customer: "c", priority: $0, status: "open") })
+            try await tickets.insertMany(
+                (1...3).map { Ticket(_id: "\($0)", customer: "c", priority: $0, status: "open") })
             let result = try await tickets.bulkWrite([
                 .updateOne(filter: ["_id": "1"], update: ["$set": ["status": "closed"]]),
                 .updateMany(filter: ["status": "open"], update: ["$inc": ["priority": 10]]),
-                .updateOne(filter: ["_id": "9"], update: ["$set": ["customer": "d", "priority": 0, "status": "new"]], upsert: true),
-                .replaceOne(filter: ["_id": "2"], replacement: Ticket(_id: "2", customer: "x", priority: 7, status: "replaced")),
+                .updateOne(
+                    filter: ["_id": "9"], update: ["$set": ["customer": "d", "priority": 0, "status": "new"]],
+                    upsert: true),
+                .replaceOne(
+                    filter: ["_id": "2"],
+                    replacement: Ticket(_id: "2", customer: "x", priority: 7, status: "replaced")),
                 .deleteOne(filter: ["_id": "3"]),
             ])
             #expect(result.matchedCount == 4)
@@ -127,8 +132,10 @@ struct MongoWriteTests {
     func updateManyAndDelete() async throws {
         try await withTestDatabase { client in
             let tickets = client.collection("tickets", as: Ticket.self)
-            try await tickets.insertMany((1...5).map { Ticket(_id: "\($0)", customer: "c", priority: $0, status: "open") })
-            let closed = try await tickets.updateMany(filter: ["priority": ["$lte": 2]], update: ["$set": ["status": "closed"]])
+            try await tickets.insertMany(
+                (1...5).map { Ticket(_id: "\($0)", customer: "c", priority: $0, status: "open") })
+            let closed = try await tickets.updateMany(
+                filter: ["priority": ["$lte": 2]], update: ["$set": ["status": "closed"]])
             #expect(closed.matchedCount == 2)
             #expect(closed.modifiedCount == 2)
             let replaced = try await tickets.replaceOne(
@@ -149,7 +156,8 @@ struct MongoWriteTests {
             struct Profile: Codable, Sendable, Equatable { var name: String; var since: Date; var big: Int64 }
             struct Customer: Codable, Sendable, Equatable { var _id: String; var profile: Profile }
             let customers = client.collection("customers", as: Customer.self)
-            let profile = Profile(name: "Łukasz 🚀", since: Date(timeIntervalSince1970: 1_600_000_000.5), big: 1 << 60)
+            let profile = Profile(
+                name: "Łukasz 🚀", since: Date(timeIntervalSince1970: 1_600_000_000.5), big: 1 << 60)
             try await customers.updateOne(
                 filter: ["_id": "c-1"], update: ["$set": ["profile": try MongoValue(encoding: profile)]], upsert: true)
             #expect(try await customers.find() == [Customer(_id: "c-1", profile: profile)])

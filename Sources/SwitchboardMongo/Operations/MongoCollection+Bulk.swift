@@ -6,7 +6,9 @@ extension MongoCollection {
     /// `ordered` (the default) stops at the first failure; unordered carries on and reports the first failure
     /// afterwards. Either way a collision with a unique index throws ``MongoError`` with code `.duplicateKey`.
     @discardableResult
-    public func bulkWrite(_ models: [MongoWriteModel<T>], ordered: Bool = true) async throws(MongoError)
+    public func bulkWrite(
+        _ models: [MongoWriteModel<T>], ordered: Bool = true
+    ) async throws(MongoError)
         -> MongoBulkResult
     {
         guard !models.isEmpty else { return .empty }

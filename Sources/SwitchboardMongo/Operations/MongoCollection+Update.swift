@@ -57,8 +57,9 @@ extension MongoCollection {
             if let bsonSort { _ = mongoc_find_and_modify_opts_set_sort(options, bsonSort.pointer) }
             let reply = BSONDocument()
             var error = bson_error_t()
-            guard mongoc_collection_find_and_modify_with_opts(
-                collection, bsonFilter.pointer, options, reply.pointer, &error)
+            guard
+                mongoc_collection_find_and_modify_with_opts(
+                    collection, bsonFilter.pointer, options, reply.pointer, &error)
             else { throw MongoError.from(error, reply: reply.document) }
             return try reply.decode(FindAndModifyReply.self).value
         }

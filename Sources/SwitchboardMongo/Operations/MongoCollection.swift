@@ -45,18 +45,9 @@ public struct MongoCollection<T: Codable & Sendable>: Sendable {
         return try await withCollection("find") { [options] collection throws(MongoError) in
             let bsonFilter = try BSONDocument(filter)
             let bsonOptions = try BSONDocument(options)
-            guard let cursor = mongoc_collection_find_with_opts(collection, bsonFilter.pointer, bsonOptions.pointer, nil)
-            else { throw MongoError(code: .invalidArgument, reason: "libmongoc refused the query") }
-            defer { mongoc_cursor_destroy(cursor) }
-            var results: [T] = []
-            var current: OpaquePointer?
-            while mongoc_cursor_next(cursor, &current) {
-                guard let current else { continue }
-                results.append(try BSONDocument.decode(T.self, from: current))
-            }
-            var error = bson_error_t()
-            if mongoc_cursor_error(cursor, &error) { throw MongoError.from(error) }
-            return results
+            let cursor = mongoc_collection_find_with_opts(
+                collection, bsonFilter.pointer, bsonOptions.pointer, nil)
+            return try Self.drain(cursor, as: T.self)
         }
     }
 
@@ -71,10 +62,39 @@ public struct MongoCollection<T: Codable & Sendable>: Sendable {
             let bsonFilter = try BSONDocument(filter)
             let reply = BSONDocument()
             var error = bson_error_t()
-            let count = mongoc_collection_count_documents(collection, bsonFilter.pointer, nil, nil, reply.pointer, &error)
+            let count = mongoc_collection_count_documents(
+                collection, bsonFilter.pointer, nil, nil, reply.pointer, &error)
             guard count >= 0 else { throw MongoError.from(error, reply: reply.document) }
             return Int(count)
         }
+    }
+
+    /// Runs an aggregation pipeline (`[["$match": ...], ["$group": ...]]`) and decodes its output as `R`.
+    public func aggregate<R: Decodable & Sendable>(
+        _ pipeline: [MongoDocument],
+        as type: R.Type
+    ) async throws(MongoError) -> [R] {
+        let command: MongoDocument = ["pipeline": .array(pipeline.map(MongoValue.document))]
+        return try await withCollection("aggregate") { collection throws(MongoError) in
+            let bsonPipeline = try BSONDocument(command)
+            let cursor = mongoc_collection_aggregate(collection, MONGOC_QUERY_NONE, bsonPipeline.pointer, nil, nil)
+            return try Self.drain(cursor, as: R.self)
+        }
+    }
+
+    /// Decodes every document of a cursor, then destroys it.
+    private static func drain<R: Decodable>(_ cursor: OpaquePointer?, as type: R.Type) throws(MongoError) -> [R] {
+        guard let cursor else { throw MongoError(code: .invalidArgument, reason: "libmongoc refused the query") }
+        defer { mongoc_cursor_destroy(cursor) }
+        var results: [R] = []
+        var current: OpaquePointer?
+        while mongoc_cursor_next(cursor, &current) {
+            guard let current else { continue }
+            results.append(try BSONDocument.decode(R.self, from: current))
+        }
+        var error = bson_error_t()
+        if mongoc_cursor_error(cursor, &error) { throw MongoError.from(error) }
+        return results
     }
 
     /// Runs `body` with this collection's libmongoc handle on the client's threads.
