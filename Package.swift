@@ -86,6 +86,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // What every pipeline stage shares: the consume-process-produce-commit loop, topics, settings.
+        .target(
+            name: "SwitchboardRuntime",
+            dependencies: [
+                "SwitchboardKafka",
+                "SwitchboardCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "switchboard",
             dependencies: [
@@ -124,6 +137,11 @@ let package = Package(
                 "SwitchboardObservability",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwitchboardRuntimeTests",
+            dependencies: ["SwitchboardRuntime", "SwitchboardTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,239 @@
+import Foundation
+public import Logging
+import Metrics
+public import ServiceLifecycle
+public import SwitchboardCore
+public import SwitchboardKafka
+
+/// The loop every pipeline stage runs: consume a batch, handle each envelope (in order per key, keys in
+/// parallel), produce the results and wait for their delivery reports, then commit the batch.
+///
+/// A stage killed at any point loses nothing: offsets are committed only after everything the batch
+/// produced is acknowledged, so a restart re-handles at most the uncommitted batch, and handlers make
+/// their effects idempotent. An envelope that cannot be decoded, or that its handler rejects as
+/// permanent, goes to the dead-letter topic with the reason; transient failures are retried with backoff.
+public final class StageRunner: Service, Sendable {
+    /// How a runner consumes and retries.
+    public struct Configuration: Sendable {
+        /// The stage's name: its consumer group and the `stage` label of its logs and metrics.
+        public var stage: String
+        /// The topic it consumes.
+        public var inputTopic: String
+        /// The installation's topics (for dead letters and outputs).
+        public var topics: TopicNames
+        /// How many keys of one batch are handled at the same time. Default 16.
+        public var concurrency: Int = 16
+        /// First and longest wait between retries of a transient failure. Defaults 100 ms and 5 s.
+        public var initialBackoff: Duration = .milliseconds(100)
+        public var maximumBackoff: Duration = .seconds(5)
+
+        public init(stage: String, inputTopic: String, topics: TopicNames) {
+            self.stage = stage
+            self.inputTopic = inputTopic
+            self.topics = topics
+        }
+    }
+
+    private let configuration: Configuration
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let handler: any StageHandler
+    private let logger: Logger
+    private let metrics: RunnerMetrics
+
+    public init(
+        configuration: Configuration,
+        kafka: KafkaConfiguration,
+        producer: KafkaProducer,
+        handler: any StageHandler,
+        logger: Logger
+    ) throws {
+        var logger = logger
+        logger[metadataKey: "stage"] = "\(configuration.stage)"
+        self.configuration = configuration
+        self.consumer = try KafkaConsumer(
+            configuration: kafka, groupID: "switchboard-\(configuration.stage)", topics: [configuration.inputTopic],
+            logger: logger)
+        self.producer = producer
+        self.handler = handler
+        self.logger = logger
+        self.metrics = RunnerMetrics(stage: configuration.stage)
+    }
+
+    public func run() async throws {
+        logger.info("Stage started", metadata: ["topic": "\(configuration.inputTopic)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await self.reportLag() }
+                defer { group.cancelAll() }
+                for try await batch in consumer.batches() {
+                    guard try await process(batch) else { break }
+                }
+            }
+        } onGracefulShutdown: {
+            self.consumer.stop()
+        }
+        await consumer.close()
+        logger.info("Stage stopped")
+    }
+
+    /// Handles, produces and commits one batch. Returns false when shutdown interrupted it before the
+    /// commit: the batch is then left uncommitted and will be consumed again.
+    private func process(_ batch: [KafkaRecord]) async throws -> Bool {
+        let started = ContinuousClock.now
+        metrics.recordsIn.increment(by: batch.count)
+        var outputs = Array(repeating: [StageOutput](), count: batch.count)
+        var byKey: [[UInt8]: [Int]] = [:]
+        for (index, record) in batch.enumerated() { byKey[record.key ?? [], default: []].append(index) }
+
+        let completed = try await withThrowingTaskGroup(of: [(Int, [StageOutput])]?.self) { group in
+            var pending = Array(byKey.values)
+            var running = 0
+            var results: [(Int, [StageOutput])] = []
+            while !pending.isEmpty || running > 0 {
+                while running < configuration.concurrency, let indices = pending.popLast() {
+                    running += 1
+                    group.addTask {
+                        var handled: [(Int, [StageOutput])] = []
+                        for index in indices {
+                            guard let produced = await self.handleWithRetry(batch[index]) else { return nil }
+                            handled.append((index, produced))
+                        }
+                        return handled
+                    }
+                }
+                guard let next = try await group.next() else { break }
+                running -= 1
+                guard let handled = next else {
+                    group.cancelAll()
+                    return false
+                }
+                results += handled
+            }
+            for (index, produced) in results { outputs[index] = produced }
+            return true
+        }
+        guard completed else { return false }
+
+        let records = outputs.flatMap { $0.map(\.record) }
+        guard await produceWithRetry(records) else { return false }
+        try await consumer.commit(batch)
+        metrics.processing.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
+        return true
+    }
+
+    /// Decodes and handles one record, retrying transient failures; nil when shutdown interrupted it.
+    private func handleWithRetry(_ record: KafkaRecord) async -> [StageOutput]? {
+        let envelope: Envelope
+        do {
+            envelope = try EnvelopeCodec().decode(record.value)
+        } catch {
+            return deadLetter(
+                record, reason: "undecodable envelope: \(error)", traceId: record.header(EnvelopeHeaders.traceId))
+        }
+        var logger = self.logger
+        logger[metadataKey: "trace_id"] = "\(envelope.traceId)"
+        logger[metadataKey: "tenant"] = "\(envelope.tenantId)"
+        logger[metadataKey: "envelope_id"] = "\(envelope.id.uuidString.lowercased())"
+        let context = StageContext(
+            logger: logger, topic: record.topic, partition: record.partition, offset: record.offset,
+            topics: configuration.topics)
+        var backoff = configuration.initialBackoff
+        while true {
+            do {
+                let produced = try await handler.handle(envelope, context: context)
+                metrics.recordsOut.increment(by: produced.count)
+                return produced
+            } catch let failure as StageFailure {
+                logger.warning("Envelope dead-lettered", metadata: ["reason": "\(failure.reason)"])
+                return deadLetter(record, reason: failure.reason, traceId: envelope.traceId)
+            } catch {
+                metrics.transientErrors.increment()
+                logger.warning("Transient failure; retrying", metadata: ["error": "\(error)", "backoff": "\(backoff)"])
+                if Task.isCancelled { return nil }
+                do { try await Task.sleep(for: backoff) } catch { return nil }
+                backoff = min(backoff * 2, configuration.maximumBackoff)
+            }
+        }
+    }
+
+    private func deadLetter(_ record: KafkaRecord, reason: String, traceId: String?) -> [StageOutput] {
+        metrics.deadLetters.increment()
+        let letter = DeadLetter(
+            originalTopic: record.topic, partition: record.partition, offset: record.offset,
+            key: record.key.map { String(decoding: $0, as: UTF8.self) }, originalBytes: record.value,
+            reason: reason, stage: configuration.stage, failedAt: Date(), traceId: traceId)
+        do {
+            let value = Array(try SwitchboardJSON.makeEncoder().encode(letter))
+            var headers = [KafkaHeader(name: "switchboard-deadletter-reason", text: String(reason.prefix(200)))]
+            if let traceId { headers.append(KafkaHeader(name: EnvelopeHeaders.traceId, text: traceId)) }
+            let outgoing = KafkaOutgoingRecord(
+                topic: configuration.topics.deadletter, key: record.key, value: value, headers: headers)
+            return [StageOutput(record: outgoing)]
+        } catch {
+            logger.error("Could not encode a dead letter", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    /// Produces the batch's outputs and waits for all delivery reports, retrying until the broker has them
+    /// (duplicates from a retry are harmless: every consumer is idempotent). False when shut down first.
+    private func produceWithRetry(_ records: [KafkaOutgoingRecord]) async -> Bool {
+        var backoff = configuration.initialBackoff
+        while true {
+            do {
+                try await producer.send(records)
+                return true
+            } catch {
+                metrics.produceErrors.increment()
+                logger.error("Producing a batch failed; retrying", metadata: ["error": "\(error)"])
+                if Task.isCancelled { return false }
+                do { try await Task.sleep(for: backoff) } catch { return false }
+                backoff = min(backoff * 2, configuration.maximumBackoff)
+            }
+        }
+    }
+
+    /// Publishes consumer lag every few seconds until cancelled.
+    private func reportLag() async {
+        while !Task.isCancelled {
+            for (partition, lag) in await consumer.lag() {
+                Gauge(
+                    label: "switchboard_consumer_lag",
+                    dimensions: [
+                        ("stage", configuration.stage), ("topic", partition.topic),
+                        ("partition", String(partition.partition)),
+                    ]
+                ).record(lag)
+            }
+            do { try await Task.sleep(for: .seconds(5)) } catch { return }
+        }
+    }
+}
+
+/// The runner's series; names follow the Prometheus conventions used by every daemon.
+struct RunnerMetrics: Sendable {
+    let recordsIn: Counter
+    let recordsOut: Counter
+    let deadLetters: Counter
+    let transientErrors: Counter
+    let produceErrors: Counter
+    let processing: Metrics.Timer
+
+    init(stage: String) {
+        recordsIn = Counter(label: "switchboard_records_in_total", dimensions: [("stage", stage)])
+        recordsOut = Counter(label: "switchboard_records_out_total", dimensions: [("stage", stage)])
+        deadLetters = Counter(label: "switchboard_deadletters_total", dimensions: [("stage", stage)])
+        transientErrors = Counter(
+            label: "switchboard_errors_total", dimensions: [("stage", stage), ("kind", "transient")])
+        produceErrors = Counter(label: "switchboard_errors_total", dimensions: [("stage", stage), ("kind", "produce")])
+        processing = Metrics.Timer(label: "switchboard_processing_seconds", dimensions: [("stage", stage)])
+    }
+}
+
+extension Duration {
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
