@@ -1,6 +1,0 @@
-import ArgumentParser
-
-struct RoundTripCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "round-trip", abstract: "placeholder")
-    func run() async throws {}
-}
