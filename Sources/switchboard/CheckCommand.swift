@@ -83,8 +83,10 @@ struct CheckCommand: AsyncParsableCommand {
         for try await batch in consumer.batches() {
             for record in batch where record.header("switchboard-trace-id")?.hasPrefix("check-\(runID)") == true {
                 seen += 1
-                print("kafka: consumed \"\(String(decoding: record.value, as: UTF8.self))\" from partition "
-                    + "\(record.partition) offset \(record.offset), trace \(record.header("switchboard-trace-id") ?? "-")")
+                print(
+                    "kafka: consumed \"\(String(decoding: record.value, as: UTF8.self))\" from partition "
+                        + "\(record.partition) offset \(record.offset), trace \(record.header("switchboard-trace-id") ?? "-")"
+                )
             }
             try await consumer.commit(batch)
             if seen >= messages { break }
