@@ -8,6 +8,9 @@ extension Envelope: Codable {
         case externalId = "external_id"
         case customerId = "customer_id"
         case sessionId = "session_id"
+        case conversationId = "conversation_id"
+        case sequence
+        case sessionOwner = "session_owner"
         case channelTimestamp = "channel_timestamp"
         case receivedAt = "received_at"
         case traceId = "trace_id"
@@ -47,6 +50,9 @@ extension Envelope: Codable {
         guard !externalId.isEmpty else { throw EnvelopeDecodingError(.invalidField("external_id", "is empty")) }
         customerId = try optional(String.self, .customerId)
         sessionId = try optional(String.self, .sessionId)
+        conversationId = try optional(String.self, .conversationId)
+        sequence = try optional(Int64.self, .sequence)
+        sessionOwner = try optional(SessionOwner.self, .sessionOwner)
         content = try optional(Content.self, .content)
         channelTimestamp = try optional(Date.self, .channelTimestamp)
         receivedAt = try required(Date.self, .receivedAt)
@@ -78,6 +84,9 @@ extension Envelope: Codable {
         try container.encode(externalId, forKey: Key.externalId.codingKey)
         try container.encodeIfPresent(customerId, forKey: Key.customerId.codingKey)
         try container.encodeIfPresent(sessionId, forKey: Key.sessionId.codingKey)
+        try container.encodeIfPresent(conversationId, forKey: Key.conversationId.codingKey)
+        try container.encodeIfPresent(sequence, forKey: Key.sequence.codingKey)
+        try container.encodeIfPresent(sessionOwner, forKey: Key.sessionOwner.codingKey)
         try container.encodeIfPresent(content, forKey: Key.content.codingKey)
         try container.encodeIfPresent(channelTimestamp, forKey: Key.channelTimestamp.codingKey)
         try container.encode(receivedAt, forKey: Key.receivedAt.codingKey)

@@ -29,6 +29,13 @@ public struct Envelope: Sendable, Hashable {
     public var customerId: String?
     /// Set by the session stage.
     public var sessionId: String?
+    /// The channel's conversation or thread the message belongs to (web chat's `conversation_id`; for
+    /// one-to-one channels the customer's address). Set by channel-webhook.
+    public var conversationId: String?
+    /// The message's position in its session (0, 1, 2, ...), set by the session stage when it stores it.
+    public var sequence: Int64?
+    /// Who owned the session when the session stage handled the message; the router reads it.
+    public var sessionOwner: SessionOwner?
     /// The message content; absent for kinds like `delivery_status`.
     public var content: Content?
     /// When the channel says the message was sent.
@@ -83,6 +90,9 @@ public struct Envelope: Sendable, Hashable {
         self.externalId = externalId
         self.customerId = customerId
         self.sessionId = sessionId
+        self.conversationId = nil
+        self.sequence = nil
+        self.sessionOwner = nil
         self.content = content
         self.channelTimestamp = channelTimestamp
         self.receivedAt = receivedAt
@@ -118,6 +128,8 @@ public struct Envelope: Sendable, Hashable {
             replyTo: id
         )
         reply.annotations = annotations
+        reply.conversationId = conversationId
+        reply.channelTimestamp = nil
         return reply
     }
 
