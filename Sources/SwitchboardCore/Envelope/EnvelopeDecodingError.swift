@@ -53,9 +53,7 @@ public struct EnvelopeDecodingError: Error, Sendable, Hashable, CustomStringConv
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            .joined(separator: ".")
-            .replacingOccurrences(of: ".[", with: "[")
+        describeCodingPath(keys)
     }
 
     private static func typeName(_ type: Any.Type) -> String {

@@ -67,14 +67,15 @@ public struct NLUTrainingData: Sendable, Hashable {
         var intents: [IntentExamples] = []
         var regexes = raw.regex?.mapValues(\.values) ?? [:]
         for (index, item) in (raw.nlu ?? []).enumerated() {
-            let examples = (item.examples?.values ?? []).map(stripAnnotations).filter { !$0.isEmpty }
+            let raw = (item.examples?.values ?? []).filter { !$0.isEmpty }
             if let intent = item.intent {
+                let examples = raw.map(stripAnnotations).filter { !$0.isEmpty }
                 guard !examples.isEmpty else {
                     throw TenantConfigurationError("training data: intent '\(intent)' has no examples")
                 }
                 intents.append(IntentExamples(name: intent, examples: examples))
             } else if let name = item.regex {
-                regexes[name, default: []].append(contentsOf: examples)
+                regexes[name, default: []].append(contentsOf: raw)
             } else if item.synonym == nil, item.lookup == nil {
                 throw TenantConfigurationError("training data: nlu item \(index + 1) has no intent, regex, synonym or lookup")
             }
@@ -103,9 +104,9 @@ public struct NLUTrainingData: Sendable, Hashable {
         if let decoding = error as? DecodingError {
             switch decoding {
             case .keyNotFound(let key, let context):
-                return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+                return "missing '\(describeCodingPath(context.codingPath + [key]))'"
             case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-                return "wrong value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+                return "wrong value at '\(describeCodingPath(context.codingPath))'"
             @unknown default:
                 return "\(decoding)"
             }

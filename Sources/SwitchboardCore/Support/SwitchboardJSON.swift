@@ -30,8 +30,14 @@ public enum SwitchboardJSON {
     }
 
     /// Formats a date as ISO-8601 UTC with milliseconds, e.g. `2025-03-01T09:30:00.123Z`.
+    /// Wire dates have millisecond precision; the date is rounded to the nearest millisecond.
     public static func formatDate(_ date: Date) -> String {
-        date.formatted(fractionalStyle)
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let fraction = Int(milliseconds - seconds * 1000)
+        let whole = Date(timeIntervalSince1970: seconds).formatted(plainStyle)
+        let digits = String(fraction)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     /// Parses an ISO-8601 date-time with or without fractional seconds.

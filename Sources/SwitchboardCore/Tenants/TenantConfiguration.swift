@@ -1,0 +1,94 @@
+public import Foundation
+
+/// One tenant's settings, from the tenants file. API keys live elsewhere (secrets), never here.
+public struct TenantConfiguration: Sendable, Hashable, Codable {
+    /// NLP settings of a tenant.
+    public struct NLPSettings: Sendable, Hashable, Codable {
+        /// Minimum confidence to answer. Default 0.5.
+        public var confidenceThreshold: Double
+        /// Intent meaning "talk to a person". Default `human_handoff`.
+        public var handoverIntent: String
+        /// Path of the Rasa-style training YAML, relative to the tenants file. Default: none (the
+        /// daemon falls back to ``DemoTrainingData``).
+        public var trainingFile: String?
+
+        /// Creates settings.
+        public init(confidenceThreshold: Double = 0.5, handoverIntent: String = "human_handoff", trainingFile: String? = nil) {
+            self.confidenceThreshold = confidenceThreshold
+            self.handoverIntent = handoverIntent
+            self.trainingFile = trainingFile
+        }
+
+        /// The bot policy these settings describe.
+        public var botPolicy: BotPolicy {
+            BotPolicy(confidenceThreshold: confidenceThreshold, handoverIntent: handoverIntent)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case confidenceThreshold = "confidence_threshold"
+            case handoverIntent = "handover_intent"
+            case trainingFile = "training_file"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            confidenceThreshold = try container.decodeIfPresent(Double.self, forKey: .confidenceThreshold) ?? 0.5
+            handoverIntent = try container.decodeIfPresent(String.self, forKey: .handoverIntent) ?? "human_handoff"
+            trainingFile = try container.decodeIfPresent(String.self, forKey: .trainingFile)
+        }
+    }
+
+    /// Tenant id, as in envelopes and API paths.
+    public var id: String
+    /// Display name. Default: the id.
+    public var name: String
+    /// Session idle timeout in seconds. Default 1200 (20 minutes).
+    public var idleTimeoutSeconds: TimeInterval
+    /// Routing rules. Default: default phrases, always open.
+    public var rules: TenantRules
+    /// NLP settings.
+    public var nlp: NLPSettings
+
+    /// Creates a configuration.
+    public init(
+        id: String, name: String? = nil, idleTimeoutSeconds: TimeInterval = SessionPolicy.defaultIdleTimeout,
+        rules: TenantRules = TenantRules(), nlp: NLPSettings = NLPSettings()
+    ) {
+        self.id = id
+        self.name = name ?? id
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.rules = rules
+        self.nlp = nlp
+    }
+
+    /// The session policy for this tenant.
+    public var sessionPolicy: SessionPolicy { SessionPolicy(idleTimeout: idleTimeoutSeconds) }
+
+    /// Checks values a decoder cannot: non-empty id, positive timeout, threshold in 0...1.
+    public func validate() throws(TenantConfigurationError) {
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw TenantConfigurationError("tenant id '\(id)' must be non-empty ASCII letters, digits, '-', '_' or '.'")
+        }
+        guard idleTimeoutSeconds > 0 else {
+            throw TenantConfigurationError("tenant '\(id)': idle_timeout_seconds must be positive")
+        }
+        guard (0...1).contains(nlp.confidenceThreshold) else {
+            throw TenantConfigurationError("tenant '\(id)': nlp.confidence_threshold must be between 0 and 1")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, rules, nlp
+        case idleTimeoutSeconds = "idle_timeout_seconds"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decodeIfPresent(String.self, forKey: .name) ?? id
+        idleTimeoutSeconds =
+            try container.decodeIfPresent(TimeInterval.self, forKey: .idleTimeoutSeconds) ?? SessionPolicy.defaultIdleTimeout
+        rules = try container.decodeIfPresent(TenantRules.self, forKey: .rules) ?? TenantRules()
+        nlp = try container.decodeIfPresent(NLPSettings.self, forKey: .nlp) ?? NLPSettings()
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import SwitchboardCore
+
+/// Trains the built-in engine on a slice of the public CLINC150 data (shared/nlp/clinc150, CC BY 3.0,
+/// Larson et al. 2019) and checks accuracy and out-of-scope rejection on its validation split.
+@Suite("CLINC150 slice")
+struct CLINC150Tests {
+    struct Row: Decodable {
+        var text: String
+        var intent: String
+    }
+
+    static let intents: Set<String> = [
+        "translate", "transfer", "timer", "definition", "meaning_of_life", "insurance_change", "find_phone",
+        "travel_alert", "pto_request", "improve_credit_score",
+    ]
+
+    static var dataDirectory: URL {
+        if let override = ProcessInfo.processInfo.environment["SWITCHBOARD_NLP_DATA"] {
+            return URL(fileURLWithPath: override).appendingPathComponent("clinc150")
+        }
+        // Tests/SwitchboardCoreTests/<file> → repository → its parent, where shared/ lives.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/nlp/clinc150")
+    }
+
+    static func load(_ name: String) throws -> [Row] {
+        let url = dataDirectory.appendingPathComponent(name)
+        let data = try #require(try? Data(contentsOf: url), "CLINC150 data not found at \(url.path)")
+        return try JSONDecoder().decode([Row].self, from: data)
+    }
+
+    @Test("10 intents: accuracy on val above 0.9, out-of-scope mostly rejected")
+    func accuracy() throws {
+        let train = try Self.load("train.json")
+        let val = try Self.load("val.json")
+        var examples: [String: [String]] = [:]
+        for row in train where Self.intents.contains(row.intent) {
+            examples[row.intent, default: []].append(row.text)
+        }
+        #expect(examples.count == 10)
+        let model = try NLUModel(training: NLUTrainingData(
+            intents: examples.keys.sorted().map { .init(name: $0, examples: examples[$0] ?? []) }))
+        let policy = BotPolicy()
+
+        var correct = 0, answeredCorrectly = 0, inScope = 0, outOfScope = 0, rejected = 0
+        for row in val {
+            let result = model.classify(row.text)
+            if row.intent == "oos" {
+                outOfScope += 1
+                if result.confidence < policy.confidenceThreshold { rejected += 1 }
+            } else if Self.intents.contains(row.intent) {
+                inScope += 1
+                if result.intent == row.intent { correct += 1 }
+                if result.intent == row.intent, result.confidence >= policy.confidenceThreshold { answeredCorrectly += 1 }
+            }
+        }
+        #expect(inScope == 200 && outOfScope == 100)
+        let accuracy = Double(correct) / Double(inScope)
+        let answered = Double(answeredCorrectly) / Double(inScope)
+        let oosRejection = Double(rejected) / Double(outOfScope)
+        #expect(accuracy >= 0.9, "top-1 accuracy \(accuracy)")
+        #expect(answered >= 0.8, "correct and confident \(answered)")
+        #expect(oosRejection >= 0.8, "out-of-scope rejected \(oosRejection)")
+    }
+}
