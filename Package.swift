@@ -92,6 +92,24 @@ let package = Package(
             dependencies: [
                 "SwitchboardKafka",
                 "SwitchboardCore",
+                "SwitchboardObservability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The six stages: their handlers, MongoDB stores and HTTP APIs, built by factories the daemons call.
+        .target(
+            name: "SwitchboardStages",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardKafka",
+                "SwitchboardMongo",
+                "SwitchboardRuntime",
+                "SwitchboardObservability",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,6 +160,15 @@ let package = Package(
         .testTarget(
             name: "SwitchboardRuntimeTests",
             dependencies: ["SwitchboardRuntime", "SwitchboardTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwitchboardStagesTests",
+            dependencies: [
+                "SwitchboardStages",
+                "SwitchboardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,76 @@
+public import Foundation
+public import SwitchboardCore
+public import SwitchboardMongo
+
+/// Handovers to human agents: waiting, claimed, resolved.
+public struct HandoverStore: Sendable {
+    struct HandoverDocument: Codable, Sendable {
+        var _id: String
+        var tenant_id: String
+        var session_id: String
+        var status: String
+        var created_at: Date
+        var handover: HandoverRecord
+
+        init(_ record: HandoverRecord) {
+            _id = record.id
+            tenant_id = record.tenantId
+            session_id = record.sessionId
+            status = record.status.rawValue
+            created_at = record.createdAt
+            handover = record
+        }
+    }
+
+    private let handovers: MongoCollection<HandoverDocument>
+
+    init(client: MongoClient) {
+        handovers = client.collection("handovers")
+    }
+
+    func createIndexes() async throws {
+        try await handovers.createIndexes([
+            MongoIndex(keys: ["tenant_id": 1, "status": 1, "created_at": 1], name: "tenant_status_created"),
+            MongoIndex(keys: ["tenant_id": 1, "session_id": 1, "status": 1], name: "tenant_session_status"),
+        ])
+    }
+
+    /// Inserts a handover; the same id again (a redelivery) is not an error. True when this call stored it.
+    @discardableResult
+    public func insertIfNew(_ record: HandoverRecord) async throws -> Bool {
+        do {
+            try await handovers.insert(HandoverDocument(record))
+            return true
+        } catch where error.code == .duplicateKey {
+            return false
+        }
+    }
+
+    /// The session's handover that is not resolved yet, if any.
+    public func active(tenantId: String, sessionId: String) async throws -> HandoverRecord? {
+        try await handovers.findOne([
+            "tenant_id": .string(tenantId), "session_id": .string(sessionId),
+            "status": ["$in": ["waiting", "claimed"]],
+        ])?.handover
+    }
+
+    public func handover(tenantId: String, id: String) async throws -> HandoverRecord? {
+        try await handovers.findOne(["_id": .string(id), "tenant_id": .string(tenantId)])?.handover
+    }
+
+    /// A tenant's handovers in a status, oldest first.
+    public func list(tenantId: String, status: HandoverRecord.Status, limit: Int = 100) async throws -> [HandoverRecord] {
+        try await handovers.find(
+            ["tenant_id": .string(tenantId), "status": .string(status.rawValue)], sort: ["created_at": 1], limit: limit
+        ).map(\.handover)
+    }
+
+    /// Saves a transition, only if the stored status is still `expected` (optimistic concurrency).
+    /// False when someone else changed it first.
+    public func replace(_ record: HandoverRecord, expecting expected: HandoverRecord.Status) async throws -> Bool {
+        let result = try await handovers.replaceOne(
+            filter: ["_id": .string(record.id), "status": .string(expected.rawValue)],
+            replacement: HandoverDocument(record))
+        return result.matchedCount > 0
+    }
+}

@@ -1,0 +1,111 @@
+public import Foundation
+public import SwitchboardCore
+public import SwitchboardMongo
+
+/// Every message, inbound and outbound, keyed by its envelope id so a redelivered one is stored once.
+public struct MessageStore: Sendable {
+    /// A stored message: the envelope plus the fields its queries use.
+    public struct StoredMessage: Codable, Sendable {
+        public var _id: String
+        public var tenant_id: String
+        public var channel: String
+        public var direction: String
+        public var customer_id: String?
+        public var session_id: String?
+        public var conversation_id: String?
+        public var external_id: String
+        public var sequence: Int64?
+        public var reply_to: String?
+        public var created_at: Date
+        /// `received`, `delivered`, `sent`, `failed` (outbound delivery state).
+        public var status: String
+        public var envelope: Envelope
+
+        public init(_ envelope: Envelope, status: String, at time: Date) {
+            _id = envelope.id.uuidString.lowercased()
+            tenant_id = envelope.tenantId
+            channel = envelope.channel.rawValue
+            direction = envelope.direction.rawValue
+            customer_id = envelope.customerId
+            session_id = envelope.sessionId
+            conversation_id = envelope.conversationId
+            external_id = envelope.externalId
+            sequence = envelope.sequence
+            reply_to = envelope.replyTo?.uuidString.lowercased()
+            created_at = time
+            self.status = status
+            self.envelope = envelope
+        }
+    }
+
+    private let messages: MongoCollection<StoredMessage>
+
+    init(client: MongoClient) {
+        messages = client.collection("messages")
+    }
+
+    func createIndexes() async throws {
+        try await messages.createIndexes([
+            MongoIndex(keys: ["tenant_id": 1, "session_id": 1, "sequence": 1], name: "tenant_session_sequence"),
+            MongoIndex(keys: ["tenant_id": 1, "conversation_id": 1, "created_at": 1], name: "tenant_conversation"),
+            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer"),
+            MongoIndex(keys: ["reply_to": 1], name: "reply_to"),
+        ])
+    }
+
+    /// Stores the message unless one with the same envelope id exists. True when this call stored it.
+    @discardableResult
+    public func insertIfNew(_ message: StoredMessage) async throws -> Bool {
+        do {
+            try await messages.insert(message)
+            return true
+        } catch where error.code == .duplicateKey {
+            return false
+        }
+    }
+
+    public func message(id: UUID) async throws -> StoredMessage? {
+        try await messages.findOne(["_id": .string(id.uuidString.lowercased())])
+    }
+
+    /// The stored reply to an inbound message, if one was delivered.
+    public func reply(to id: UUID) async throws -> StoredMessage? {
+        try await messages.findOne(["reply_to": .string(id.uuidString.lowercased()), "direction": "outbound"])
+    }
+
+    /// A conversation's messages in order.
+    public func conversation(tenantId: String, conversationId: String, limit: Int = 500) async throws
+        -> [StoredMessage]
+    {
+        try await messages.find(
+            ["tenant_id": .string(tenantId), "conversation_id": .string(conversationId)],
+            sort: ["created_at": 1, "sequence": 1], limit: limit)
+    }
+
+    /// A session's messages in order.
+    public func session(tenantId: String, sessionId: String, limit: Int = 500) async throws -> [StoredMessage] {
+        try await messages.find(
+            ["tenant_id": .string(tenantId), "session_id": .string(sessionId)],
+            sort: ["created_at": 1, "sequence": 1], limit: limit)
+    }
+
+    /// A customer's messages in order, across sessions.
+    public func customer(tenantId: String, customerId: String, limit: Int = 500) async throws -> [StoredMessage] {
+        try await messages.find(
+            ["tenant_id": .string(tenantId), "customer_id": .string(customerId)],
+            sort: ["created_at": 1, "sequence": 1], limit: limit)
+    }
+
+    /// Counts messages matching simple field equalities (for tests and the CLI).
+    public func count(tenantId: String, direction: Direction? = nil) async throws -> Int {
+        var filter: MongoDocument = ["tenant_id": .string(tenantId)]
+        if let direction { filter["direction"] = .string(direction.rawValue) }
+        return try await messages.count(filter)
+    }
+
+    /// Updates an outbound message's delivery status.
+    public func setStatus(id: UUID, status: String) async throws {
+        _ = try await messages.updateOne(
+            filter: ["_id": .string(id.uuidString.lowercased())], update: ["$set": ["status": .string(status)]])
+    }
+}

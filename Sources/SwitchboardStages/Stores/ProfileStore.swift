@@ -1,0 +1,117 @@
+public import Foundation
+public import SwitchboardCore
+public import SwitchboardMongo
+
+/// Customer profiles, and the index of channel identities that makes concurrent creation safe.
+///
+/// Each channel identity (tenant, channel, external id) has one document whose `_id` is that triple, so two
+/// stages racing to create the same customer collide on the primary key and the loser adopts the winner's
+/// customer id. Profiles keep every identity and the normalized phones and emails they were seen with.
+public struct ProfileStore: Sendable {
+    struct IdentityDocument: Codable, Sendable {
+        var _id: String
+        var tenant_id: String
+        var customer_id: String
+        var created_at: Date
+    }
+
+    struct ProfileDocument: Codable, Sendable {
+        var _id: String
+        var profile: CustomerProfile
+        var tenant_id: String
+        var phones: [String]
+        var emails: [String]
+    }
+
+    private let identities: MongoCollection<IdentityDocument>
+    private let profiles: MongoCollection<ProfileDocument>
+
+    init(client: MongoClient) {
+        identities = client.collection("identities")
+        profiles = client.collection("profiles")
+    }
+
+    func createIndexes() async throws {
+        try await profiles.createIndexes([
+            MongoIndex(keys: ["tenant_id": 1, "phones": 1], name: "tenant_phone"),
+            MongoIndex(keys: ["tenant_id": 1, "emails": 1], name: "tenant_email"),
+        ])
+        try await identities.createIndexes([MongoIndex(keys: ["tenant_id": 1, "customer_id": 1], name: "tenant_customer")])
+    }
+
+    static func identityKey(tenantId: String, identity: ChannelIdentity) -> String {
+        "\(tenantId)|\(identity.channel.rawValue)|\(identity.externalId)"
+    }
+
+    /// Finds the customer for this identity, merging by phone or email, or creates one. Idempotent: the same
+    /// inbound identity always resolves to the same customer, also when two callers race.
+    public func resolve(
+        _ inbound: InboundIdentity, tenantId: String, now: Date, newCustomerId: String
+    ) async throws -> IdentityDecision {
+        let key = Self.identityKey(tenantId: tenantId, identity: inbound.identity)
+        var candidates: [CustomerProfile] = []
+        if let known = try await identities.findOne(["_id": .string(key)]),
+            let profile = try await profiles.findOne(["_id": .string(known.customer_id)])
+        {
+            candidates.append(profile.profile)
+        } else {
+            if let phone = inbound.phone {
+                candidates += try await profiles.find(["tenant_id": .string(tenantId), "phones": .string(phone)])
+                    .map(\.profile)
+            }
+            if let email = inbound.email {
+                candidates += try await profiles.find(["tenant_id": .string(tenantId), "emails": .string(email)])
+                    .map(\.profile)
+            }
+        }
+        let decision = IdentityResolver.resolve(
+            inbound, tenantId: tenantId, candidates: candidates, now: now, newCustomerId: newCustomerId)
+        let profile = decision.profile
+
+        // Claim the identity for this customer; a concurrent creator may have claimed it first.
+        let claimed = try await claim(
+            IdentityDocument(_id: key, tenant_id: tenantId, customer_id: profile.id, created_at: now))
+        if !claimed, let winner = try await identities.findOne(["_id": .string(key)]),
+            winner.customer_id != profile.id
+        {
+            return try await resolve(inbound, tenantId: tenantId, now: now, newCustomerId: winner.customer_id)
+        }
+        switch decision {
+        case .created(let profile):
+            try await save(profile, upsertOnly: true)
+        case .existing(let profile, _, let changed):
+            if changed { try await save(profile, upsertOnly: false) }
+        }
+        return decision
+    }
+
+    private func claim(_ identity: IdentityDocument) async throws -> Bool {
+        do {
+            try await identities.insert(identity)
+            return true
+        } catch where error.code == .duplicateKey {
+            return false
+        }
+    }
+
+    private func save(_ profile: CustomerProfile, upsertOnly: Bool) async throws {
+        let document = try MongoValue(
+            encoding: ProfileDocument(
+                _id: profile.id, profile: profile, tenant_id: profile.tenantId, phones: profile.phones,
+                emails: profile.emails))
+        guard case .document(var fields) = document else { return }
+        fields["_id"] = nil
+        let update: MongoDocument = upsertOnly ? ["$setOnInsert": .document(fields)] : ["$set": .document(fields)]
+        _ = try await profiles.updateOne(filter: ["_id": .string(profile.id)], update: update, upsert: true)
+    }
+
+    /// The profile with this customer id.
+    public func profile(id: String) async throws -> CustomerProfile? {
+        try await profiles.findOne(["_id": .string(id)])?.profile
+    }
+
+    /// How many profiles a tenant has.
+    public func count(tenantId: String) async throws -> Int {
+        try await profiles.count(["tenant_id": .string(tenantId)])
+    }
+}

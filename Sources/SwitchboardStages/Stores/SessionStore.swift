@@ -1,0 +1,106 @@
+public import Foundation
+public import SwitchboardCore
+public import SwitchboardMongo
+
+/// Sessions: one open session per customer at a time, owned by the bot or a human.
+public struct SessionStore: Sendable {
+    struct SessionDocument: Codable, Sendable {
+        var _id: String
+        var tenant_id: String
+        var customer_id: String
+        var status: String
+        var last_activity_at: Date
+        var next_sequence: Int64
+        var session: SessionRecord
+
+        init(_ session: SessionRecord) {
+            _id = session.id
+            tenant_id = session.tenantId
+            customer_id = session.customerId
+            status = session.status.rawValue
+            last_activity_at = session.lastActivityAt
+            next_sequence = session.nextSequence
+            self.session = session
+        }
+
+        /// The record with the fields that atomic updates change taken from the top level.
+        var record: SessionRecord {
+            var record = session
+            record.status = SessionRecord.Status(rawValue: status) ?? record.status
+            record.lastActivityAt = last_activity_at
+            record.nextSequence = next_sequence
+            return record
+        }
+    }
+
+    private let sessions: MongoCollection<SessionDocument>
+
+    init(client: MongoClient) {
+        sessions = client.collection("sessions")
+    }
+
+    func createIndexes() async throws {
+        try await sessions.createIndexes([
+            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "status": 1], name: "tenant_customer_status")
+        ])
+    }
+
+    /// The customer's open session, if any.
+    public func openSession(tenantId: String, customerId: String) async throws -> SessionRecord? {
+        try await sessions.findOne(
+            ["tenant_id": .string(tenantId), "customer_id": .string(customerId), "status": "open"],
+            sort: ["last_activity_at": -1]
+        )?.record
+    }
+
+    public func session(id: String) async throws -> SessionRecord? {
+        try await sessions.findOne(["_id": .string(id)])?.record
+    }
+
+    /// Records activity on an open session and takes the next message sequence number atomically.
+    /// Nil when the session is no longer open.
+    public func touch(sessionId: String, at time: Date) async throws -> (session: SessionRecord, sequence: Int64)? {
+        guard
+            let updated = try await sessions.findOneAndUpdate(
+                filter: ["_id": .string(sessionId), "status": "open"],
+                update: ["$inc": ["next_sequence": 1], "$max": ["last_activity_at": .date(time)]],
+                upsert: false, returnNew: true)
+        else { return nil }
+        let record = updated.record
+        return (record, record.nextSequence - 1)
+    }
+
+    /// Takes the next sequence number of a session without recording customer activity (for outbound
+    /// messages, which do not keep a session alive). Nil when the session does not exist.
+    public func allocateSequence(sessionId: String) async throws -> Int64? {
+        try await sessions.findOneAndUpdate(
+            filter: ["_id": .string(sessionId)], update: ["$inc": ["next_sequence": 1]], upsert: false,
+            returnNew: true
+        ).map { $0.next_sequence - 1 }
+    }
+
+    /// Inserts a new session; inserting the same id again (a redelivery) is not an error.
+    public func insert(_ session: SessionRecord) async throws {
+        do {
+            try await sessions.insert(SessionDocument(session))
+        } catch where error.code == .duplicateKey {
+            return
+        }
+    }
+
+    /// Marks an open session expired. True when this call changed it.
+    @discardableResult
+    public func expire(sessionId: String) async throws -> Bool {
+        let result = try await sessions.updateOne(
+            filter: ["_id": .string(sessionId), "status": "open"],
+            update: ["$set": ["status": "expired", "session.status": "expired"]], upsert: false)
+        return result.modifiedCount > 0
+    }
+
+    /// Sets who owns the session (bot or a human), with the handover that caused it.
+    public func setOwner(sessionId: String, owner: SessionOwner, handover: SessionRecord.Handover?) async throws {
+        var fields: MongoDocument = ["session.owner": try MongoValue(encoding: owner)]
+        fields["session.handover"] = try handover.map { try MongoValue(encoding: $0) } ?? .null
+        _ = try await sessions.updateOne(filter: ["_id": .string(sessionId)], update: ["$set": .document(fields)])
+    }
+}
