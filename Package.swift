@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        .executable(name: "human-handover", targets: ["HumanHandoverDaemon"]),
         .library(name: "SwitchboardKafka", targets: ["SwitchboardKafka"]),
         .library(name: "SwitchboardMongo", targets: ["SwitchboardMongo"]),
         .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
@@ -125,6 +126,19 @@ let package = Package(
                 "SwitchboardCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "HumanHandoverDaemon",
+            dependencies: [
+                "SwitchboardStages",
+                "SwitchboardObservability",
+                "SwitchboardRuntime",
+                "SwitchboardCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
