@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        .executable(name: "channel-webhook", targets: ["ChannelWebhookDaemon"]),
         .executable(name: "human-handover", targets: ["HumanHandoverDaemon"]),
         .library(name: "SwitchboardKafka", targets: ["SwitchboardKafka"]),
         .library(name: "SwitchboardMongo", targets: ["SwitchboardMongo"]),
@@ -132,6 +133,19 @@ let package = Package(
 
         .executableTarget(
             name: "HumanHandoverDaemon",
+            dependencies: [
+                "SwitchboardStages",
+                "SwitchboardObservability",
+                "SwitchboardRuntime",
+                "SwitchboardCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "ChannelWebhookDaemon",
             dependencies: [
                 "SwitchboardStages",
                 "SwitchboardObservability",
