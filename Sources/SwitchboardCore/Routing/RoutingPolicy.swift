@@ -9,7 +9,7 @@ public import Foundation
 /// 2. The text contains a handover phrase → `human` / `customer_asked_for_human` while open, otherwise
 ///    `offline_reply` / `outside_business_hours` with the tenant's offline text (no handover is opened).
 /// 3. Otherwise → `bot` / `bot_default`.
-public enum Router {
+public enum RoutingPolicy {
     /// Routes a message with text `text` (nil for content without text) in a session owned by `owner`.
     public static func route(text: String?, owner: SessionOwner, rules: TenantRules, now: Date) -> RouteDecision {
         if owner.isHuman {
