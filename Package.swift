@@ -16,6 +16,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        .executable(name: "customer-identification", targets: ["CustomerIdentificationDaemon"]),
+        .executable(name: "session", targets: ["SessionDaemon"]),
+        .executable(name: "message-router", targets: ["MessageRouterDaemon"]),
+        .executable(name: "nlp-plugin", targets: ["NLPPluginDaemon"]),
         .executable(name: "channel-webhook", targets: ["ChannelWebhookDaemon"]),
         .executable(name: "human-handover", targets: ["HumanHandoverDaemon"]),
         .library(name: "SwitchboardKafka", targets: ["SwitchboardKafka"]),
@@ -114,10 +118,18 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
+
+        // One thin executable per daemon: configuration in, services built by a factory, run until SIGTERM.
+        .executableTarget(
+            name: "CustomerIdentificationDaemon", dependencies: ["SwitchboardStages"], swiftSettings: strict),
+        .executableTarget(name: "SessionDaemon", dependencies: ["SwitchboardStages"], swiftSettings: strict),
+        .executableTarget(name: "MessageRouterDaemon", dependencies: ["SwitchboardStages"], swiftSettings: strict),
+        .executableTarget(name: "NLPPluginDaemon", dependencies: ["SwitchboardStages"], swiftSettings: strict),
 
         .executableTarget(
             name: "switchboard",

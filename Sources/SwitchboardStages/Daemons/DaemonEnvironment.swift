@@ -4,6 +4,7 @@ public import SwitchboardCore
 public import SwitchboardKafka
 public import SwitchboardMongo
 public import SwitchboardRuntime
+public import Prometheus
 
 /// Everything a daemon is configured with, read once at start-up and validated.
 ///
@@ -20,6 +21,8 @@ public struct DaemonEnvironment: Sendable {
     public var tenantsDirectory: URL
     /// The process environment, for daemon-specific settings.
     public var variables: [String: String]
+    /// The registry `/metrics` serves: the process-wide one in a daemon, a private one in a test.
+    public var metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 
     public init(
         name: String, settings: SwitchboardSettings, kafka: KafkaConfiguration, mongo: MongoConfiguration,

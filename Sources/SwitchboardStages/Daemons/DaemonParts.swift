@@ -39,6 +39,11 @@ public struct DaemonParts: Sendable {
         ]
     }
 
+    /// `/health/live`, `/health/ready` (these checks) and `/metrics` for the daemon's HTTP server.
+    public var opsEndpoints: OpsEndpoints {
+        OpsEndpoints(registry: environment.metrics, checks: readinessChecks)
+    }
+
     /// A stage runner consuming `input` with `handler`.
     public func runner(stage: String, input: String, handler: any StageHandler) throws -> StageRunner {
         try StageRunner(

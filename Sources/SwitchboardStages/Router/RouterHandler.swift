@@ -1,0 +1,41 @@
+public import Foundation
+public import SwitchboardCore
+public import SwitchboardRuntime
+
+/// message-router: sends each message to the bot (`nlp`) or to a human (`handover`) by the session's owner
+/// and the tenant's rules, or answers with the tenant's offline reply outside business hours. The decision
+/// and its reason go into the envelope.
+public struct RouterHandler: StageHandler {
+    let environment: DaemonEnvironment
+    let clock: @Sendable () -> Date
+
+    public init(environment: DaemonEnvironment, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.environment = environment
+        self.clock = clock
+    }
+
+    public func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
+        let tenant = try environment.tenant(envelope.tenantId)
+        guard envelope.sessionId != nil else {
+            throw StageFailure.permanent("the envelope has no session id (not sessioned)")
+        }
+        // The message's own arrival time decides business hours, so a redelivery routes the same way.
+        let decision = RoutingPolicy.route(
+            envelope, owner: envelope.sessionOwner ?? .bot, rules: tenant.rules, now: envelope.receivedAt)
+        var routed = envelope
+        routed.annotations.routeDecision = decision
+        context.logger.info(
+            "Routed", metadata: ["target": "\(decision.target.rawValue)", "reason": "\(decision.reason.rawValue)"])
+        switch decision.target {
+        case .bot:
+            return [try .envelope(routed, to: context.topics.nlp)]
+        case .human:
+            if decision.reason == .customerAskedForHuman { routed.annotations.handoverReason = .customerAskedForHuman }
+            return [try .envelope(routed, to: context.topics.handover)]
+        case .offlineReply:
+            let text = decision.replyText ?? tenant.rules.offlineReply
+            let reply = routed.reply(content: .text(text), sender: .system, stage: "router-offline", at: clock())
+            return [try .envelope(reply, to: context.topics.outbound)]
+        }
+    }
+}
