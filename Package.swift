@@ -212,6 +212,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SwitchboardPipelineTests",
+            dependencies: ["SwitchboardStages", "SwitchboardTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SwitchboardCoreTests",
             dependencies: ["SwitchboardCore"],
             swiftSettings: strict

@@ -21,6 +21,14 @@ public struct StageContext: Sendable {
     public var offset: Int64
     /// The topics of this installation.
     public var topics: TopicNames
+
+    public init(logger: Logger, topic: String, partition: Int32, offset: Int64, topics: TopicNames) {
+        self.logger = logger
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.topics = topics
+    }
 }
 
 /// A failure the runner treats as final for this record: the record goes to the dead-letter topic.

@@ -1,0 +1,148 @@
+public import Foundation
+
+/// The six daemons as real processes on the test run's broker and database, with their own topic prefix,
+/// database, tenants file and HTTP ports. Logs go to files in a temporary folder, named in failures.
+public final class DaemonProcesses: @unchecked Sendable {
+    // @unchecked: the processes dictionary is only touched from the test's own task.
+    public static let names = [
+        "channel-webhook", "customer-identification", "session", "message-router", "nlp-plugin", "human-handover",
+    ]
+
+    public let prefix: String
+    public let database: String
+    public let folder: URL
+    public private(set) var ports: [String: Int] = [:]
+    public let environment: [String: String]
+    private var processes: [String: Process] = [:]
+
+    public static let apiKey = "test-webchat-key"
+    public static let agentKey = "test-agent-key"
+
+    /// Writes the tenants file (tenant `demo`, idle timeout `idleTimeoutSeconds`) and prepares the environment.
+    public init(idleTimeoutSeconds: Int, extra: [String: String] = [:]) throws {
+        prefix = TestStack.uniqueName("pipeline")
+        database = prefix.replacingOccurrences(of: "-", with: "_")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(prefix)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let training = TestStack.repositoryRoot.appendingPathComponent("deploy/nlp/demo.yml").path
+        let tenants = """
+            tenants:
+              - id: demo
+                idle_timeout_seconds: \(idleTimeoutSeconds)
+                nlp:
+                  training_file: \(training)
+            """
+        let tenantsFile = folder.appendingPathComponent("tenants.yaml")
+        try tenants.write(to: tenantsFile, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWITCHBOARD_KAFKA_BROKERS"] = try TestStack.kafkaBrokers
+        environment["SWITCHBOARD_MONGO_URI"] = try TestStack.mongoURI
+        environment["SWITCHBOARD_MONGO_DATABASE"] = database
+        environment["SWITCHBOARD_TOPIC_PREFIX"] = prefix + "."
+        environment["SWITCHBOARD_TOPIC_PARTITIONS"] = "3"
+        environment["SWITCHBOARD_TENANTS_FILE"] = tenantsFile.path
+        environment["SWITCHBOARD_TENANT_DEMO_API_KEY"] = Self.apiKey
+        environment["SWITCHBOARD_TENANT_DEMO_AGENT_KEY"] = Self.agentKey
+        environment["SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS"] = "6000"
+        environment["SWITCHBOARD_KAFKA_LINGER_MS"] = "1"
+        environment["SWITCHBOARD_LOG_LEVEL"] = "info"
+        environment["SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS"] = "10"
+        for (key, value) in extra { environment[key] = value }
+        self.environment = environment
+        for name in Self.names { ports[name] = try Self.freePort() }
+    }
+
+    /// The folder the test executables are built into.
+    public static var binaries: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    /// Starts one daemon (again, after a kill) on its port.
+    public func start(_ name: String) throws {
+        let process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent(name)
+        var environment = self.environment
+        environment["SWITCHBOARD_HTTP_PORT"] = String(ports[name] ?? 0)
+        process.environment = environment
+        let log = folder.appendingPathComponent("\(name).log")
+        if !FileManager.default.fileExists(atPath: log.path) {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes[name] = process
+    }
+
+    public func startAll() throws {
+        for name in Self.names { try start(name) }
+    }
+
+    /// Sends `signal` and waits for the process to end.
+    public func stop(_ name: String, signal: Int32 = SIGTERM) {
+        guard let process = processes.removeValue(forKey: name) else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    public func stopAll() {
+        for name in Self.names.reversed() { stop(name) }
+    }
+
+    public func url(_ name: String, _ path: String) -> URL {
+        URL(string: "http://127.0.0.1:\(ports[name] ?? 0)\(path)")!
+    }
+
+    /// Waits until every running daemon answers `/health/ready` with 200.
+    public func waitUntilReady(within limit: Duration = .seconds(90)) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        for name in processes.keys.sorted() {
+            while true {
+                if let status = try? await HTTP.get(url(name, "/health/ready")).status, status == 200 { break }
+                if let process = processes[name], !process.isRunning {
+                    throw DaemonFailed(name: name, log: tail(name))
+                }
+                guard clock.now < deadline else { throw DaemonFailed(name: name, log: tail(name)) }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    /// The end of a daemon's log, for failure messages.
+    public func tail(_ name: String, lines: Int = 30) -> String {
+        let text = (try? String(contentsOf: folder.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
+    private static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw DaemonFailed(name: "port", log: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        for process in processes.values where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
+    }
+}
+
+public struct DaemonFailed: Error, CustomStringConvertible {
+    public let name: String
+    public let log: String
+    public var description: String { "\(name) did not become ready; its log ends with:\n\(log)" }
+}
