@@ -18,7 +18,12 @@ public enum IdentityDecision: Sendable, Hashable {
 
 /// What an existing profile was matched by.
 public enum IdentityMatch: String, Sendable, Hashable {
-    case identity, phone, email
+    /// The same channel address.
+    case identity
+    /// The same normalised phone number.
+    case phone
+    /// The same normalised email address.
+    case email
 }
 
 /// Decides which customer wrote a message. Pure: the caller loads candidate profiles (those sharing
