@@ -84,21 +84,21 @@ struct RouterTests {
         let open = try utc("2025-03-17T10:00:00Z")
         let closed = try utc("2025-03-17T20:00:00Z")
 
-        #expect(Router.route(text: "hi", owner: .bot, rules: rules, now: open) == RouteDecision(target: .bot, reason: .botDefault))
-        #expect(Router.route(text: "agent please", owner: .bot, rules: rules, now: open) == RouteDecision(target: .human, reason: .customerAskedForHuman))
-        #expect(Router.route(text: "agent please", owner: .bot, rules: rules, now: closed) == RouteDecision(target: .offlineReply, reason: .outsideBusinessHours, replyText: "We're closed."))
-        #expect(Router.route(text: "hi", owner: .human(agentId: "a-1"), rules: rules, now: closed) == RouteDecision(target: .human, reason: .humanOwnsSession))
-        #expect(Router.route(text: nil, owner: .human(agentId: nil), rules: rules, now: open).target == .human)
-        #expect(Router.route(text: "agent", owner: .bot, rules: TenantRules(), now: closed).target == .human)
-        #expect(Router.escalate(reason: .botHandover, rules: rules, now: closed).target == .offlineReply)
+        #expect(RoutingPolicy.route(text: "hi", owner: .bot, rules: rules, now: open) == RouteDecision(target: .bot, reason: .botDefault))
+        #expect(RoutingPolicy.route(text: "agent please", owner: .bot, rules: rules, now: open) == RouteDecision(target: .human, reason: .customerAskedForHuman))
+        #expect(RoutingPolicy.route(text: "agent please", owner: .bot, rules: rules, now: closed) == RouteDecision(target: .offlineReply, reason: .outsideBusinessHours, replyText: "We're closed."))
+        #expect(RoutingPolicy.route(text: "hi", owner: .human(agentId: "a-1"), rules: rules, now: closed) == RouteDecision(target: .human, reason: .humanOwnsSession))
+        #expect(RoutingPolicy.route(text: nil, owner: .human(agentId: nil), rules: rules, now: open).target == .human)
+        #expect(RoutingPolicy.route(text: "agent", owner: .bot, rules: TenantRules(), now: closed).target == .human)
+        #expect(RoutingPolicy.escalate(reason: .botHandover, rules: rules, now: closed).target == .offlineReply)
     }
 
     @Test("an envelope is routed by its caption or button title")
     func envelope() throws {
         let now = try utc("2025-03-17T10:00:00Z")
         var envelope = EnvelopeCodecTests.sample(content: .media(.init(reference: "m1", mimeType: "image/png", caption: "human please")))
-        #expect(Router.route(envelope, owner: .bot, rules: TenantRules(), now: now).reason == .customerAskedForHuman)
+        #expect(RoutingPolicy.route(envelope, owner: .bot, rules: TenantRules(), now: now).reason == .customerAskedForHuman)
         envelope.content = .location(.init(latitude: 1, longitude: 2))
-        #expect(Router.route(envelope, owner: .bot, rules: TenantRules(), now: now).reason == .botDefault)
+        #expect(RoutingPolicy.route(envelope, owner: .bot, rules: TenantRules(), now: now).reason == .botDefault)
     }
 }
