@@ -1,8 +1,12 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Each installs what it needs first.
-.PHONY: demo test soundness setup stack-up stack-down
+.PHONY: demo demo-down test soundness setup stack-up stack-down
 
 demo:
 	bash deploy/local/demo.sh
+
+demo-down:
+	bash deploy/local/daemons.sh stop
+	bash deploy/local/stack.sh stop
 
 test:
 	bash deploy/local/test.sh

@@ -6,6 +6,6 @@ struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Operate a Switchboard installation: check the stack, run the demo round trip.",
-        subcommands: [CheckCommand.self, LibraryCheckCommand.self]
+        subcommands: [DemoCommand.self, CheckCommand.self, LibraryCheckCommand.self]
     )
 }

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `switchboard demo`: a scripted web chat conversation through the running daemons, printed as a
+/// transcript that says who answered each message: the bot, the system, or an agent.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run a scripted conversation through the running daemons and print the transcript.",
+        discussion: """
+            Talks to channel-webhook's web chat API as a customer and to human-handover's agent API as an agent.
+            Keys come from SWITCHBOARD_TENANT_<TENANT>_API_KEY and SWITCHBOARD_TENANT_<TENANT>_AGENT_KEY.
+            """
+    )
+
+    @Option(help: "The web chat API (channel-webhook).") var webhook = "http://127.0.0.1:8080"
+    @Option(help: "The agent API (human-handover).") var agentDesk = "http://127.0.0.1:8085"
+    @Option(help: "The tenant.") var tenant = "demo"
+    @Option(help: "The customer's user id.") var user = "demo-customer"
+
+    func run() async throws {
+        let stem = "SWITCHBOARD_TENANT_" + tenant.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let environment = ProcessInfo.processInfo.environment
+        guard let apiKey = environment[String(stem) + "_API_KEY"], let agentKey = environment[String(stem) + "_AGENT_KEY"]
+        else {
+            printError("set \(stem)_API_KEY and \(stem)_AGENT_KEY (the demo script does)")
+            throw ExitCode(2)
+        }
+        let chat = DemoClient(webhook: webhook, agentDesk: agentDesk, apiKey: apiKey, agentKey: agentKey, user: user)
+        print("Transcript (tenant \(tenant), web chat user \(user))\n")
+        var conversation = ""
+        for text in ["Hello!", "What are your opening hours?", "Where is my order AB123456?", "I want to talk to a human"] {
+            conversation = try await chat.say(text, conversation: conversation)
+        }
+        _ = try await chat.say("My parcel arrived damaged.", conversation: conversation)
+
+        let handoverId = try await chat.waitingHandover()
+        try await chat.agent("POST", "/handovers/\(handoverId)/claim", ["agent_id": "ann"])
+        print("            (agent ann claims the conversation)")
+        let replyText = "Sorry about that! I have sent you a replacement; it arrives tomorrow."
+        try await chat.agent("POST", "/handovers/\(handoverId)/reply", ["agent_id": "ann", "text": replyText])
+        try await chat.awaitMessage(in: conversation, text: replyText)
+        try await chat.agent("POST", "/handovers/\(handoverId)/resolve", ["agent_id": "ann"])
+        print("            (agent ann resolves: the bot takes over again)")
+        _ = try await chat.say("Thanks, bye!", conversation: conversation)
+        print("\nConversation \(conversation): every message above went through all six daemons.")
+    }
+}
+
+/// The customer's and the agent's HTTP calls of the demo.
+struct DemoClient {
+    let webhook: String
+    let agentDesk: String
+    let apiKey: String
+    let agentKey: String
+    let user: String
+
+    /// Sends a customer message and prints it with its reply (or that a person will answer).
+    func say(_ text: String, conversation: String) async throws -> String {
+        print(line("customer", text))
+        let response = try await request(
+            "\(webhook)/api/v1/messages", method: "POST", key: apiKey,
+            body: ["conversation_id": conversation, "user_id": user, "message": text])
+        guard response.status == 200 || response.status == 202 else {
+            throw CheckFailure(reason: "web chat answered \(response.status): \(response.text)")
+        }
+        let json = response.json
+        if let reply = json["reply"] as? [String: Any], let replyText = reply["text"] as? String {
+            let sender = reply["sender"] as? String ?? "?"
+            let who = sender == "agent" ? "agent \(reply["agent_id"] as? String ?? "")" : sender
+            print(line(who, replyText))
+        } else {
+            print("            (no automatic answer: the message waits for an agent)")
+        }
+        return json["conversation_id"] as? String ?? conversation
+    }
+
+    func waitingHandover() async throws -> String {
+        for _ in 0..<100 {
+            let response = try await request("\(agentDesk)/api/v1/agent/handovers?status=waiting", method: "GET", key: agentKey)
+            if let first = (response.json["handovers"] as? [[String: Any]])?.first, let id = first["id"] as? String {
+                return id
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw CheckFailure(reason: "no waiting handover appeared")
+    }
+
+    func agent(_ method: String, _ path: String, _ body: [String: Any]) async throws {
+        let response = try await request("\(agentDesk)/api/v1/agent\(path)", method: method, key: agentKey, body: body)
+        guard (200..<300).contains(response.status) else {
+            throw CheckFailure(reason: "agent API \(path) answered \(response.status): \(response.text)")
+        }
+    }
+
+    /// Waits until the agent's reply is in the customer's history, then prints it.
+    func awaitMessage(in conversation: String, text: String) async throws {
+        for _ in 0..<100 {
+            let response = try await request(
+                "\(webhook)/api/v1/user/\(user)/messages/\(conversation)", method: "GET", key: apiKey)
+            let messages = response.json["messages"] as? [[String: Any]] ?? []
+            if let message = messages.first(where: { $0["text"] as? String == text }) {
+                print(line("agent \(message["agent_id"] as? String ?? "ann")", text))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw CheckFailure(reason: "the agent's reply did not reach the customer")
+    }
+
+    private func line(_ who: String, _ text: String) -> String {
+        let arrow = who == "customer" ? ">" : "<"
+        return who.padding(toLength: 10, withPad: " ", startingAt: 0) + " \(arrow) " + text
+    }
+
+    struct Response {
+        let status: Int
+        let data: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: data, as: UTF8.self) }
+    }
+
+    private func request(_ url: String, method: String, key: String, body: [String: Any]? = nil) async throws -> Response {
+        guard let target = URL(string: url) else { throw CheckFailure(reason: "bad URL \(url)") }
+        var request = URLRequest(url: target, timeoutInterval: 30)
+        request.httpMethod = method
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, data: data)
+        } catch {
+            throw CheckFailure(reason: "\(method) \(url) failed: \(error.localizedDescription) (are the daemons running?)")
+        }
+    }
+}

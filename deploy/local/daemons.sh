@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Starts and stops the six Switchboard daemons on the local stack (deploy/local/stack.sh must be running).
+#   daemons.sh start [bin-dir] | stop | status | env
+# Logs (JSON lines) and pids in .local/daemons. Tenant secrets in .local/secrets.env, generated on first use
+# (never committed). Ports: channel-webhook 8080, customer-identification 8081, session 8082,
+# message-router 8083, nlp-plugin 8084, human-handover 8085 (SWITCHBOARD_PORT_BASE moves them all).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+state="$root/.local/daemons"
+secrets="$root/.local/secrets.env"
+base="${SWITCHBOARD_PORT_BASE:-8080}"
+names=(channel-webhook customer-identification session message-router nlp-plugin human-handover)
+
+die() { echo "daemons: $*" >&2; exit 1; }
+alive() { [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null; }
+
+ensure_secrets() {
+    mkdir -p "$root/.local"
+    if [ ! -f "$secrets" ]; then
+        umask 077
+        {
+            echo "export SWITCHBOARD_TENANT_DEMO_API_KEY=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+            echo "export SWITCHBOARD_TENANT_DEMO_AGENT_KEY=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+        } > "$secrets"
+    fi
+}
+
+print_env() {
+    ensure_secrets
+    cat "$secrets"
+    echo "export SWITCHBOARD_WEBHOOK_URL=http://127.0.0.1:$base"
+    echo "export SWITCHBOARD_AGENT_URL=http://127.0.0.1:$((base + 5))"
+}
+
+start() {
+    local bin="${1:-$(cd "$root" && swift build --show-bin-path)}"
+    ensure_secrets
+    eval "$(bash "$root/deploy/local/stack.sh" env)"
+    # shellcheck disable=SC1090
+    source "$secrets"
+    export SWITCHBOARD_TENANTS_FILE="${SWITCHBOARD_TENANTS_FILE:-$root/deploy/tenants.yaml}"
+    export SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS="${SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS:-6000}"
+    mkdir -p "$state"
+    local index=0 name
+    for name in "${names[@]}"; do
+        if alive "$name"; then index=$((index + 1)); continue; fi
+        [ -x "$bin/$name" ] || die "no $bin/$name: build first (swift build)"
+        SWITCHBOARD_HTTP_PORT=$((base + index)) setsid "$bin/$name" >>"$state/$name.log" 2>&1 < /dev/null &
+        echo $! > "$state/$name.pid"
+        index=$((index + 1))
+    done
+    index=0
+    for name in "${names[@]}"; do
+        local port=$((base + index)) i
+        for i in $(seq 1 600); do
+            alive "$name" || { tail -n 5 "$state/$name.log" >&2; die "$name exited (log: $state/$name.log)"; }
+            if curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then break; fi
+            [ "$i" = 600 ] && die "$name not ready on port $port within 60 s (log: $state/$name.log)"
+            sleep 0.1
+        done
+        echo "daemons: $name ready on 127.0.0.1:$port"
+        index=$((index + 1))
+    done
+}
+
+stop() {
+    local name pid i
+    for name in "${names[@]}"; do
+        if alive "$name"; then
+            pid=$(cat "$state/$name.pid")
+            kill -TERM "$pid" 2>/dev/null || true
+            for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -KILL "$pid" 2>/dev/null || true
+            echo "daemons: stopped $name"
+        fi
+        rm -f "$state/$name.pid"
+    done
+}
+
+status() {
+    local name rc=0
+    for name in "${names[@]}"; do
+        if alive "$name"; then echo "$name: running (pid $(cat "$state/$name.pid"))"; else echo "$name: stopped"; rc=1; fi
+    done
+    return $rc
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    start) start "$@" ;;
+    stop) stop ;;
+    status) status ;;
+    env) print_env ;;
+    *) echo "usage: $0 start [bin-dir] | stop | status | env" >&2; exit 2 ;;
+esac
