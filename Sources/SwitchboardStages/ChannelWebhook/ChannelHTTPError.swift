@@ -1,0 +1,32 @@
+import Foundation
+public import Hummingbird
+
+/// A failure answered with a status and `{"error": "<reason>"}`. The reason is short and never contains
+/// credentials or message bodies.
+public struct ChannelHTTPError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let reason: String
+
+    public init(_ status: HTTPResponse.Status, _ reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    public var description: String { "\(status.code) \(reason)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try ChannelJSON.response(status, ["error": reason])
+    }
+}
+
+/// JSON responses of channel-webhook's API (snake_case keys written explicitly, sorted).
+enum ChannelJSON {
+    static func response(_ status: HTTPResponse.Status, _ body: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
+    }
+}

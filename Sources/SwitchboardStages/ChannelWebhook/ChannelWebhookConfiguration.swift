@@ -1,0 +1,27 @@
+import SwitchboardRuntime
+
+/// channel-webhook's own settings, read once from the daemon environment.
+public struct ChannelWebhookConfiguration: Sendable {
+    /// Largest accepted web chat request body. `SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES`, default 65 536.
+    public var maxBodyBytes: Int
+    /// How long `POST /api/v1/messages` waits for the reply before answering 202.
+    /// `SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS`, default 2 000.
+    public var replyWait: Duration
+
+    public init(maxBodyBytes: Int = 64 * 1024, replyWait: Duration = .milliseconds(2000)) {
+        self.maxBodyBytes = maxBodyBytes
+        self.replyWait = replyWait
+    }
+
+    /// Reads the `SWITCHBOARD_WEBCHAT_*` variables over the defaults.
+    public init(environment: DaemonEnvironment) throws {
+        self.init()
+        replyWait = try environment.milliseconds("SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS", default: replyWait)
+        if let text = environment.variables["SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES"], !text.isEmpty {
+            guard let value = Int(text), value > 0 else {
+                throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES must be a positive whole number")
+            }
+            maxBodyBytes = value
+        }
+    }
+}

@@ -1,0 +1,95 @@
+public import Hummingbird
+public import Logging
+public import Prometheus
+public import ServiceLifecycle
+public import SwitchboardCore
+public import SwitchboardKafka
+public import SwitchboardObservability
+public import SwitchboardRuntime
+
+/// channel-webhook: the HTTP API of every channel (inbound) and the outbound stage that delivers replies.
+///
+/// ```swift
+/// let services = try await ChannelWebhookDaemon.build(environment: environment, logger: logger)
+/// try await runDaemon(name: "channel-webhook", services: services, logger: logger)
+/// ```
+public struct ChannelWebhookDaemon: Sendable {
+    public let environment: DaemonEnvironment
+    public let producer: KafkaProducer
+    public let outboundRunner: StageRunner
+    public let adapters: ChannelAdapterRegistry
+    public let context: ChannelWebhookContext
+    public let endpoints: OpsEndpoints
+    public let httpMetrics: HTTPMetrics
+
+    /// Connects (``DaemonParts/connect(_:logger:)``) and builds the daemon with the web chat adapter.
+    public static func make(
+        environment: DaemonEnvironment, logger: Logger,
+        metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) async throws -> ChannelWebhookDaemon {
+        let parts = try await DaemonParts.connect(environment, logger: logger)
+        return try ChannelWebhookDaemon(
+            environment: environment, producer: parts.producer, database: parts.database,
+            readinessChecks: parts.readinessChecks, metricsRegistry: metricsRegistry, logger: logger)
+    }
+
+    /// The daemon's services: producer, outbound stage, HTTP server. A `ServiceGroup` shuts them down in
+    /// reverse, so HTTP and the consumer stop before the producer flushes.
+    public static func build(
+        environment: DaemonEnvironment, logger: Logger,
+        metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) async throws -> [any Service] {
+        try await make(environment: environment, logger: logger, metricsRegistry: metricsRegistry).services
+    }
+
+    /// Builds the daemon from parts already connected (tests pass a producer pointed at a dead broker).
+    public init(
+        environment: DaemonEnvironment, producer: KafkaProducer, database: SwitchboardDatabase,
+        readinessChecks: [ReadinessCheck], metricsRegistry: PrometheusCollectorRegistry,
+        adapters: [any ChannelAdapter] = [WebChatAdapter()], logger: Logger
+    ) throws {
+        let topics = environment.settings.topics
+        let registry = ChannelAdapterRegistry(adapters)
+        self.environment = environment
+        self.producer = producer
+        self.adapters = registry
+        self.context = ChannelWebhookContext(
+            publisher: InboundPublisher(producer: producer, topics: topics), database: database,
+            tenants: environment.tenants, secrets: environment.secrets,
+            configuration: try ChannelWebhookConfiguration(environment: environment), logger: logger)
+        self.outboundRunner = try StageRunner(
+            configuration: StageRunner.Configuration(
+                stage: OutboundDeliveryHandler.stage, inputTopic: topics.outbound, topics: topics),
+            kafka: environment.kafka, producer: producer,
+            handler: OutboundDeliveryHandler(adapters: registry, database: database), logger: logger)
+        self.endpoints = OpsEndpoints(registry: metricsRegistry, checks: readinessChecks)
+        self.httpMetrics = HTTPMetrics()
+    }
+
+    /// Producer, outbound stage and HTTP application, in start order.
+    public var services: [any Service] {
+        [producer, outboundRunner, makeApplication()]
+    }
+
+    /// The router: ops endpoints, then every adapter's routes, all behind ``HTTPMetricsMiddleware``.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: HTTPMetricsMiddleware(metrics: httpMetrics))
+        endpoints.addRoutes(to: router)
+        for adapter in adapters.all { adapter.addRoutes(to: router, context: context) }
+        return router
+    }
+
+    /// The HTTP application on `SWITCHBOARD_HTTP_HOST:SWITCHBOARD_HTTP_PORT`. With `runningServices`, it also
+    /// runs the producer and the outbound stage (stopped after the server): how tests start the whole daemon
+    /// with HummingbirdTesting.
+    public func makeApplication(runningServices: Bool = false) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(environment.settings.httpHost, port: environment.settings.httpPort),
+                serverName: "switchboard-channel-webhook"),
+            services: runningServices ? [producer, outboundRunner] : [],
+            logger: context.logger)
+    }
+}

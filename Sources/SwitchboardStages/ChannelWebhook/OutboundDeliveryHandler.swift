@@ -1,0 +1,81 @@
+public import Foundation
+public import SwitchboardCore
+public import SwitchboardObservability
+public import SwitchboardRuntime
+
+/// channel-webhook's outbound stage (`channel-webhook-outbound`): stores each reply once, with its place in
+/// the session, and delivers it through its channel's adapter.
+///
+/// A reply Kafka redelivers is stored once and, for local channels, delivered once: the adapter is called
+/// only when this call stored it. Remote channels are stored `pending` and delivered again on redelivery
+/// until an outcome is recorded (at least once; providers dedupe by our message id where they can).
+public struct OutboundDeliveryHandler: StageHandler {
+    /// The stage name: consumer group and metrics label.
+    public static let stage = "channel-webhook-outbound"
+
+    let adapters: ChannelAdapterRegistry
+    let database: SwitchboardDatabase
+    let metrics: OutboundMetrics
+    let now: @Sendable () -> Date
+
+    public init(
+        adapters: ChannelAdapterRegistry, database: SwitchboardDatabase, metrics: OutboundMetrics = OutboundMetrics(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.adapters = adapters
+        self.database = database
+        self.metrics = metrics
+        self.now = now
+    }
+
+    public func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
+        guard envelope.direction == .outbound else {
+            throw StageFailure.permanent("channel-webhook-outbound only takes outbound envelopes")
+        }
+        guard let adapter = adapters.adapter(for: envelope.channel) else {
+            throw StageFailure.permanent("no adapter for channel \(envelope.channel.rawValue)")
+        }
+        let messages = database.messages
+        if let existing = try await messages.message(id: envelope.id), existing.status != "pending" {
+            context.logger.debug("Outbound message already handled", metadata: ["status": "\(existing.status)"])
+            return []
+        }
+        var stored = envelope
+        if stored.sequence == nil, let sessionId = stored.sessionId {
+            stored.sequence = try await database.sessions.allocateSequence(sessionId: sessionId)
+        }
+        let initialStatus = adapter.deliversLocally ? "delivered" : "pending"
+        let isNew = try await messages.insertIfNew(.init(stored, status: initialStatus, at: now()))
+        if adapter.deliversLocally && !isNew { return [] }
+        if !isNew, try await messages.message(id: envelope.id)?.status != "pending" { return [] }
+
+        let outcome: DeliveryOutcome
+        do {
+            outcome = try await adapter.deliver(stored)
+        } catch {
+            outcome = .retriableFailure(reason: "\(error)")
+        }
+        let channel = envelope.channel.rawValue
+        switch outcome {
+        case .sent, .deliveredLocally:
+            metrics.recordSend(channel: channel, result: .sent)
+        case .permanentFailure(let reason):
+            metrics.recordSend(channel: channel, result: .rejected)
+            context.logger.warning("Outbound message refused by the channel", metadata: [LogKeys.error: "\(reason)"])
+        case .retriableFailure(let reason):
+            metrics.recordSend(channel: channel, result: .retried)
+            throw ChannelDeliveryError(channel: envelope.channel, reason: reason)
+        }
+        if !adapter.deliversLocally, let status = outcome.storedStatus {
+            try await messages.setStatus(id: envelope.id, status: status)
+        }
+        return []
+    }
+}
+
+/// A delivery failed in a way worth retrying; the stage runner retries the record with backoff.
+public struct ChannelDeliveryError: Error, Sendable, CustomStringConvertible {
+    public var channel: Channel
+    public var reason: String
+    public var description: String { "delivery to \(channel.rawValue) failed: \(reason)" }
+}

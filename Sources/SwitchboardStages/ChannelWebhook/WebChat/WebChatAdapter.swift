@@ -1,0 +1,134 @@
+import Foundation
+public import Hummingbird
+import Logging
+public import SwitchboardCore
+import SwitchboardObservability
+
+/// The web chat channel: a JSON API the business's site calls, answering with the reply when it comes
+/// quickly, and a history endpoint. Delivery is local: a reply resolves the request waiting for it.
+///
+/// - `POST /api/v1/messages`: 200 with the reply, 202 when none came within the reply wait, 400, 401,
+///   413, 503 when the broker did not take the message.
+/// - `GET /api/v1/user/{user_id}/messages/{conversation_id}`: the user's messages, oldest first; 404 when
+///   the conversation has none of theirs.
+public struct WebChatAdapter: ChannelAdapter {
+    public var channel: Channel { .webchat }
+    public var deliversLocally: Bool { true }
+
+    /// Requests waiting for replies.
+    public let waiters: ReplyWaiters
+
+    public init(waiters: ReplyWaiters = ReplyWaiters()) {
+        self.waiters = waiters
+    }
+
+    public func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
+        let api = WebChatAPI(context: context, waiters: waiters)
+        router.post("/api/v1/messages") { request, _ in
+            try await api.postMessage(request)
+        }
+        router.get("/api/v1/user/{user_id}/messages/{conversation_id}") { request, requestContext in
+            try await api.history(
+                request, userId: try requestContext.parameters.require("user_id"),
+                conversationId: try requestContext.parameters.require("conversation_id"))
+        }
+    }
+
+    public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
+        waiters.deliver(envelope)
+        return .deliveredLocally
+    }
+}
+
+/// The handlers behind ``WebChatAdapter``'s routes.
+struct WebChatAPI: Sendable {
+    let context: ChannelWebhookContext
+    let waiters: ReplyWaiters
+    var authenticator: WebChatAuthenticator { WebChatAuthenticator(secrets: context.secrets) }
+
+    func postMessage(_ request: Request) async throws -> Response {
+        let tenant = try authenticator.tenant(of: request)
+        let body = try await collectBody(request)
+        let message: WebChatMessageRequest
+        do {
+            message = try WebChatMessageRequest(json: Data(buffer: body))
+        } catch {
+            throw ChannelHTTPError(.badRequest, error.reason)
+        }
+        let traceId =
+            WebChatEnvelopeBuilder.traceId(
+                xTraceId: request.headers.first(named: "x-trace-id"),
+                traceparent: request.headers.first(named: "traceparent"))
+            ?? context.ids.next().uuidString.lowercased()
+        let envelope = WebChatEnvelopeBuilder().envelope(
+            for: message, tenantId: tenant, traceId: traceId, newId: context.ids.next(), receivedAt: context.now())
+        var logger = context.logger
+        logger[metadataKey: LogKeys.traceId] = "\(traceId)"
+        logger[metadataKey: LogKeys.tenant] = "\(tenant)"
+        logger[metadataKey: LogKeys.envelopeId] = "\(envelope.id.uuidString.lowercased())"
+        logger[metadataKey: LogKeys.channel] = "webchat"
+
+        // A repeated request whose reply is already stored is answered from the store, without publishing.
+        if message.clientMessageId != nil, let stored = try await storedReply(to: envelope.id) {
+            logger.debug("Repeated web chat message answered from the store")
+            return try posted(envelope, reply: stored)
+        }
+        let ticket = waiters.register(envelope.id)
+        do {
+            try await context.publisher.publish([envelope])
+        } catch {
+            waiters.cancel(ticket)
+            logger.warning("Web chat message not published", metadata: [LogKeys.error: "\(error)"])
+            throw error
+        }
+        logger.debug("Web chat message published")
+        if let reply = await waiters.wait(ticket, timeout: context.configuration.replyWait) {
+            return try posted(envelope, reply: reply)
+        }
+        // Another instance may have delivered it (the outbound consumer is not necessarily this process).
+        return try posted(envelope, reply: try await storedReply(to: envelope.id))
+    }
+
+    func history(_ request: Request, userId: String, conversationId: String) async throws -> Response {
+        let tenant = try authenticator.tenant(of: request)
+        let stored = try await context.database.messages.conversation(
+            tenantId: tenant, conversationId: conversationId)
+        let mine = stored.filter { $0.external_id == userId && $0.channel == Channel.webchat.rawValue }
+        guard !mine.isEmpty else { throw ChannelHTTPError(.notFound, "conversation not found") }
+        let messages = mine.map { message in
+            let (sender, agentId) = WebChatResponses.sender(of: message.envelope)
+            return WebChatResponses.Message(
+                id: message._id, direction: message.direction, sender: sender, agent_id: agentId,
+                text: WebChatResponses.text(of: message.envelope), sequence: message.sequence,
+                created_at: SwitchboardJSON.formatDate(message.created_at))
+        }
+        return try ChannelJSON.response(
+            .ok, WebChatResponses.History(conversation_id: conversationId, messages: messages))
+    }
+
+    private func collectBody(_ request: Request) async throws(ChannelHTTPError) -> ByteBuffer {
+        let limit = context.configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw ChannelHTTPError(.contentTooLarge, "request body is larger than \(limit) bytes")
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch {
+            if (error as? any HTTPResponseError)?.status == .contentTooLarge {
+                throw ChannelHTTPError(.contentTooLarge, "request body is larger than \(limit) bytes")
+            }
+            throw ChannelHTTPError(.badRequest, "request body could not be read")
+        }
+    }
+
+    private func storedReply(to id: UUID) async throws -> Envelope? {
+        try await context.database.messages.reply(to: id)?.envelope
+    }
+
+    private func posted(_ envelope: Envelope, reply: Envelope?) throws -> Response {
+        let body = WebChatResponses.Posted(
+            conversation_id: envelope.conversationId ?? "", message_id: envelope.id.uuidString.lowercased(),
+            reply: reply.map(WebChatResponses.Reply.init))
+        return try ChannelJSON.response(reply == nil ? .accepted : .ok, body)
+    }
+}

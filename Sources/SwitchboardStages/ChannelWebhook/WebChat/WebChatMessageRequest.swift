@@ -1,0 +1,73 @@
+public import Foundation
+
+/// A validated `POST /api/v1/messages` body:
+/// `{"conversation_id": "" | "<id>", "user_id": "...", "message": "...", "client_message_id": "..."}`.
+public struct WebChatMessageRequest: Sendable, Hashable {
+    /// Longest accepted `user_id`, `conversation_id` and `client_message_id`.
+    public static let maxIdentifierLength = 256
+
+    /// Nil for a new conversation (absent or empty in the body).
+    public var conversationId: String?
+    /// The visitor's id; the envelope's external id.
+    public var userId: String
+    /// The text the visitor wrote.
+    public var message: String
+    /// The client's id for this message; makes a repeated request idempotent.
+    public var clientMessageId: String?
+
+    public init(conversationId: String?, userId: String, message: String, clientMessageId: String?) {
+        self.conversationId = conversationId
+        self.userId = userId
+        self.message = message
+        self.clientMessageId = clientMessageId
+    }
+
+    /// Parses and validates a body; throws ``WebChatValidationError`` with the reason to answer 400 with.
+    public init(json: Data) throws(WebChatValidationError) {
+        guard let object = try? JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed]) else {
+            throw WebChatValidationError("request body is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw WebChatValidationError("request body must be a JSON object")
+        }
+        func string(_ key: String, required: Bool) throws(WebChatValidationError) -> String? {
+            guard let value = fields[key], !(value is NSNull) else {
+                if required { throw WebChatValidationError("'\(key)' is required") }
+                return nil
+            }
+            guard let text = value as? String else { throw WebChatValidationError("'\(key)' must be a string") }
+            return text
+        }
+        func identifier(_ key: String, required: Bool) throws(WebChatValidationError) -> String? {
+            guard let text = try string(key, required: required)?.trimmingCharacters(in: .whitespaces) else {
+                return nil
+            }
+            if text.isEmpty {
+                if required { throw WebChatValidationError("'\(key)' must not be empty") }
+                return nil
+            }
+            guard text.count <= Self.maxIdentifierLength else {
+                throw WebChatValidationError("'\(key)' is longer than \(Self.maxIdentifierLength) characters")
+            }
+            guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw WebChatValidationError("'\(key)' contains control characters")
+            }
+            return text
+        }
+        let userId = try identifier("user_id", required: true) ?? ""
+        let message = try string("message", required: true) ?? ""
+        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw WebChatValidationError("'message' must not be empty")
+        }
+        self.init(
+            conversationId: try identifier("conversation_id", required: false), userId: userId, message: message,
+            clientMessageId: try identifier("client_message_id", required: false))
+    }
+}
+
+/// Why a web chat request was refused with 400.
+public struct WebChatValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

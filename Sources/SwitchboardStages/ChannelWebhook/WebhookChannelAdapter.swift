@@ -1,0 +1,75 @@
+public import Foundation
+public import Hummingbird
+import Logging
+public import SwitchboardCore
+import SwitchboardObservability
+
+/// A provider channel whose messages arrive as signed webhooks (WhatsApp, Telegram, Twilio, Messenger):
+/// implement ``verify(headers:body:tenantId:)``, ``parse(body:headers:tenantId:receivedAt:ids:)`` and
+/// ``ChannelAdapter/deliver(_:)``, and `POST /webhooks/{channel}/{tenant}` is served for you.
+///
+/// The route reads the raw body (up to ``maxBodyBytes``), verifies the signature over those exact bytes
+/// (401 and a `switchboard_webhook_signature_failures_total` count when it fails), parses it into any
+/// number of envelopes (messages, edits, reactions, `delivery_status` records), publishes them all and
+/// answers 200 only once the broker has them (503 otherwise, so the provider retries). Providers with a
+/// subscription handshake (WhatsApp's `hub.challenge`) add that route in their own ``addExtraRoutes(to:context:)``.
+public protocol WebhookChannelAdapter: ChannelAdapter {
+    /// Largest accepted webhook body. Default 1 MiB.
+    var maxBodyBytes: Int { get }
+
+    /// Throws ``ChannelHTTPError`` (401) unless the request is authentic for `tenantId`.
+    func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError)
+
+    /// The envelopes in one webhook body; empty for notifications Switchboard ignores. Throws
+    /// ``ChannelHTTPError`` (400) for a body that cannot be understood.
+    func parse(
+        body: [UInt8], headers: HTTPFields, tenantId: String, receivedAt: Date, ids: UUIDv7Generator
+    ) throws(ChannelHTTPError) -> [Envelope]
+
+    /// Routes besides the webhook POST (verification handshakes). Default none.
+    func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext)
+}
+
+extension WebhookChannelAdapter {
+    public var maxBodyBytes: Int { 1024 * 1024 }
+
+    public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {}
+
+    public func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
+        addExtraRoutes(to: router, context: context)
+        router.post("/webhooks/\(channel.rawValue)/{tenant}") { request, requestContext in
+            try await receive(request, tenantId: try requestContext.parameters.require("tenant"), context: context)
+        }
+    }
+
+    /// Verifies, parses and publishes one webhook; 200 `{"received": n}` once the broker has them.
+    public func receive(
+        _ request: Request, tenantId: String, context: ChannelWebhookContext
+    ) async throws
+        -> Response
+    {
+        guard context.tenants.tenant(id: tenantId) != nil else { throw ChannelHTTPError(.notFound, "unknown tenant") }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch {
+            throw ChannelHTTPError(.contentTooLarge, "request body is larger than \(maxBodyBytes) bytes")
+        }
+        let body = Array(buffer: buffer)
+        do {
+            try verify(headers: request.headers, body: body, tenantId: tenantId)
+        } catch {
+            context.outboundMetrics.recordSignatureFailure(channel: channel.rawValue)
+            throw error
+        }
+        let envelopes = try parse(
+            body: body, headers: request.headers, tenantId: tenantId, receivedAt: context.now(), ids: context.ids)
+        try await context.publisher.publish(envelopes)
+        context.logger.debug(
+            "Webhook published",
+            metadata: [
+                LogKeys.channel: "\(channel.rawValue)", LogKeys.tenant: "\(tenantId)", "count": "\(envelopes.count)",
+            ])
+        return try ChannelJSON.response(.ok, ["received": envelopes.count])
+    }
+}
