@@ -213,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardPipelineTests",
-            dependencies: ["SwitchboardStages", "SwitchboardTestSupport"],
+            dependencies: ["SwitchboardStages", "SwitchboardTestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.venv"
 libdir="$root/.local/lib"
 
-apt_packages=(librdkafka-dev libmongoc-dev libbson-dev pkg-config python3-venv)
+apt_packages=(librdkafka-dev libmongoc-dev libbson-dev pkg-config python3-venv curl docker-compose)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
