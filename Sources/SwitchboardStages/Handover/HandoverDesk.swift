@@ -1,0 +1,173 @@
+public import Foundation
+public import Logging
+public import SwitchboardCore
+import SwitchboardRuntime
+
+/// What agents do with handovers: list, claim, read, reply, resolve. One tenant per call: the caller
+/// (the agent API) has already decided the tenant from the agent's key, and every lookup is scoped to it,
+/// so another tenant's handover is simply not found.
+///
+/// Every operation is safe to retry: state changes go through ``HandoverRecord``'s state machine and
+/// optimistic replaces, repeated claims and resolves by the same agent redo their effects with the same
+/// derived event ids, and a reply with a `client_message_id` always gets the same envelope id.
+public struct HandoverDesk: Sendable {
+    private let database: SwitchboardDatabase
+    private let sink: any HandoverSink
+    private let topics: TopicNames
+    private let logger: Logger
+    private let ids: UUIDv7Generator
+    private let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - database: Handovers, sessions and messages.
+    ///   - sink: Where replies and events are produced (the daemon's producer).
+    ///   - topics: The installation's topics.
+    ///   - logger: The daemon's logger.
+    ///   - ids: Makes ids of replies without a client message id.
+    ///   - now: The clock.
+    public init(
+        database: SwitchboardDatabase, sink: any HandoverSink, topics: TopicNames, logger: Logger,
+        ids: UUIDv7Generator = UUIDv7Generator(), now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.database = database
+        self.sink = sink
+        self.topics = topics
+        self.logger = logger
+        self.ids = ids
+        self.now = now
+    }
+
+    /// The tenant's handovers in `status`, oldest first, each with the customer's latest message.
+    public func list(tenantId: String, status: HandoverRecord.Status) async throws -> [HandoverSummary] {
+        var summaries: [HandoverSummary] = []
+        for record in try await database.handovers.list(tenantId: tenantId, status: status) {
+            let latest = try await latestInbound(record)
+            summaries.append(HandoverSummary(record: record, lastCustomerMessage: latest?.envelope.content))
+        }
+        return summaries
+    }
+
+    /// Lets `agentId` take a waiting handover; the same agent claiming again succeeds unchanged.
+    public func claim(tenantId: String, id: String, agentId: String) async throws -> HandoverRecord {
+        let record = try await transition(tenantId: tenantId, id: id) { record, time in
+            try record.claim(by: agentId, at: time) == .claimed
+        }
+        try await database.sessions.setOwner(
+            sessionId: record.sessionId, owner: .human(agentId: agentId), handover: record.sessionHandover)
+        try await publish(
+            event: record.lifecycleEvent(.handoverClaimed, traceId: nil, at: record.claimedAt ?? now()), for: record)
+        return record
+    }
+
+    /// Ends the handover: the bot owns the session again. The agent who resolved it may repeat the request.
+    public func resolve(tenantId: String, id: String, agentId: String) async throws -> HandoverRecord {
+        let record = try await transition(tenantId: tenantId, id: id) { record, time in
+            if record.status == .resolved, record.agentId == agentId { return false }
+            try record.resolve(by: agentId, at: time)
+            return true
+        }
+        // Only the session still handed over for this handover goes back to the bot: a retried resolve
+        // must not end a newer handover of the same session.
+        if let session = try await database.sessions.session(id: record.sessionId),
+            session.handover == nil || session.handover?.handoverId == record.id
+        {
+            try await database.sessions.setOwner(sessionId: record.sessionId, owner: .bot, handover: nil)
+        }
+        try await publish(
+            event: record.lifecycleEvent(.handoverEnded, traceId: nil, at: record.resolvedAt ?? now()), for: record)
+        return record
+    }
+
+    /// The handover's session messages, in order.
+    public func messages(tenantId: String, id: String) async throws -> [MessageView] {
+        let record = try await find(tenantId: tenantId, id: id)
+        return try await database.messages.session(tenantId: tenantId, sessionId: record.sessionId).map(
+            MessageView.init)
+    }
+
+    /// Sends `text` from the agent who claimed the handover to the customer, on the channel and
+    /// conversation of the customer's latest message, and returns once the broker has it.
+    public func reply(
+        tenantId: String, id: String, agentId: String, text: String, clientMessageId: String?
+    ) async throws -> Envelope {
+        let record = try await find(tenantId: tenantId, id: id)
+        guard record.status == .claimed, record.agentId == agentId else {
+            throw HandoverDeskError(
+                .conflict,
+                record.status == .resolved
+                    ? "handover is already resolved" : "the handover must be claimed by this agent before replying")
+        }
+        guard let latest = try await latestInbound(record)?.envelope else {
+            throw HandoverDeskError(.conflict, "the session has no customer message to reply to")
+        }
+        let messageId =
+            clientMessageId.map {
+                DerivedID.make(from: UUID(uuidString: record.id) ?? latest.id, name: "agent-reply:\($0)")
+            }
+            ?? ids.next()
+        var envelope = Envelope(
+            id: messageId, tenantId: tenantId, channel: latest.channel, direction: .outbound, kind: .message,
+            externalId: latest.externalId, customerId: latest.customerId ?? record.customerId,
+            sessionId: record.sessionId, content: .text(text), receivedAt: now(),
+            traceId: ids.next().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            sender: .agent(id: agentId))
+        envelope.conversationId = latest.conversationId
+        try await publish(try StageOutput.envelope(envelope, to: topics.outbound), traceId: envelope.traceId)
+        logger.info(
+            "Agent reply produced",
+            metadata: ["trace_id": "\(envelope.traceId)", "tenant": "\(tenantId)", "handover_id": "\(record.id)"])
+        return envelope
+    }
+
+    // MARK: - Helpers
+
+    private func find(tenantId: String, id: String) async throws -> HandoverRecord {
+        guard let record = try await database.handovers.handover(tenantId: tenantId, id: id) else {
+            throw HandoverDeskError.notFound(id)
+        }
+        return record
+    }
+
+    /// Applies `change` to the stored handover and saves it if `change` says it changed something,
+    /// re-reading and trying again when another request changed it in between.
+    private func transition(
+        tenantId: String, id: String,
+        _ change: (inout HandoverRecord, Date) throws -> Bool
+    ) async throws -> HandoverRecord {
+        for _ in 0..<5 {
+            var record = try await find(tenantId: tenantId, id: id)
+            let before = record.status
+            let changed: Bool
+            do {
+                changed = try change(&record, now())
+            } catch let refusal as HandoverTransitionError {
+                throw HandoverDeskError(.conflict, refusal.description)
+            }
+            if !changed { return record }
+            if try await database.handovers.replace(record, expecting: before) { return record }
+        }
+        throw HandoverDeskError(.conflict, "handover is being changed by another request; try again")
+    }
+
+    private func latestInbound(_ record: HandoverRecord) async throws -> MessageStore.StoredMessage? {
+        try await database.messages.session(tenantId: record.tenantId, sessionId: record.sessionId)
+            .last { $0.direction == Direction.inbound.rawValue }
+    }
+
+    private func publish(event: SwitchboardEvent, for record: HandoverRecord) async throws {
+        try await publish(try .event(event, to: topics.events, key: record.partitionKey), traceId: event.traceId)
+    }
+
+    /// Produces one record and waits for the broker; any failure is reported as ``HandoverDeskError/brokerUnavailable``
+    /// so the agent is never told a change went out that the broker did not acknowledge.
+    private func publish(_ output: StageOutput, traceId: String?) async throws {
+        do {
+            try await sink.publish([output.record])
+        } catch {
+            logger.error(
+                "The broker did not acknowledge a handover record",
+                metadata: ["topic": "\(output.record.topic)", "trace_id": "\(traceId ?? "")", "error": "\(error)"])
+            throw HandoverDeskError.brokerUnavailable
+        }
+    }
+}

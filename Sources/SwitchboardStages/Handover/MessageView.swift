@@ -1,0 +1,58 @@
+public import Foundation
+import SwitchboardCore
+
+/// A stored message as the agent API shows it.
+public struct MessageView: Sendable, Hashable, Codable {
+    public var id: String
+    /// `inbound` (from the customer) or `outbound`.
+    public var direction: String
+    /// `customer`, `bot`, `agent` or `system`.
+    public var sender: String
+    /// For agent messages: who wrote it.
+    public var agentId: String?
+    /// `text`, `media`, `location`, `interactive`, `contact`; nil for messages without content.
+    public var contentType: String?
+    /// The message's text (a media caption, a button title), if it has any.
+    public var text: String?
+    /// Position in the session, when the session stage assigned one.
+    public var sequence: Int64?
+    public var createdAt: Date
+    /// Delivery state of outbound messages (`received`, `sent`, `delivered`, `failed`).
+    public var status: String
+
+    public init(_ message: MessageStore.StoredMessage) {
+        let envelope = message.envelope
+        id = message._id
+        direction = message.direction
+        switch envelope.sender {
+        case nil: sender = envelope.direction == .inbound ? "customer" : "system"
+        case .bot: sender = "bot"
+        case .system: sender = "system"
+        case .agent(let id):
+            sender = "agent"
+            agentId = id
+        }
+        contentType = envelope.content.map(Self.type(of:))
+        text = envelope.content?.textForUnderstanding
+        sequence = message.sequence ?? envelope.sequence
+        createdAt = message.created_at
+        status = message.status
+    }
+
+    private static func type(of content: Content) -> String {
+        switch content {
+        case .text: "text"
+        case .media: "media"
+        case .location: "location"
+        case .interactive: "interactive"
+        case .contact: "contact"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, direction, sender, text, sequence, status
+        case agentId = "agent_id"
+        case contentType = "content_type"
+        case createdAt = "created_at"
+    }
+}
