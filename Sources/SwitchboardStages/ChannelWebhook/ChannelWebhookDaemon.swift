@@ -16,7 +16,7 @@ public import SwitchboardRuntime
 public struct ChannelWebhookDaemon: Sendable {
     public let environment: DaemonEnvironment
     public let producer: KafkaProducer
-    public let outboundRunner: StageRunner
+    public let outboundHandler: OutboundDeliveryHandler
     public let adapters: ChannelAdapterRegistry
     public let context: ChannelWebhookContext
     public let endpoints: OpsEndpoints
@@ -39,7 +39,7 @@ public struct ChannelWebhookDaemon: Sendable {
         environment: DaemonEnvironment, logger: Logger,
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) async throws -> [any Service] {
-        try await make(environment: environment, logger: logger, metricsRegistry: metricsRegistry).services
+        try await make(environment: environment, logger: logger, metricsRegistry: metricsRegistry).services()
     }
 
     /// Builds the daemon from parts already connected (tests pass a producer pointed at a dead broker).
@@ -57,18 +57,24 @@ public struct ChannelWebhookDaemon: Sendable {
             publisher: InboundPublisher(producer: producer, topics: topics), database: database,
             tenants: environment.tenants, secrets: environment.secrets,
             configuration: try ChannelWebhookConfiguration(environment: environment), logger: logger)
-        self.outboundRunner = try StageRunner(
-            configuration: StageRunner.Configuration(
-                stage: OutboundDeliveryHandler.stage, inputTopic: topics.outbound, topics: topics),
-            kafka: environment.kafka, producer: producer,
-            handler: OutboundDeliveryHandler(adapters: registry, database: database), logger: logger)
+        self.outboundHandler = OutboundDeliveryHandler(adapters: registry, database: database)
         self.endpoints = OpsEndpoints(registry: metricsRegistry, checks: readinessChecks)
         self.httpMetrics = HTTPMetrics()
     }
 
     /// Producer, outbound stage and HTTP application, in start order.
-    public var services: [any Service] {
-        [producer, outboundRunner, makeApplication()]
+    public func services() throws -> [any Service] {
+        [producer, try makeOutboundRunner(), try makeApplication(runningServices: false)]
+    }
+
+    /// A runner of the outbound stage. Its consumer joins the `channel-webhook-outbound` group when created,
+    /// so it is made only for running.
+    public func makeOutboundRunner() throws -> StageRunner {
+        let topics = environment.settings.topics
+        return try StageRunner(
+            configuration: StageRunner.Configuration(
+                stage: OutboundDeliveryHandler.stage, inputTopic: topics.outbound, topics: topics),
+            kafka: environment.kafka, producer: producer, handler: outboundHandler, logger: context.logger)
     }
 
     /// The router: ops endpoints, then every adapter's routes, all behind ``HTTPMetricsMiddleware``.
@@ -83,13 +89,13 @@ public struct ChannelWebhookDaemon: Sendable {
     /// The HTTP application on `SWITCHBOARD_HTTP_HOST:SWITCHBOARD_HTTP_PORT`. With `runningServices`, it also
     /// runs the producer and the outbound stage (stopped after the server): how tests start the whole daemon
     /// with HummingbirdTesting.
-    public func makeApplication(runningServices: Bool = false) -> some ApplicationProtocol {
+    public func makeApplication(runningServices: Bool) throws -> some ApplicationProtocol {
         Application(
             router: makeRouter(),
             configuration: ApplicationConfiguration(
                 address: .hostname(environment.settings.httpHost, port: environment.settings.httpPort),
                 serverName: "switchboard-channel-webhook"),
-            services: runningServices ? [producer, outboundRunner] : [],
+            services: runningServices ? [producer, try makeOutboundRunner()] : [],
             logger: context.logger)
     }
 }
