@@ -83,14 +83,14 @@ struct IdentificationAndSessionTests {
         #expect(s1.sessionOwner == .bot)
         #expect(try out1.events(on: test.topics.events).map(\.type) == [.sessionStarted])
 
-        let out2 = try await handler.handle(message("two", at: 59.999), context: context)
+        let out2 = try await handler.handle(message("two", at: 59), context: context)
         let s2 = try #require(try out2.envelopes(on: test.topics.sessioned).first)
         #expect(s2.sessionId == s1.sessionId)
         #expect(s2.sequence == 1)
         #expect(try out2.events(on: test.topics.events).isEmpty)
 
         // Exactly the idle timeout after the last activity: a new session.
-        let out3 = try await handler.handle(message("three", at: 59.999 + 60), context: context)
+        let out3 = try await handler.handle(message("three", at: 59 + 60), context: context)
         let s3 = try #require(try out3.envelopes(on: test.topics.sessioned).first)
         #expect(s3.sessionId != s1.sessionId)
         #expect(s3.sequence == 0)

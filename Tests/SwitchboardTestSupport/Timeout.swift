@@ -1,6 +1,7 @@
 /// Thrown when a test's bounded wait runs out.
 public struct TestTimeout: Error, CustomStringConvertible {
     public let what: String
+    public init(what: String) { self.what = what }
     public var description: String { "timed out waiting for \(what)" }
 }
 
