@@ -2,7 +2,7 @@ public import Hummingbird
 public import Logging
 public import Prometheus
 public import ServiceLifecycle
-public import SwitchboardCore
+import SwitchboardCore
 public import SwitchboardKafka
 public import SwitchboardObservability
 public import SwitchboardRuntime
