@@ -123,7 +123,7 @@ public struct HandoverDesk: Sendable {
 
     private func find(tenantId: String, id: String) async throws -> HandoverRecord {
         guard let record = try await database.handovers.handover(tenantId: tenantId, id: id) else {
-            throw HandoverDeskError.notFound(id)
+            throw HandoverDeskError.notFound
         }
         return record
     }
@@ -164,9 +164,9 @@ public struct HandoverDesk: Sendable {
         do {
             try await sink.publish([output.record])
         } catch {
-            logger.error(
-                "The broker did not acknowledge a handover record",
-                metadata: ["topic": "\(output.record.topic)", "trace_id": "\(traceId ?? "")", "error": "\(error)"])
+            var metadata: Logger.Metadata = ["topic": "\(output.record.topic)", "error": "\(error)"]
+            if let traceId { metadata["trace_id"] = "\(traceId)" }
+            logger.error("The broker did not acknowledge a handover record", metadata: metadata)
             throw HandoverDeskError.brokerUnavailable
         }
     }

@@ -30,9 +30,7 @@ public struct HandoverDeskError: Error, Sendable, Hashable, CustomStringConverti
 
     public var description: String { "\(kind): \(reason)" }
 
-    static func notFound(_ id: String) -> HandoverDeskError {
-        HandoverDeskError(.notFound, "handover not found")
-    }
+    static let notFound = HandoverDeskError(.notFound, "handover not found")
 
     static let brokerUnavailable = HandoverDeskError(
         .unavailable, "the message broker did not acknowledge the change; try again")
