@@ -27,6 +27,10 @@ public final class StageRunner: Service, Sendable {
         public var initialBackoff: Duration = .milliseconds(100)
         public var maximumBackoff: Duration = .seconds(5)
 
+        /// The consumer group: the topic prefix and the stage, e.g. `switchboard.session`, so installations
+        /// (and tests) that share a broker under different prefixes never share a group.
+        public var groupID: String { topics.prefix + stage }
+
         public init(stage: String, inputTopic: String, topics: TopicNames) {
             self.stage = stage
             self.inputTopic = inputTopic
@@ -52,7 +56,7 @@ public final class StageRunner: Service, Sendable {
         logger[metadataKey: "stage"] = "\(configuration.stage)"
         self.configuration = configuration
         self.consumer = try KafkaConsumer(
-            configuration: kafka, groupID: "switchboard-\(configuration.stage)", topics: [configuration.inputTopic],
+            configuration: kafka, groupID: configuration.groupID, topics: [configuration.inputTopic],
             logger: logger)
         self.producer = producer
         self.handler = handler

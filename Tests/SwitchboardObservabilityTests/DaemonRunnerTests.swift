@@ -63,7 +63,8 @@ struct DaemonRunnerTests {
             let start = clock.now
             await group.triggerGracefulShutdown()
             try await tasks.next()
-            #expect(clock.now - start < .seconds(3))
+            // The service ignores graceful shutdown for an hour: stopping at all shows the escalation.
+            #expect(clock.now - start < .seconds(60))
         }
         #expect(service.sawCancellation.withLock { $0 })
     }
