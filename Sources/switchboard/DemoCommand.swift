@@ -25,7 +25,8 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let stem = "SWITCHBOARD_TENANT_" + tenant.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
         let environment = ProcessInfo.processInfo.environment
-        guard let apiKey = environment[String(stem) + "_API_KEY"], let agentKey = environment[String(stem) + "_AGENT_KEY"]
+        guard let apiKey = environment[String(stem) + "_API_KEY"],
+            let agentKey = environment[String(stem) + "_AGENT_KEY"]
         else {
             printError("set \(stem)_API_KEY and \(stem)_AGENT_KEY (the demo script does)")
             throw ExitCode(2)
@@ -33,7 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
         let chat = DemoClient(webhook: webhook, agentDesk: agentDesk, apiKey: apiKey, agentKey: agentKey, user: user)
         print("Transcript (tenant \(tenant), web chat user \(user))\n")
         var conversation = ""
-        for text in ["Hello!", "What are your opening hours?", "Where is my order AB123456?", "I want to talk to a human"] {
+        for text in [
+            "Hello!", "What are your opening hours?", "Where is my order AB123456?", "I want to talk to a human",
+        ] {
             conversation = try await chat.say(text, conversation: conversation)
         }
         _ = try await chat.say("My parcel arrived damaged.", conversation: conversation)
@@ -81,7 +84,8 @@ struct DemoClient {
 
     func waitingHandover() async throws -> String {
         for _ in 0..<100 {
-            let response = try await request("\(agentDesk)/api/v1/agent/handovers?status=waiting", method: "GET", key: agentKey)
+            let response = try await request(
+                "\(agentDesk)/api/v1/agent/handovers?status=waiting", method: "GET", key: agentKey)
             if let first = (response.json["handovers"] as? [[String: Any]])?.first, let id = first["id"] as? String {
                 return id
             }
@@ -124,7 +128,9 @@ struct DemoClient {
         var text: String { String(decoding: data, as: UTF8.self) }
     }
 
-    private func request(_ url: String, method: String, key: String, body: [String: Any]? = nil) async throws -> Response {
+    private func request(
+        _ url: String, method: String, key: String, body: [String: Any]? = nil
+    ) async throws -> Response {
         guard let target = URL(string: url) else { throw CheckFailure(reason: "bad URL \(url)") }
         var request = URLRequest(url: target, timeoutInterval: 30)
         request.httpMethod = method
@@ -137,7 +143,8 @@ struct DemoClient {
             let (data, response) = try await URLSession.shared.data(for: request)
             return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, data: data)
         } catch {
-            throw CheckFailure(reason: "\(method) \(url) failed: \(error.localizedDescription) (are the daemons running?)")
+            throw CheckFailure(
+                reason: "\(method) \(url) failed: \(error.localizedDescription) (are the daemons running?)")
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 /// Trains the built-in engine on a slice of the public CLINC150 data (shared/nlp/clinc150, CC BY 3.0,
 /// Larson et al. 2019) and checks accuracy and out-of-scope rejection on its validation split.
@@ -40,8 +40,9 @@ struct CLINC150Tests {
             examples[row.intent, default: []].append(row.text)
         }
         #expect(examples.count == 10)
-        let model = try NLUModel(training: NLUTrainingData(
-            intents: examples.keys.sorted().map { .init(name: $0, examples: examples[$0] ?? []) }))
+        let model = try NLUModel(
+            training: NLUTrainingData(
+                intents: examples.keys.sorted().map { .init(name: $0, examples: examples[$0] ?? []) }))
         let policy = BotPolicy()
 
         var correct = 0, answeredCorrectly = 0, inScope = 0, outOfScope = 0, rejected = 0
@@ -53,7 +54,9 @@ struct CLINC150Tests {
             } else if Self.intents.contains(row.intent) {
                 inScope += 1
                 if result.intent == row.intent { correct += 1 }
-                if result.intent == row.intent, result.confidence >= policy.confidenceThreshold { answeredCorrectly += 1 }
+                if result.intent == row.intent, result.confidence >= policy.confidenceThreshold {
+                    answeredCorrectly += 1
+                }
             }
         }
         #expect(inScope == 200 && outOfScope == 100)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 @Suite("Envelope codec")
 struct EnvelopeCodecTests {
@@ -20,7 +20,9 @@ struct EnvelopeCodecTests {
 
     static let contents: [Content] = [
         .text("Hallo, wo ist meine Bestellung? 🚚"),
-        .media(.init(reference: "https://cdn.example/1.jpg", mimeType: "image/jpeg", caption: "receipt", fileName: "1.jpg")),
+        .media(
+            .init(reference: "https://cdn.example/1.jpg", mimeType: "image/jpeg", caption: "receipt", fileName: "1.jpg")
+        ),
         .location(.init(latitude: 52.52, longitude: 13.405, name: "Office", address: "Berlin")),
         .interactive(.init(payload: "ORDER_STATUS", title: "Order status")),
         .contact(.init(name: "Ada", phones: ["+441234567890"], emails: ["ada@example.org"])),
@@ -37,7 +39,9 @@ struct EnvelopeCodecTests {
     @Test("outbound reply and delivery status round trip")
     func outboundAndStatus() throws {
         let inbound = Self.sample(content: .text("hi"))
-        var reply = inbound.reply(content: .text("Hello!"), sender: .agent(id: "agent-7"), stage: "human-handover", at: Date(timeIntervalSince1970: 1_740_000_001))
+        var reply = inbound.reply(
+            content: .text("Hello!"), sender: .agent(id: "agent-7"), stage: "human-handover",
+            at: Date(timeIntervalSince1970: 1_740_000_001))
         reply.annotations.handoverReason = .customerAskedForHuman
         #expect(try codec.decode(codec.encode(reply)) == reply)
         #expect(reply.replyTo == inbound.id && reply.direction == .outbound && reply.traceId == inbound.traceId)
@@ -54,8 +58,10 @@ struct EnvelopeCodecTests {
         let json = String(decoding: try codec.encode(envelope), as: UTF8.self)
         #expect(json.contains(#""tenant_id":"demo""#))
         #expect(json.contains(#""received_at":"2025-02-19T21:20:00.125Z""#))
-        #expect(SwitchboardJSON.formatDate(Date(timeIntervalSince1970: 1_740_000_000.123)) == "2025-02-19T21:20:00.123Z")
-        #expect(SwitchboardJSON.formatDate(Date(timeIntervalSince1970: 1_740_000_000.9996)) == "2025-02-19T21:20:01.000Z")
+        #expect(
+            SwitchboardJSON.formatDate(Date(timeIntervalSince1970: 1_740_000_000.123)) == "2025-02-19T21:20:00.123Z")
+        #expect(
+            SwitchboardJSON.formatDate(Date(timeIntervalSince1970: 1_740_000_000.9996)) == "2025-02-19T21:20:01.000Z")
         #expect(json.contains(#""content":{"text":"hi","type":"text"}"#))
         #expect(json.contains(#""route_decision":{"reason":"bot_default","target":"bot"}"#))
         #expect(json.contains(envelope.id.uuidString.lowercased()))
@@ -89,7 +95,8 @@ struct EnvelopeCodecTests {
         #expect(try codec.decode(reencoded) == envelope)
     }
 
-    static let valid = #"{"id":"01952085-77fb-7001-8000-00000000002a","version":1,"tenant_id":"demo","channel":"sms","direction":"inbound","external_id":"+15550100","content":{"type":"text","text":"hi"},"received_at":"2025-02-19T21:20:00.5Z","trace_id":"t"}"#
+    static let valid =
+        #"{"id":"01952085-77fb-7001-8000-00000000002a","version":1,"tenant_id":"demo","channel":"sms","direction":"inbound","external_id":"+15550100","content":{"type":"text","text":"hi"},"received_at":"2025-02-19T21:20:00.5Z","trace_id":"t"}"#
 
     static func replacing(_ old: String, with new: String) -> String {
         valid.replacingOccurrences(of: old, with: new)
@@ -120,7 +127,11 @@ struct EnvelopeCodecTests {
         for (json, field) in [
             (Self.replacing(#""channel":"sms""#, with: #""channel":"fax""#), "channel"),
             (Self.replacing("2025-02-19T21:20:00.5Z", with: "yesterday"), "received_at"),
-            (Self.replacing(#"{"type":"text","text":"hi"}"#, with: #"{"type":"location","latitude":123,"longitude":0}"#), "content"),
+            (
+                Self.replacing(
+                    #"{"type":"text","text":"hi"}"#, with: #"{"type":"location","latitude":123,"longitude":0}"#),
+                "content"
+            ),
             (Self.replacing(#""type":"text""#, with: #""type":"hologram""#), "content"),
         ] {
             do {
@@ -160,6 +171,10 @@ struct EnvelopeCodecTests {
     func topics() {
         #expect(TopicNames().inbound == "switchboard.inbound")
         let names = TopicNames(prefix: "t42.")
-        #expect(names.all == ["t42.inbound", "t42.identified", "t42.sessioned", "t42.nlp", "t42.handover", "t42.outbound", "t42.deadletter", "t42.events"])
+        #expect(
+            names.all == [
+                "t42.inbound", "t42.identified", "t42.sessioned", "t42.nlp", "t42.handover", "t42.outbound",
+                "t42.deadletter", "t42.events",
+            ])
     }
 }

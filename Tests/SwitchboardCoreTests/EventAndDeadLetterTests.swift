@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 @Suite("Events and dead letters")
 struct EventAndDeadLetterTests {
@@ -22,7 +22,8 @@ struct EventAndDeadLetterTests {
         let original: [UInt8] = [0xFF, 0x00, 0x7B]
         let letter = DeadLetter(
             originalTopic: "switchboard.inbound", partition: 3, offset: 42, key: "demo|sms|+1555",
-            originalBytes: original, reason: EnvelopeDecodingError(.notJSON).description, stage: "customer-identification",
+            originalBytes: original, reason: EnvelopeDecodingError(.notJSON).description,
+            stage: "customer-identification",
             failedAt: Date(timeIntervalSince1970: 1_750_000_000), traceId: nil)
         let data = try SwitchboardJSON.makeEncoder().encode(letter)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 @Suite("Handover state machine")
 struct HandoverRecordTests {
     let t0 = Date(timeIntervalSince1970: 1_750_000_000)
 
     func waiting() -> HandoverRecord {
-        HandoverRecord(id: "h-1", tenantId: "demo", sessionId: "s-1", customerId: "c-1", reason: .customerAskedForHuman, createdAt: t0)
+        HandoverRecord(
+            id: "h-1", tenantId: "demo", sessionId: "s-1", customerId: "c-1", reason: .customerAskedForHuman,
+            createdAt: t0)
     }
 
     @Test("waiting → claimed → resolved")
@@ -15,7 +17,8 @@ struct HandoverRecordTests {
         var record = waiting()
         #expect(record.status == .waiting)
         #expect(try record.claim(by: "agent-1", at: t0.addingTimeInterval(10)) == .claimed)
-        #expect(record.status == .claimed && record.agentId == "agent-1" && record.claimedAt == t0.addingTimeInterval(10))
+        #expect(
+            record.status == .claimed && record.agentId == "agent-1" && record.claimedAt == t0.addingTimeInterval(10))
         try record.resolve(by: "agent-1", at: t0.addingTimeInterval(20))
         #expect(record.status == .resolved && record.resolvedAt == t0.addingTimeInterval(20))
     }

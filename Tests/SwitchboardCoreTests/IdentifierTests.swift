@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 @Suite("Ids")
 struct IdentifierTests {
@@ -31,7 +31,9 @@ struct IdentifierTests {
     func derived() throws {
         let inbound = try #require(UUID(uuidString: "6ba7b810-9dad-11d1-80b4-00c04fd430c8"))
         // RFC 9562 appendix A.4 test vector: UUIDv5(DNS namespace, "www.example.com").
-        #expect(DerivedID.make(from: inbound, name: "www.example.com").uuidString.lowercased() == "2ed6657d-e927-568b-95e1-2665a8aea6a2")
+        #expect(
+            DerivedID.make(from: inbound, name: "www.example.com").uuidString.lowercased()
+                == "2ed6657d-e927-568b-95e1-2665a8aea6a2")
         let a = DerivedID.make(from: inbound, name: "nlp-plugin")
         #expect(a == DerivedID.make(from: inbound, name: "nlp-plugin"))
         #expect(a != DerivedID.make(from: inbound, name: "human-handover"))

@@ -1,11 +1,13 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 @Suite("Built-in NLP")
 struct NLPEngineTests {
     static let demo: NLUModel = {
-        do { return try NLUModel(yaml: DemoTrainingData.yaml) } catch { fatalError("demo training data must parse: \(error)") }
+        do { return try NLUModel(yaml: DemoTrainingData.yaml) } catch {
+            fatalError("demo training data must parse: \(error)")
+        }
     }()
     let policy = BotPolicy()
 
@@ -16,20 +18,27 @@ struct NLPEngineTests {
     @Test("the demo training YAML parses with intents, regex and responses")
     func parseDemo() throws {
         let data = try NLUTrainingData.parse(yaml: DemoTrainingData.yaml)
-        #expect(data.intents.map(\.name) == ["greet", "goodbye", "thanks", "opening_hours", "order_status", "human_handoff"])
-        #expect(data.intents.first { $0.name == "order_status" }?.examples.contains("what is the status of my order AB123456") == true)
+        #expect(
+            data.intents.map(\.name) == [
+                "greet", "goodbye", "thanks", "opening_hours", "order_status", "human_handoff",
+            ])
+        #expect(
+            data.intents.first { $0.name == "order_status" }?.examples.contains(
+                "what is the status of my order AB123456") == true)
         #expect(data.regexes["order_id"] == [#"\b[A-Z]{2}\d{6}\b"#])
         #expect(data.responses["utter_greet"]?.count == 2)
     }
 
-    @Test("the demo bot answers its intents", arguments: [
-        ("Hello!", "greet"),
-        ("hey there", "greet"),
-        ("Thank you so much", "thanks"),
-        ("When are you open on Saturday?", "opening_hours"),
-        ("Where is my order", "order_status"),
-        ("ok bye, see you", "goodbye"),
-    ])
+    @Test(
+        "the demo bot answers its intents",
+        arguments: [
+            ("Hello!", "greet"),
+            ("hey there", "greet"),
+            ("Thank you so much", "thanks"),
+            ("When are you open on Saturday?", "opening_hours"),
+            ("Where is my order", "order_status"),
+            ("ok bye, see you", "goodbye"),
+        ])
     func answers(text: String, intent: String) {
         let decision = decide(text)
         guard case .reply(_, let got, let confidence, _) = decision else {
@@ -45,8 +54,13 @@ struct NLPEngineTests {
         let result = Self.demo.classify("Hi, what is the status of order XY987654?")
         #expect(result.entities == [Entity(name: "order_id", value: "XY987654", start: 32, end: 40)])
         for variant in 0..<3 {
-            #expect(decide("What's the status of order XY987654", variant: variant)
-                == .reply(text: "Let me check order XY987654 for you. You will get an update here shortly.", intent: "order_status", confidence: Self.demo.classify("What's the status of order XY987654").confidence, entities: [Entity(name: "order_id", value: "XY987654", start: 27, end: 35)]))
+            #expect(
+                decide("What's the status of order XY987654", variant: variant)
+                    == .reply(
+                        text: "Let me check order XY987654 for you. You will get an update here shortly.",
+                        intent: "order_status",
+                        confidence: Self.demo.classify("What's the status of order XY987654").confidence,
+                        entities: [Entity(name: "order_id", value: "XY987654", start: 27, end: 35)]))
         }
         guard case .reply(let text, _, _, _) = decide("where is my order") else {
             Issue.record("expected a reply")
@@ -57,7 +71,8 @@ struct NLPEngineTests {
 
     @Test("responses rotate deterministically by variant")
     func rotation() {
-        guard case .reply(let first, _, _, _) = decide("hello", variant: 0), case .reply(let second, _, _, _) = decide("hello", variant: 1),
+        guard case .reply(let first, _, _, _) = decide("hello", variant: 0),
+            case .reply(let second, _, _, _) = decide("hello", variant: 1),
             case .reply(let third, _, _, _) = decide("hello", variant: 2)
         else {
             Issue.record("expected replies")
@@ -78,12 +93,14 @@ struct NLPEngineTests {
         #expect(intent == "human_handoff")
     }
 
-    @Test("off-topic text hands over with low_confidence", arguments: [
-        "what is the capital of mongolia",
-        "my washing machine makes a strange noise",
-        "asdf qwerty zxcv",
-        "",
-    ])
+    @Test(
+        "off-topic text hands over with low_confidence",
+        arguments: [
+            "what is the capital of mongolia",
+            "my washing machine makes a strange noise",
+            "asdf qwerty zxcv",
+            "",
+        ])
     func lowConfidence(text: String) {
         guard case .handover(let reason, _, let confidence) = decide(text) else {
             Issue.record("expected handover for '\(text)'")
@@ -95,20 +112,25 @@ struct NLPEngineTests {
 
     @Test("an intent without a response template hands over with no_response")
     func noResponse() throws {
-        let model = try NLUModel(yaml: """
-            nlu:
-              - intent: refund
-                examples: |
-                  - I want my money back
-                  - refund please
-              - intent: greet
-                examples: |
-                  - hello
-            responses:
-              utter_greet:
-                - text: "Hi {name}!"
-            """)
-        #expect(policy.decide(model.classify("I want a refund, give my money back"), templates: model.templates) == .handover(reason: .noResponse, intent: "refund", confidence: model.classify("I want a refund, give my money back").confidence))
+        let model = try NLUModel(
+            yaml: """
+                nlu:
+                  - intent: refund
+                    examples: |
+                      - I want my money back
+                      - refund please
+                  - intent: greet
+                    examples: |
+                      - hello
+                responses:
+                  utter_greet:
+                    - text: "Hi {name}!"
+                """)
+        #expect(
+            policy.decide(model.classify("I want a refund, give my money back"), templates: model.templates)
+                == .handover(
+                    reason: .noResponse, intent: "refund",
+                    confidence: model.classify("I want a refund, give my money back").confidence))
         // A template whose placeholder cannot be filled is never sent.
         #expect(policy.decide(model.classify("hello"), templates: model.templates).isHandover(.noResponse))
     }
@@ -122,7 +144,9 @@ struct NLPEngineTests {
         #expect(result.ranking.map(\.confidence) == result.ranking.map(\.confidence).sorted(by: >))
         #expect(engine.templates(forTenant: "demo") != nil)
         let generic: any NLPEngine = engine
-        await #expect(throws: NLPError.unknownTenant("other")) { try await generic.classify(text: "hi", tenantId: "other") }
+        await #expect(throws: NLPError.unknownTenant("other")) {
+            try await generic.classify(text: "hi", tenantId: "other")
+        }
     }
 
     @Test("tokens are lowercased and accents folded")
@@ -130,13 +154,15 @@ struct NLPEngineTests {
         #expect(Tokenizer.words("Grüße, CAFÉ! Don't-stop 42x") == ["grusse", "cafe", "dont", "stop", "42x"])
     }
 
-    @Test("bad training files give clear errors", arguments: [
-        ("nlu:\n  - intent: greet\n    examples: \"\"", "has no examples"),
-        ("nlu:\n  - regex: id\n    examples: |\n      - [unclosed", "regex 'id'"),
-        ("nlu:\n  - foo: bar", "has no intent"),
-        ("nlu: [", "not valid"),
-        ("version: \"3.1\"", "no intents"),
-    ])
+    @Test(
+        "bad training files give clear errors",
+        arguments: [
+            ("nlu:\n  - intent: greet\n    examples: \"\"", "has no examples"),
+            ("nlu:\n  - regex: id\n    examples: |\n      - [unclosed", "regex 'id'"),
+            ("nlu:\n  - foo: bar", "has no intent"),
+            ("nlu: [", "not valid"),
+            ("version: \"3.1\"", "no intents"),
+        ])
     func badTraining(yaml: String, fragment: String) {
         do {
             _ = try NLUModel(yaml: yaml)
@@ -152,4 +178,3 @@ extension NLPDecision {
         if case .handover(let reason, _, _) = self { reason == expected } else { false }
     }
 }
-

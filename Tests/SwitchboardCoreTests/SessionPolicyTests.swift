@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 @Suite("Sessions")
 struct SessionPolicyTests {
@@ -8,7 +8,9 @@ struct SessionPolicyTests {
     let policy = SessionPolicy()
 
     func open(lastActivity: Date, next: Int64 = 3) -> SessionRecord {
-        SessionRecord(id: "s-1", tenantId: "demo", customerId: "c-1", startedAt: start, lastActivityAt: lastActivity, nextSequence: next)
+        SessionRecord(
+            id: "s-1", tenantId: "demo", customerId: "c-1", startedAt: start, lastActivityAt: lastActivity,
+            nextSequence: next)
     }
 
     @Test("default idle timeout is 20 minutes")
@@ -20,7 +22,8 @@ struct SessionPolicyTests {
     func justBefore() {
         let session = open(lastActivity: start)
         let now = start.addingTimeInterval(1200 - 0.001)
-        let decision = policy.decide(current: session, tenantId: "demo", customerId: "c-1", now: now, newSessionId: "s-2")
+        let decision = policy.decide(
+            current: session, tenantId: "demo", customerId: "c-1", now: now, newSessionId: "s-2")
         guard case .continue(let updated, let sequence) = decision else {
             Issue.record("expected continue, got \(decision)")
             return
@@ -35,12 +38,15 @@ struct SessionPolicyTests {
     func exactlyAt() {
         let session = open(lastActivity: start)
         let now = start.addingTimeInterval(1200)
-        let decision = policy.decide(current: session, tenantId: "demo", customerId: "c-1", now: now, newSessionId: "s-2")
+        let decision = policy.decide(
+            current: session, tenantId: "demo", customerId: "c-1", now: now, newSessionId: "s-2")
         guard case .startNew(let new, let expired) = decision else {
             Issue.record("expected a new session, got \(decision)")
             return
         }
-        #expect(new.id == "s-2" && new.status == .open && new.startedAt == now && new.nextSequence == 1 && new.owner == .bot)
+        #expect(
+            new.id == "s-2" && new.status == .open && new.startedAt == now && new.nextSequence == 1 && new.owner == .bot
+        )
         #expect(expired?.id == "s-1" && expired?.status == .expired)
         #expect(policy.isExpired(session, at: start.addingTimeInterval(1200.001)))
     }
@@ -48,10 +54,19 @@ struct SessionPolicyTests {
     @Test("no session, or a closed one, starts a new session without expiring anything")
     func noneOrClosed() {
         let first = policy.decide(current: nil, tenantId: "demo", customerId: "c-1", now: start, newSessionId: "s-1")
-        #expect(first == .startNew(session: SessionRecord(id: "s-1", tenantId: "demo", customerId: "c-1", startedAt: start, lastActivityAt: start, nextSequence: 1), expired: nil))
+        #expect(
+            first
+                == .startNew(
+                    session: SessionRecord(
+                        id: "s-1", tenantId: "demo", customerId: "c-1", startedAt: start, lastActivityAt: start,
+                        nextSequence: 1), expired: nil))
         var closed = open(lastActivity: start)
         closed.status = .closed
-        guard case .startNew(_, nil) = policy.decide(current: closed, tenantId: "demo", customerId: "c-1", now: start.addingTimeInterval(1), newSessionId: "s-2") else {
+        guard
+            case .startNew(_, nil) = policy.decide(
+                current: closed, tenantId: "demo", customerId: "c-1", now: start.addingTimeInterval(1),
+                newSessionId: "s-2")
+        else {
             Issue.record("a closed session must not continue")
             return
         }
@@ -60,7 +75,8 @@ struct SessionPolicyTests {
     @Test("late, out-of-order messages do not move activity back; a tenant timeout applies")
     func outOfOrder() {
         let session = open(lastActivity: start)
-        let decision = SessionPolicy(idleTimeout: 60).decide(current: session, tenantId: "demo", customerId: "c-1", now: start.addingTimeInterval(-5), newSessionId: "x")
+        let decision = SessionPolicy(idleTimeout: 60).decide(
+            current: session, tenantId: "demo", customerId: "c-1", now: start.addingTimeInterval(-5), newSessionId: "x")
         #expect(decision.session.lastActivityAt == start)
         #expect(SessionPolicy(idleTimeout: 60).isExpired(session, at: start.addingTimeInterval(60)))
     }

@@ -1,27 +1,28 @@
 import Foundation
-import Testing
 import SwitchboardCore
+import Testing
 
 @Suite("Tenant configuration")
 struct TenantDirectoryTests {
     @Test("a YAML tenants file with defaults and business hours")
     func yaml() throws {
-        let directory = try TenantDirectory(parsing: """
-            tenants:
-              - id: demo
-                name: Demo Shop
-                idle_timeout_seconds: 600
-                rules:
-                  handover_phrases: ["agent", "Mitarbeiter"]
-                  offline_reply: "Closed."
-                  business_hours:
-                    time_zone: Europe/Berlin
-                    friday: ["22:00-06:00"]
-                nlp:
-                  confidence_threshold: 0.6
-                  training_file: demo-nlu.yml
-              - id: minimal
-            """)
+        let directory = try TenantDirectory(
+            parsing: """
+                tenants:
+                  - id: demo
+                    name: Demo Shop
+                    idle_timeout_seconds: 600
+                    rules:
+                      handover_phrases: ["agent", "Mitarbeiter"]
+                      offline_reply: "Closed."
+                      business_hours:
+                        time_zone: Europe/Berlin
+                        friday: ["22:00-06:00"]
+                    nlp:
+                      confidence_threshold: 0.6
+                      training_file: demo-nlu.yml
+                  - id: minimal
+                """)
         let demo = try #require(directory.tenant(id: "demo"))
         #expect(demo.name == "Demo Shop")
         #expect(demo.sessionPolicy.idleTimeout == 600)
@@ -40,16 +41,24 @@ struct TenantDirectoryTests {
         #expect(directory.tenant(id: "acme")?.nlp.handoverIntent == "agent")
     }
 
-    @Test("invalid files give clear errors", arguments: [
-        ("tenants:\n  - id: a\n  - id: a", "appears more than once"),
-        ("tenants:\n  - name: x", "missing 'tenants[0].id'"),
-        ("tenants:\n  - id: a\n    idle_timeout_seconds: -1", "must be positive"),
-        ("tenants:\n  - id: a\n    nlp:\n      confidence_threshold: 2", "between 0 and 1"),
-        ("tenants:\n  - id: a\n    rules:\n      business_hours:\n        time_zone: Nowhere/City", "unknown time zone"),
-        ("tenants:\n  - id: a\n    rules:\n      business_hours:\n        time_zone: UTC\n        monday: [\"9-5\"]", "opening window"),
-        ("tenants: [", "not valid"),
-        ("tenants:\n  - id: 'bad id'", "must be non-empty ASCII"),
-    ])
+    @Test(
+        "invalid files give clear errors",
+        arguments: [
+            ("tenants:\n  - id: a\n  - id: a", "appears more than once"),
+            ("tenants:\n  - name: x", "missing 'tenants[0].id'"),
+            ("tenants:\n  - id: a\n    idle_timeout_seconds: -1", "must be positive"),
+            ("tenants:\n  - id: a\n    nlp:\n      confidence_threshold: 2", "between 0 and 1"),
+            (
+                "tenants:\n  - id: a\n    rules:\n      business_hours:\n        time_zone: Nowhere/City",
+                "unknown time zone"
+            ),
+            (
+                "tenants:\n  - id: a\n    rules:\n      business_hours:\n        time_zone: UTC\n        monday: [\"9-5\"]",
+                "opening window"
+            ),
+            ("tenants: [", "not valid"),
+            ("tenants:\n  - id: 'bad id'", "must be non-empty ASCII"),
+        ])
     func invalid(text: String, fragment: String) {
         do {
             _ = try TenantDirectory(parsing: text)

@@ -47,7 +47,9 @@ struct DeploymentTests {
         }
         let kafka = try #require(services["kafka"] as? [String: Any])
         #expect((kafka["image"] as? String)?.hasPrefix("apache/kafka") == true)
-        #expect(((kafka["environment"] as? [String: Any])?["KAFKA_PROCESS_ROLES"] as? String)?.contains("controller") == true)
+        #expect(
+            ((kafka["environment"] as? [String: Any])?["KAFKA_PROCESS_ROLES"] as? String)?.contains("controller")
+                == true)
         #expect((services["mongo"] as? [String: Any])?["image"] as? String == "mongo:7.0")
     }
 
@@ -56,21 +58,26 @@ struct DeploymentTests {
         let services = try #require(try compose()["services"] as? [String: Any])
         var variables: Set<String> = []
         for case let service as [String: Any] in services.values {
-            for key in (service["environment"] as? [String: Any])?.keys ?? [:].keys where key.hasPrefix("SWITCHBOARD_") {
+            for key in (service["environment"] as? [String: Any])?.keys ?? [:].keys where key.hasPrefix("SWITCHBOARD_")
+            {
                 variables.insert(key)
             }
         }
         #expect(variables.contains("SWITCHBOARD_KAFKA_BROKERS"))
         for variable in variables {
-            let documented = readme.contains("`\(variable)`") || (variable.hasPrefix("SWITCHBOARD_TENANT_")
-                && readme.contains("SWITCHBOARD_TENANT_<ID>_"))
+            let documented =
+                readme.contains("`\(variable)`")
+                || (variable.hasPrefix("SWITCHBOARD_TENANT_")
+                    && readme.contains("SWITCHBOARD_TENANT_<ID>_"))
             #expect(documented, "\(variable) is in README.md's configuration table")
         }
     }
 
     @Test func theImageCarriesEveryDaemonAndANewEnoughLibrdkafka() throws {
         let dockerfile = try String(contentsOf: root.appendingPathComponent("Dockerfile"), encoding: .utf8)
-        for name in DaemonProcesses.names + ["switchboard"] { #expect(dockerfile.contains(name), "\(name) in the image") }
+        for name in DaemonProcesses.names + ["switchboard"] {
+            #expect(dockerfile.contains(name), "\(name) in the image")
+        }
         #expect(dockerfile.contains("FROM ubuntu:24.04"), "Ubuntu 24.04 ships librdkafka 2.3 (>= 2.2)")
         #expect(dockerfile.contains("librdkafka1"))
     }

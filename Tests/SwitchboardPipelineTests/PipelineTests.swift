@@ -91,8 +91,10 @@ struct PipelineTests {
         #expect(thanks.replySender == "bot")
 
         // The same request twice (same client message id): one stored message, one reply.
-        let once = try await chat.send("where is my order AB123456", conversation: conversation, clientMessageId: "c-42")
-        let twice = try await chat.send("where is my order AB123456", conversation: conversation, clientMessageId: "c-42")
+        let once = try await chat.send(
+            "where is my order AB123456", conversation: conversation, clientMessageId: "c-42")
+        let twice = try await chat.send(
+            "where is my order AB123456", conversation: conversation, clientMessageId: "c-42")
         #expect(once.messageId == twice.messageId)
         #expect(twice.status == 200)
         #expect(twice.replyText == once.replyText)
@@ -122,7 +124,8 @@ struct PipelineTests {
             envelope.conversationId = "conversation-\(user)"
             records.append(
                 KafkaOutgoingRecord(
-                    topic: topics.inbound, key: envelope.partitionKey.bytes, value: try EnvelopeCodec().encode(envelope),
+                    topic: topics.inbound, key: envelope.partitionKey.bytes,
+                    value: try EnvelopeCodec().encode(envelope),
                     headers: [KafkaHeader(name: EnvelopeHeaders.traceId, text: envelope.traceId)]))
         }
         try await producer.send(records)

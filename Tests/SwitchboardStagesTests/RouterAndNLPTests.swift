@@ -31,7 +31,8 @@ struct RouterAndNLPTests {
         #expect(handover.annotations.handoverReason == .customerAskedForHuman)
 
         let owned = try await router.handle(sessioned("thanks", owner: .human(agentId: "a-1")), context: context)
-        #expect(try owned.envelopes(on: test.topics.handover).first?.annotations.routeDecision?.reason == .humanOwnsSession)
+        #expect(
+            try owned.envelopes(on: test.topics.handover).first?.annotations.routeDecision?.reason == .humanOwnsSession)
 
         // The "night" tenant is open one minute a week: asking for a person gets the offline reply.
         let monday = Date(timeIntervalSince1970: 1_800_000_000)  // a Friday in 2027, closed
@@ -47,7 +48,8 @@ struct RouterAndNLPTests {
         let test = try await StageTestEnvironment()
         defer { Task { await test.drop() } }
         let engine = try NLPModels.builtInEngine(for: test.environment)
-        let nlp = NLPHandler(engine: engine, templates: { engine.templates(forTenant: $0) }, environment: test.environment)
+        let nlp = NLPHandler(
+            engine: engine, templates: { engine.templates(forTenant: $0) }, environment: test.environment)
         let context = test.context(test.topics.nlp)
 
         let greeting = sessioned("hello there")
@@ -58,7 +60,8 @@ struct RouterAndNLPTests {
         #expect(reply.annotations.intent == "greet")
         #expect(reply.content?.textForUnderstanding?.isEmpty == false)
         // A redelivery yields the very same reply (same id, same text).
-        let again = try #require(try await nlp.handle(greeting, context: context).envelopes(on: test.topics.outbound).first)
+        let again = try #require(
+            try await nlp.handle(greeting, context: context).envelopes(on: test.topics.outbound).first)
         #expect(again.id == reply.id)
         #expect(again.content == reply.content)
 
@@ -69,7 +72,8 @@ struct RouterAndNLPTests {
         #expect(order.annotations.entities?.contains { $0.value == "AB123456" } == true)
 
         let human = try await nlp.handle(sessioned("I want to talk to a human"), context: context)
-        #expect(try human.envelopes(on: test.topics.handover).first?.annotations.handoverReason == .customerAskedForHuman)
+        #expect(
+            try human.envelopes(on: test.topics.handover).first?.annotations.handoverReason == .customerAskedForHuman)
 
         let unsure = try await nlp.handle(sessioned("quantum entanglement of marmalade"), context: context)
         #expect(try unsure.envelopes(on: test.topics.handover).first?.annotations.handoverReason == .lowConfidence)

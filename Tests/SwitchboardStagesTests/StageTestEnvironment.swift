@@ -35,15 +35,19 @@ struct StageTestEnvironment {
         let settings = try SwitchboardSettings(
             environment: ["SWITCHBOARD_TOPIC_PREFIX": name + ".", "SWITCHBOARD_TOPIC_PARTITIONS": "3"],
             defaultHTTPPort: 0)
-        let mongo = MongoConfiguration(uri: try TestStack.mongoURI, database: name.replacingOccurrences(of: "-", with: "_"))
-        let yaml = Self.tenantsYAML.replacingOccurrences(of: "idle_timeout_seconds: 60", with: "idle_timeout_seconds: \(idleTimeoutSeconds)")
+        let mongo = MongoConfiguration(
+            uri: try TestStack.mongoURI, database: name.replacingOccurrences(of: "-", with: "_"))
+        let yaml = Self.tenantsYAML.replacingOccurrences(
+            of: "idle_timeout_seconds: 60", with: "idle_timeout_seconds: \(idleTimeoutSeconds)")
         let tenants = try TenantDirectory(parsing: yaml)
         environment = DaemonEnvironment(
             name: "test", settings: settings, kafka: try TestStack.kafkaConfiguration(), mongo: mongo,
             tenants: tenants,
             secrets: TenantSecrets(
                 tenantIds: ["demo", "night"],
-                environment: ["SWITCHBOARD_TENANT_DEMO_API_KEY": "demo-key", "SWITCHBOARD_TENANT_DEMO_AGENT_KEY": "agent-key"]),
+                environment: [
+                    "SWITCHBOARD_TENANT_DEMO_API_KEY": "demo-key", "SWITCHBOARD_TENANT_DEMO_AGENT_KEY": "agent-key",
+                ]),
             tenantsDirectory: URL(fileURLWithPath: "/nonexistent"))
         database = try await SwitchboardDatabase.connect(configuration: mongo, logger: logger)
     }

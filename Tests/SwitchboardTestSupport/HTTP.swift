@@ -1,4 +1,5 @@
 public import Foundation
+
 #if canImport(FoundationNetworking)
     public import FoundationNetworking
 #endif
@@ -24,10 +25,13 @@ public enum HTTP {
     public static func post(_ url: URL, json: [String: Any], headers: [String: String] = [:]) async throws -> Response {
         var headers = headers
         headers["Content-Type"] = "application/json"
-        return try await send(url, method: "POST", body: try JSONSerialization.data(withJSONObject: json), headers: headers)
+        return try await send(
+            url, method: "POST", body: try JSONSerialization.data(withJSONObject: json), headers: headers)
     }
 
-    public static func send(_ url: URL, method: String, body: Data?, headers: [String: String]) async throws
+    public static func send(
+        _ url: URL, method: String, body: Data?, headers: [String: String]
+    ) async throws
         -> Response
     {
         var request = URLRequest(url: url, timeoutInterval: 30)

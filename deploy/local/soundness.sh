@@ -10,5 +10,5 @@ echo "soundness: swift format lint"
 swift format lint --strict --recursive --parallel Package.swift Sources Tests
 
 echo "soundness: build with warnings as errors"
-SWITCHBOARD_WARNINGS_AS_ERRORS=1 swift build --build-tests --scratch-path .build-soundness
+SWITCHBOARD_WARNINGS_AS_ERRORS=1 swift build --build-tests
 echo "soundness: ok"

@@ -32,7 +32,9 @@ public struct HandoverRecord: Sendable, Hashable, Codable {
     public private(set) var resolvedAt: Date?
 
     /// Creates a waiting handover.
-    public init(id: String, tenantId: String, sessionId: String, customerId: String, reason: HandoverReason, createdAt: Date) {
+    public init(
+        id: String, tenantId: String, sessionId: String, customerId: String, reason: HandoverReason, createdAt: Date
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.sessionId = sessionId

@@ -30,7 +30,9 @@ public enum IdentityMatch: String, Sendable, Hashable {
 /// the identity, phone or email, see ``lookupKeys(for:)``) and stores the result.
 public enum IdentityResolver {
     /// What to look profiles up by.
-    public static func lookupKeys(for inbound: InboundIdentity) -> (
+    public static func lookupKeys(
+        for inbound: InboundIdentity
+    ) -> (
         identity: ChannelIdentity, phone: String?, email: String?
     ) {
         (inbound.identity, inbound.phone, inbound.email)

@@ -13,8 +13,8 @@ import Foundation
 /// how out-of-scope text falls below the bot's threshold.
 struct IntentClassifier: Sendable {
     /// Tuning knobs. Defaults chosen on the CLINC150 validation split (10-intent slices: about 98%
-        /// top-1 accuracy; at confidence 0.5 about 91% of in-scope queries answered, 97% of
-        /// out-of-scope ones rejected).
+    /// top-1 accuracy; at confidence 0.5 about 91% of in-scope queries answered, 97% of
+    /// out-of-scope ones rejected).
     struct Parameters: Sendable, Hashable {
         var groupWeights: [Float] = [1.0, 0.5, 1.0]
         var centroidWeight: Float = 0.5
@@ -51,11 +51,13 @@ struct IntentClassifier: Sendable {
             for (group, counts) in document.enumerated() {
                 for feature in counts.keys {
                     let key = "\(group)|\(feature)"
-                    let index = vocabulary[key] ?? {
-                        vocabulary[key] = documentFrequency.count
-                        documentFrequency.append(0)
-                        return documentFrequency.count - 1
-                    }()
+                    let index =
+                        vocabulary[key]
+                        ?? {
+                            vocabulary[key] = documentFrequency.count
+                            documentFrequency.append(0)
+                            return documentFrequency.count - 1
+                        }()
                     documentFrequency[index] += 1
                 }
             }
@@ -69,7 +71,8 @@ struct IntentClassifier: Sendable {
         var centroids = Array(repeating: [Int: Float](), count: training.count)
         var exampleCounts = Array(repeating: Float(0), count: training.count)
         for (exampleIndex, document) in documents.enumerated() {
-            let vector = Self.vector(document, vocabulary: vocabulary, idf: idf, unseenIdf: unseenIdf, parameters: parameters)
+            let vector = Self.vector(
+                document, vocabulary: vocabulary, idf: idf, unseenIdf: unseenIdf, parameters: parameters)
             for (feature, weight) in vector {
                 examplePostings[feature].append((exampleIndex, weight))
                 centroids[owners[exampleIndex]][feature, default: 0] += weight
@@ -90,7 +93,8 @@ struct IntentClassifier: Sendable {
 
     /// Raw scores per intent (same order as ``intents``), roughly 0...1.
     func scores(for text: String) -> [Float] {
-        let query = Self.vector(TextFeatures(text).counts, vocabulary: vocabulary, idf: idf, unseenIdf: unseenIdf, parameters: parameters)
+        let query = Self.vector(
+            TextFeatures(text).counts, vocabulary: vocabulary, idf: idf, unseenIdf: unseenIdf, parameters: parameters)
         var centroidScores = Array(repeating: Float(0), count: intents.count)
         var exampleScores = [Int: Float]()
         for (feature, weight) in query {

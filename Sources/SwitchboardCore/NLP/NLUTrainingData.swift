@@ -77,7 +77,8 @@ public struct NLUTrainingData: Sendable, Hashable {
             } else if let name = item.regex {
                 regexes[name, default: []].append(contentsOf: raw)
             } else if item.synonym == nil, item.lookup == nil {
-                throw TenantConfigurationError("training data: nlu item \(index + 1) has no intent, regex, synonym or lookup")
+                throw TenantConfigurationError(
+                    "training data: nlu item \(index + 1) has no intent, regex, synonym or lookup")
             }
         }
         for (name, patterns) in regexes {

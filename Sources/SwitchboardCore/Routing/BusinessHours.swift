@@ -64,7 +64,8 @@ extension BusinessHours: Codable {
         do {
             try self.init(timeZone: zone, windows: windows)
         } catch {
-            throw DecodingError.dataCorruptedError(forKey: .timeZone, in: container, debugDescription: error.description)
+            throw DecodingError.dataCorruptedError(
+                forKey: .timeZone, in: container, debugDescription: error.description)
         }
     }
 

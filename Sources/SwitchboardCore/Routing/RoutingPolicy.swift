@@ -22,7 +22,8 @@ public enum RoutingPolicy {
     }
 
     /// Routes an envelope, looking at its text, caption or interactive reply.
-    public static func route(_ envelope: Envelope, owner: SessionOwner, rules: TenantRules, now: Date) -> RouteDecision {
+    public static func route(_ envelope: Envelope, owner: SessionOwner, rules: TenantRules, now: Date) -> RouteDecision
+    {
         route(text: envelope.content?.textForUnderstanding, owner: owner, rules: rules, now: now)
     }
 

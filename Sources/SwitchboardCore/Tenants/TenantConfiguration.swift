@@ -13,7 +13,9 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         public var trainingFile: String?
 
         /// Creates settings.
-        public init(confidenceThreshold: Double = 0.5, handoverIntent: String = "human_handoff", trainingFile: String? = nil) {
+        public init(
+            confidenceThreshold: Double = 0.5, handoverIntent: String = "human_handoff", trainingFile: String? = nil
+        ) {
             self.confidenceThreshold = confidenceThreshold
             self.handoverIntent = handoverIntent
             self.trainingFile = trainingFile
@@ -87,7 +89,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         id = try container.decode(String.self, forKey: .id)
         name = try container.decodeIfPresent(String.self, forKey: .name) ?? id
         idleTimeoutSeconds =
-            try container.decodeIfPresent(TimeInterval.self, forKey: .idleTimeoutSeconds) ?? SessionPolicy.defaultIdleTimeout
+            try container.decodeIfPresent(TimeInterval.self, forKey: .idleTimeoutSeconds)
+            ?? SessionPolicy.defaultIdleTimeout
         rules = try container.decodeIfPresent(TenantRules.self, forKey: .rules) ?? TenantRules()
         nlp = try container.decodeIfPresent(NLPSettings.self, forKey: .nlp) ?? NLPSettings()
     }

@@ -1,10 +1,10 @@
 public import Foundation
 public import Logging
+public import Prometheus
 public import SwitchboardCore
 public import SwitchboardKafka
 public import SwitchboardMongo
 public import SwitchboardRuntime
-public import Prometheus
 
 /// Everything a daemon is configured with, read once at start-up and validated.
 ///

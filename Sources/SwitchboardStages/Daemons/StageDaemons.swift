@@ -8,7 +8,9 @@ import SwitchboardRuntime
 /// The factories of the four daemons that are a stage loop plus the ops endpoints. Tests call them with an
 /// in-memory `DaemonEnvironment`; the executables call them through `DaemonMain`.
 public enum StageDaemons {
-    public static func customerIdentification(_ environment: DaemonEnvironment, logger: Logger) async throws
+    public static func customerIdentification(
+        _ environment: DaemonEnvironment, logger: Logger
+    ) async throws
         -> [any Service]
     {
         let parts = try await DaemonParts.connect(environment, logger: logger)
@@ -26,7 +28,8 @@ public enum StageDaemons {
     public static func messageRouter(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let parts = try await DaemonParts.connect(environment, logger: logger)
         return try services(
-            parts, stage: "message-router", input: parts.topics.sessioned, handler: RouterHandler(environment: environment))
+            parts, stage: "message-router", input: parts.topics.sessioned,
+            handler: RouterHandler(environment: environment))
     }
 
     public static func nlpPlugin(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
@@ -60,7 +63,8 @@ public enum NLPModels {
         for tenant in environment.tenants.tenants {
             var yaml = DemoTrainingData.yaml
             if let path = tenant.nlp.trainingFile {
-                let url = path.hasPrefix("/")
+                let url =
+                    path.hasPrefix("/")
                     ? URL(fileURLWithPath: path)
                     : environment.tenantsDirectory.appendingPathComponent(path)
                 do {

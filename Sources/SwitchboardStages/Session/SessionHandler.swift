@@ -52,14 +52,17 @@ public struct SessionHandler: StageHandler {
             if let expired, try await sessions.expire(sessionId: expired.id) {
                 outputs.append(
                     try .event(
-                        event(.sessionExpired, envelope, customerId, expired.id, ["idle_since": "\(expired.lastActivityAt)"]),
+                        event(
+                            .sessionExpired, envelope, customerId, expired.id,
+                            ["idle_since": "\(expired.lastActivityAt)"]),
                         to: context.topics.events, key: key))
             }
             try await sessions.insert(fresh)
             session = fresh
             sequence = 0
             outputs.append(
-                try .event(event(.sessionStarted, envelope, customerId, fresh.id, [:]), to: context.topics.events, key: key))
+                try .event(
+                    event(.sessionStarted, envelope, customerId, fresh.id, [:]), to: context.topics.events, key: key))
         }
 
         var sessioned = envelope

@@ -41,7 +41,7 @@ public struct HandoverStore: Sendable {
         do {
             try await handovers.insert(HandoverDocument(record))
             return true
-        } catch where error.code == .duplicateKey {
+        } catch  where error.code == .duplicateKey {
             return false
         }
     }
@@ -59,7 +59,8 @@ public struct HandoverStore: Sendable {
     }
 
     /// A tenant's handovers in a status, oldest first.
-    public func list(tenantId: String, status: HandoverRecord.Status, limit: Int = 100) async throws -> [HandoverRecord] {
+    public func list(tenantId: String, status: HandoverRecord.Status, limit: Int = 100) async throws -> [HandoverRecord]
+    {
         try await handovers.find(
             ["tenant_id": .string(tenantId), "status": .string(status.rawValue)], sort: ["created_at": 1], limit: limit
         ).map(\.handover)

@@ -59,7 +59,7 @@ public struct MessageStore: Sendable {
         do {
             try await messages.insert(message)
             return true
-        } catch where error.code == .duplicateKey {
+        } catch  where error.code == .duplicateKey {
             return false
         }
     }
@@ -74,7 +74,9 @@ public struct MessageStore: Sendable {
     }
 
     /// A conversation's messages in order.
-    public func conversation(tenantId: String, conversationId: String, limit: Int = 500) async throws
+    public func conversation(
+        tenantId: String, conversationId: String, limit: Int = 500
+    ) async throws
         -> [StoredMessage]
     {
         try await messages.find(

@@ -36,7 +36,9 @@ public struct ProfileStore: Sendable {
             MongoIndex(keys: ["tenant_id": 1, "phones": 1], name: "tenant_phone"),
             MongoIndex(keys: ["tenant_id": 1, "emails": 1], name: "tenant_email"),
         ])
-        try await identities.createIndexes([MongoIndex(keys: ["tenant_id": 1, "customer_id": 1], name: "tenant_customer")])
+        try await identities.createIndexes([
+            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1], name: "tenant_customer")
+        ])
     }
 
     static func identityKey(tenantId: String, identity: ChannelIdentity) -> String {
@@ -89,7 +91,7 @@ public struct ProfileStore: Sendable {
         do {
             try await identities.insert(identity)
             return true
-        } catch where error.code == .duplicateKey {
+        } catch  where error.code == .duplicateKey {
             return false
         }
     }

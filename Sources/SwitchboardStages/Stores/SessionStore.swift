@@ -83,7 +83,7 @@ public struct SessionStore: Sendable {
     public func insert(_ session: SessionRecord) async throws {
         do {
             try await sessions.insert(SessionDocument(session))
-        } catch where error.code == .duplicateKey {
+        } catch  where error.code == .duplicateKey {
             return
         }
     }
