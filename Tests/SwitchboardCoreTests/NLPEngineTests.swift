@@ -138,7 +138,7 @@ struct NLPEngineTests {
     @Test("the engine serves per-tenant models and rejects unknown tenants")
     func engine() async throws {
         let engine = BuiltInNLPEngine(models: ["demo": Self.demo])
-        let result = try await engine.classify(text: "good morning", tenantId: "demo")
+        let result = try engine.classify(text: "good morning", tenantId: "demo")
         #expect(result.intent == "greet")
         #expect(result.ranking.count == 6)
         #expect(result.ranking.map(\.confidence) == result.ranking.map(\.confidence).sorted(by: >))

@@ -66,7 +66,7 @@ public final class DaemonProcesses: @unchecked Sendable {
         process.environment = environment
         let log = folder.appendingPathComponent("\(name).log")
         if !FileManager.default.fileExists(atPath: log.path) {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()

@@ -1,8 +1,8 @@
-public import Foundation
+import Foundation
 public import Logging
 public import ServiceLifecycle
-public import SwitchboardKafka
-public import SwitchboardObservability
+import SwitchboardKafka
+import SwitchboardObservability
 
 /// What every daemon's `main` does: JSON logs, Prometheus metrics, configuration from the environment,
 /// the librdkafka check, then its services until SIGTERM. A configuration error is one clear line and

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import SwitchboardCore
-public import SwitchboardMongo
+import SwitchboardMongo
 
 /// Handovers to human agents: waiting, claimed, resolved.
 public struct HandoverStore: Sendable {

@@ -1,6 +1,6 @@
 public import Foundation
 public import SwitchboardCore
-public import SwitchboardMongo
+import SwitchboardMongo
 
 /// Every message, inbound and outbound, keyed by its envelope id so a redelivered one is stored once.
 public struct MessageStore: Sendable {

@@ -1,6 +1,6 @@
 public import Foundation
 public import SwitchboardCore
-public import SwitchboardMongo
+import SwitchboardMongo
 
 /// Customer profiles, and the index of channel identities that makes concurrent creation safe.
 ///

@@ -1,6 +1,6 @@
 public import Foundation
 public import SwitchboardCore
-public import SwitchboardMongo
+import SwitchboardMongo
 
 /// Sessions: one open session per customer at a time, owned by the bot or a human.
 public struct SessionStore: Sendable {
