@@ -62,8 +62,9 @@ struct DemoClient {
     let agentKey: String
     let user: String
 
-    /// Sends a customer message and prints it with its reply (or that a person will answer).
-    func say(_ text: String, conversation: String) async throws -> String {
+    /// Sends a customer message and prints it with its reply. A reply slower than the web chat API's wait (the
+    /// first message, while the daemons' consumer groups are still forming) is picked up from the history.
+    func say(_ text: String, conversation: String, expectingReply: Bool = true) async throws -> String {
         print(line("customer", text))
         let response = try await request(
             "\(webhook)/api/v1/messages", method: "POST", key: apiKey,
@@ -72,14 +73,35 @@ struct DemoClient {
             throw CheckFailure(reason: "web chat answered \(response.status): \(response.text)")
         }
         let json = response.json
+        let conversationId = json["conversation_id"] as? String ?? conversation
         if let reply = json["reply"] as? [String: Any], let replyText = reply["text"] as? String {
             let sender = reply["sender"] as? String ?? "?"
             let who = sender == "agent" ? "agent \(reply["agent_id"] as? String ?? "")" : sender
             print(line(who, replyText))
+        } else if expectingReply,
+            let late = try await lateReply(in: conversationId, after: json["message_id"] as? String)
+        {
+            print(line(late["sender"] as? String ?? "?", late["text"] as? String ?? ""))
         } else {
-            print("            (no automatic answer: the message waits for an agent)")
+            print("            (no automatic answer: a person owns the conversation, the message waits for an agent)")
         }
-        return json["conversation_id"] as? String ?? conversation
+        return conversationId
+    }
+
+    /// The first outbound message after `messageId` in the conversation's history, waiting up to 30 s.
+    private func lateReply(in conversation: String, after messageId: String?) async throws -> [String: Any]? {
+        for _ in 0..<150 {
+            let response = try await request(
+                "\(webhook)/api/v1/user/\(user)/messages/\(conversation)", method: "GET", key: apiKey)
+            let messages = response.json["messages"] as? [[String: Any]] ?? []
+            if let index = messages.firstIndex(where: { $0["id"] as? String == messageId }),
+                let reply = messages[(index + 1)...].first(where: { $0["direction"] as? String == "outbound" })
+            {
+                return reply
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return nil
     }
 
     func waitingHandover() async throws -> String {
