@@ -8,17 +8,29 @@ import SwitchboardCore
 public struct TenantSecrets: Sendable {
     private let apiKeys: [String: [UInt8]]
     private let agentKeys: [String: [UInt8]]
+    private let credentials: [String: [String: String]]
 
     public init(tenantIds: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
         var apiKeys: [String: [UInt8]] = [:]
         var agentKeys: [String: [UInt8]] = [:]
+        var credentials: [String: [String: String]] = [:]
         for id in tenantIds {
             let name = Self.variableStem(for: id)
             if let key = environment["\(name)_API_KEY"], !key.isEmpty { apiKeys[id] = Array(key.utf8) }
             if let key = environment["\(name)_AGENT_KEY"], !key.isEmpty { agentKeys[id] = Array(key.utf8) }
+            for (variable, value) in environment where variable.hasPrefix(name + "_") && !value.isEmpty {
+                credentials[id, default: [:]][String(variable.dropFirst(name.count + 1))] = value
+            }
         }
         self.apiKeys = apiKeys
         self.agentKeys = agentKeys
+        self.credentials = credentials
+    }
+
+    /// A channel credential of the tenant, e.g. `credential("WHATSAPP_APP_SECRET", tenantId: "demo")` reads
+    /// `SWITCHBOARD_TENANT_DEMO_WHATSAPP_APP_SECRET`. Nil when not configured.
+    public func credential(_ name: String, tenantId: String) -> String? {
+        credentials[tenantId]?[name]
     }
 
     /// `SWITCHBOARD_TENANT_ACME_CORP` for `acme-corp`.
