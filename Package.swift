@@ -137,6 +137,7 @@ let package = Package(
                 "SwitchboardKafka",
                 "SwitchboardMongo",
                 "SwitchboardCore",
+                "SwitchboardStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -214,6 +215,11 @@ let package = Package(
         .testTarget(
             name: "SwitchboardPipelineTests",
             dependencies: ["SwitchboardStages", "SwitchboardTestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SwitchboardCLITests",
+            dependencies: ["SwitchboardStages", "SwitchboardTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
