@@ -1,16 +1,24 @@
+import Foundation
 public import SwitchboardCore
 public import SwitchboardKafka
 import SwitchboardRuntime
 
 /// Produces inbound envelopes to the `inbound` topic, keyed per customer, and returns only once the broker
 /// has acknowledged every one: a webhook is answered 2xx only after this returns.
+///
+/// Delivery-status webhooks are not customer messages: they become `delivery_status` events on the
+/// `events` topic and update the stored outbound message the provider refers to.
 public struct InboundPublisher: Sendable {
     private let producer: KafkaProducer
     private let topic: String
+    private let eventsTopic: String
+    private let messages: MessageStore?
 
-    public init(producer: KafkaProducer, topics: TopicNames) {
+    public init(producer: KafkaProducer, topics: TopicNames, messages: MessageStore? = nil) {
         self.producer = producer
         self.topic = topics.inbound
+        self.eventsTopic = topics.events
+        self.messages = messages
     }
 
     /// Publishes `envelopes` in order. Throws ``ChannelHTTPError`` 503 (with the broker's reason) when the
@@ -19,7 +27,13 @@ public struct InboundPublisher: Sendable {
         guard !envelopes.isEmpty else { return }
         let records: [KafkaOutgoingRecord]
         do {
-            records = try envelopes.map { try StageOutput.envelope($0, to: topic).record }
+            records = try envelopes.map { envelope in
+                guard envelope.kind == .deliveryStatus else { return try StageOutput.envelope(envelope, to: topic).record }
+                return try StageOutput.event(
+                    Self.event(for: envelope), to: eventsTopic,
+                    key: .inbound(tenantId: envelope.tenantId, channel: envelope.channel, externalId: envelope.externalId)
+                ).record
+            }
         } catch {
             throw ChannelHTTPError(.internalServerError, "message could not be encoded")
         }
@@ -30,5 +44,28 @@ public struct InboundPublisher: Sendable {
         } catch {
             throw ChannelHTTPError(.serviceUnavailable, "message broker unavailable: \(error)")
         }
+        guard let messages else { return }
+        for envelope in envelopes where envelope.kind == .deliveryStatus {
+            guard let providerId = envelope.relatesTo, let status = envelope.deliveryStatus else { continue }
+            do {
+                try await messages.applyDeliveryStatus(
+                    tenantId: envelope.tenantId, providerMessageId: providerId, state: status.state, error: status.error)
+            } catch {
+                throw ChannelHTTPError(.serviceUnavailable, "database unavailable: the status was not recorded")
+            }
+        }
+    }
+
+    /// The `delivery_status` event for a status webhook; its id is derived from the envelope's, so a
+    /// redelivered webhook yields the same event.
+    static func event(for envelope: Envelope) -> SwitchboardEvent {
+        var details = ["channel": envelope.channel.rawValue]
+        details["provider_message_id"] = envelope.relatesTo
+        details["state"] = envelope.deliveryStatus?.state.rawValue
+        details["error"] = envelope.deliveryStatus?.error
+        return SwitchboardEvent(
+            id: DerivedID.make(from: envelope.id, name: "delivery_status"), type: .deliveryStatus,
+            tenantId: envelope.tenantId, traceId: envelope.traceId,
+            occurredAt: envelope.channelTimestamp ?? envelope.receivedAt, details: details)
     }
 }

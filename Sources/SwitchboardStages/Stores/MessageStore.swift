@@ -17,8 +17,12 @@ public struct MessageStore: Sendable {
         public var sequence: Int64?
         public var reply_to: String?
         public var created_at: Date
-        /// `received`, `delivered`, `sent`, `failed` (outbound delivery state).
+        /// `received` (inbound); outbound: `pending`, `sent`, `delivered`, `read` or `failed`.
         public var status: String
+        /// The channel provider's id of an outbound message once sent (status webhooks refer to it).
+        public var provider_message_id: String?
+        /// Why delivery failed, in the provider's words.
+        public var error: String?
         public var envelope: Envelope
 
         public init(_ envelope: Envelope, status: String, at time: Date) {
@@ -50,6 +54,7 @@ public struct MessageStore: Sendable {
             MongoIndex(keys: ["tenant_id": 1, "conversation_id": 1, "created_at": 1], name: "tenant_conversation"),
             MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer"),
             MongoIndex(keys: ["reply_to": 1], name: "reply_to"),
+            MongoIndex(keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message"),
         ])
     }
 
@@ -105,9 +110,39 @@ public struct MessageStore: Sendable {
         return try await messages.count(filter)
     }
 
-    /// Updates an outbound message's delivery status.
-    public func setStatus(id: UUID, status: String) async throws {
+    /// Updates an outbound message's delivery status, with the provider's id once sent or its error.
+    public func setStatus(
+        id: UUID, status: String, providerMessageId: String? = nil, error: String? = nil
+    ) async throws {
+        var fields: MongoDocument = ["status": .string(status)]
+        if let providerMessageId { fields["provider_message_id"] = .string(providerMessageId) }
+        if let error { fields["error"] = .string(error) }
         _ = try await messages.updateOne(
-            filter: ["_id": .string(id.uuidString.lowercased())], update: ["$set": ["status": .string(status)]])
+            filter: ["_id": .string(id.uuidString.lowercased())], update: ["$set": .document(fields)])
+    }
+
+    /// Applies a status webhook to the outbound message the provider knows as `providerMessageId`. States
+    /// only move forward (sent, delivered, read); `failed` applies from any state. Returns whether a stored
+    /// message changed.
+    @discardableResult
+    public func applyDeliveryStatus(
+        tenantId: String, providerMessageId: String, state: DeliveryStatus.State, error: String?
+    ) async throws -> Bool {
+        let earlier: [String]
+        switch state {
+        case .sent: earlier = ["pending"]
+        case .delivered: earlier = ["pending", "sent"]
+        case .read: earlier = ["pending", "sent", "delivered"]
+        case .failed: earlier = ["pending", "sent", "delivered", "read"]
+        }
+        var fields: MongoDocument = ["status": .string(state.rawValue)]
+        if let error { fields["error"] = .string(error) }
+        let result = try await messages.updateOne(
+            filter: [
+                "tenant_id": .string(tenantId), "provider_message_id": .string(providerMessageId),
+                "status": ["$in": .array(earlier.map { .string($0) })],
+            ],
+            update: ["$set": .document(fields)])
+        return result.modifiedCount > 0
     }
 }
