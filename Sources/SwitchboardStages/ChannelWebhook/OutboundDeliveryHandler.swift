@@ -53,21 +53,28 @@ public struct OutboundDeliveryHandler: StageHandler {
         do {
             outcome = try await adapter.deliver(stored)
         } catch {
-            outcome = .retriableFailure(reason: "\(error)")
+            // Not an answer from the provider (e.g. the adapter could not build the request): the runner
+            // retries with backoff.
+            metrics.recordSend(channel: envelope.channel.rawValue, result: .retried)
+            throw ChannelDeliveryError(channel: envelope.channel, reason: "\(error)")
         }
         let channel = envelope.channel.rawValue
         switch outcome {
-        case .sent, .deliveredLocally:
+        case .sent(let providerMessageId):
+            metrics.recordSend(channel: channel, result: .sent)
+            try await messages.setStatus(id: envelope.id, status: "sent", providerMessageId: providerMessageId)
+        case .deliveredLocally:
             metrics.recordSend(channel: channel, result: .sent)
         case .permanentFailure(let reason):
+            // The provider refused it (4xx other than 429): recorded on the message and dead-lettered.
             metrics.recordSend(channel: channel, result: .rejected)
-            context.logger.warning("Outbound message refused by the channel", metadata: [LogKeys.error: "\(reason)"])
+            try await messages.setStatus(id: envelope.id, status: "failed", error: reason)
+            throw StageFailure.permanent("\(channel) refused the message: \(reason)")
         case .retriableFailure(let reason):
-            metrics.recordSend(channel: channel, result: .retried)
-            throw ChannelDeliveryError(channel: envelope.channel, reason: reason)
-        }
-        if !adapter.deliversLocally, let status = outcome.storedStatus {
-            try await messages.setStatus(id: envelope.id, status: status)
+            // The adapter already retried with backoff (429/5xx/timeouts): its retries are exhausted.
+            metrics.recordSend(channel: channel, result: .failed)
+            try await messages.setStatus(id: envelope.id, status: "failed", error: "retries exhausted: \(reason)")
+            throw StageFailure.permanent("\(channel) delivery failed after retries: \(reason)")
         }
         return []
     }
