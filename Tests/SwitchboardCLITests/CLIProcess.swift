@@ -16,9 +16,9 @@ struct CLIProcess {
     }
 
     /// Runs `switchboard arguments…` to the end.
-    func run(_ arguments: [String]) throws -> Result {
-        let process = try start(arguments)
-        return process.finish()
+    func run(_ arguments: [String]) async throws -> Result {
+        let running = try start(arguments)
+        return try await running.finished()
     }
 
     /// Starts `switchboard arguments…`; `finish()` waits for it and returns what it printed.
@@ -52,6 +52,12 @@ struct CLIProcess {
         }
 
         var output: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
+
+        /// Waits for the end without blocking a thread of the cooperative pool.
+        func finished() async throws -> Result {
+            while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            return finish()
+        }
 
         func finish() -> Result {
             process.waitUntilExit()

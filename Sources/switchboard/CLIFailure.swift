@@ -1,0 +1,24 @@
+/// A failure the CLI reports as one line on standard error and an exit code scripts can test.
+struct CLIFailure: Error, CustomStringConvertible {
+    /// 0 ok, 1 not found, 2 usage, 4 broker unreachable, 5 database unreachable.
+    var exitCode: Int32
+    var message: String
+    var description: String { message }
+
+    static func notFound(_ message: String) -> CLIFailure { CLIFailure(exitCode: 1, message: message) }
+    static func usage(_ message: String) -> CLIFailure { CLIFailure(exitCode: 2, message: message) }
+
+    static func broker(_ brokers: String, _ error: any Error) -> CLIFailure {
+        CLIFailure(
+            exitCode: 4,
+            message: "broker at \(brokers) unreachable: \(error) "
+                + "(check SWITCHBOARD_KAFKA_BROKERS and that the broker is running)")
+    }
+
+    static func database(_ uri: String, _ error: any Error) -> CLIFailure {
+        CLIFailure(
+            exitCode: 5,
+            message: "database at \(uri) unreachable: \(error) "
+                + "(check SWITCHBOARD_MONGO_URI and that the database is running)")
+    }
+}

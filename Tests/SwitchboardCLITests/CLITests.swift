@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardKafka
+import SwitchboardTestSupport
+import Testing
+
+/// The operators' CLI against the real local broker and database, run as the built `switchboard` binary.
+@Suite(.serialized) struct CLITests {
+    let prefix: String
+    let cli: CLIProcess
+    let kafka: KafkaConfiguration
+    let logger: Logger
+
+    init() throws {
+        prefix = TestStack.uniqueName("cli") + "."
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWITCHBOARD_KAFKA_BROKERS"] = try TestStack.kafkaBrokers
+        environment["SWITCHBOARD_MONGO_URI"] = try TestStack.mongoURI
+        environment["SWITCHBOARD_MONGO_DATABASE"] = String(prefix.dropLast()).replacingOccurrences(of: "-", with: "_")
+        environment["SWITCHBOARD_TOPIC_PREFIX"] = prefix
+        cli = CLIProcess(environment: environment)
+        kafka = KafkaConfiguration(brokers: try TestStack.kafkaBrokers)
+        var logger = Logger(label: "cli-tests")
+        logger.logLevel = .error
+        self.logger = logger
+    }
+
+    static func envelope(tenant: String, user: String, text: String) -> Envelope {
+        Envelope(
+            id: UUID(), tenantId: tenant, channel: .webchat, direction: .inbound,
+            channelMessageId: "m-\(UUID().uuidString.prefix(8))", externalId: user, customerId: "customer-\(user)",
+            content: .text(text), receivedAt: Date(), traceId: "trace-\(UUID().uuidString.prefix(8))")
+    }
+
+    func produce(_ envelopes: [Envelope], to topic: String) async throws {
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let records = try envelopes.map { envelope in
+            KafkaOutgoingRecord(
+                topic: topic,
+                key: PartitionKey.inbound(
+                    tenantId: envelope.tenantId, channel: envelope.channel,
+                    externalId: envelope.externalId
+                ).bytes,
+                value: try EnvelopeCodec().encode(envelope),
+                headers: EnvelopeHeaders.headers(for: envelope).map { KafkaHeader(name: $0.name, value: $0.value) })
+        }
+        _ = try await producer.send(records)
+        await producer.shutdown()
+    }
+
+    func waitFor(_ text: String, in running: CLIProcess.Running, error: Bool = false) async throws {
+        for _ in 0..<200 {
+            let seen = error ? ((try? String(contentsOf: running.err, encoding: .utf8)) ?? "") : running.output
+            if seen.contains(text) { return }
+            if !running.process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("never printed \(text)")
+    }
+
+    @Test func brokerUnreachableExitsFourWithOneLine() async throws {
+        var offline = cli
+        offline.environment["SWITCHBOARD_KAFKA_BROKERS"] = "127.0.0.1:1"
+        let result = try await offline.run(["topics"])
+        #expect(result.status == 4)
+        let lines = result.error.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(result.error)")
+        #expect(result.error.contains("127.0.0.1:1"))
+        #expect(try await cli.run(["tail"]).status == 2)
+        #expect(try await cli.run(["tail", "--help"]).status == 0)
+    }
+
+    @Test func tailShowsNewRecordsFilteredAndJoinsNoGroup() async throws {
+        #expect(try await cli.run(["topics", "create", "--partitions", "3"]).status == 0)
+        let tail = try cli.start([
+            "tail", "identified", "--tenant", "t1", "--customer", "customer-alice", "--limit", "2", "--timeout", "60",
+        ])
+        try await waitFor("tailing", in: tail, error: true)
+        try await Task.sleep(for: .seconds(2))
+        try await produce(
+            [
+                Self.envelope(tenant: "t1", user: "alice", text: "first from alice"),
+                Self.envelope(tenant: "t1", user: "bob", text: "from bob"),
+                Self.envelope(tenant: "t2", user: "alice", text: "other tenant"),
+                Self.envelope(tenant: "t1", user: "alice", text: "second from alice"),
+            ], to: prefix + "identified")
+        let result = try await tail.finished()
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("first from alice"))
+        #expect(result.output.contains("second from alice"))
+        #expect(!result.output.contains("from bob"))
+        #expect(!result.output.contains("other tenant"))
+        #expect(result.output.split(separator: "\n").count == 2)
+
+        // The reader's group never committed anything, and the stage's group is untouched.
+        let group = try #require(
+            result.error.split(separator: " ").first { $0.hasPrefix("switchboard-reader-") }.map(String.init))
+        let partitions = (0..<3).map { TopicPartition(topic: prefix + "identified", partition: Int32($0)) }
+        for name in [group, prefix + "session"] {
+            let committed = try await KafkaAdmin.committedOffsets(
+                of: name, partitions: partitions, configuration: kafka, logger: logger)
+            #expect(committed.values.allSatisfy { $0 == nil }, "\(name) has commits: \(committed)")
+        }
+    }
+
+    @Test func topicsLagFallsToZeroWhenTheStageCatchesUp() async throws {
+        #expect(try await cli.run(["topics", "create", "--partitions", "2"]).status == 0)
+        try await produce(
+            (0..<5).map { Self.envelope(tenant: "demo", user: "u\($0)", text: "n\($0)") }, to: prefix + "inbound")
+        let before = try await cli.run(["topics"])
+        #expect(before.status == 0, "\(before.error)")
+        let group = prefix + "customer-identification"
+        #expect(before.output.contains("\(group)") && before.output.contains("lag 5"), "\(before.output)")
+
+        // Stand in for the stage: consume and commit everything under its group.
+        let consumer = try KafkaConsumer(
+            configuration: kafka, groupID: group, topics: [prefix + "inbound"], logger: logger)
+        var seen = 0
+        for try await batch in consumer.batches() {
+            seen += batch.count
+            try await consumer.commit(batch)
+            if seen >= 5 { break }
+        }
+        await consumer.close()
+        let after = try await cli.run(["topics"])
+        let line = after.output.split(separator: "\n").first { $0.hasPrefix(group + " ") }
+        #expect(line?.contains("lag 0") == true, "\(after.output)")
+    }
+}
