@@ -92,7 +92,7 @@ public final class KafkaPartitionReader: Sendable {
         for partition in partitions { ends[partition] = try await watermarks(of: partition).high }
         let client = self.client
         let timeout = self.timeout
-        try await runBlocking(on: queue) {
+        try await runBlocking(on: queue) { [ends] in
             guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else {
                 throw KafkaError.configuration("librdkafka could not allocate a partition list")
             }
@@ -101,7 +101,9 @@ public final class KafkaPartitionReader: Sendable {
                 let entry = rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)
                 switch position {
                 case .beginning: entry?.pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
-                case .end: entry?.pointee.offset = Int64(RD_KAFKA_OFFSET_END)
+                // The high watermark read above rather than the logical end: what "now" means is fixed at
+                // assignment, and brokers that resolve the logical end late cannot replay older records.
+                case .end: entry?.pointee.offset = ends[partition] ?? Int64(RD_KAFKA_OFFSET_END)
                 case .time(let date): entry?.pointee.offset = Int64(date.timeIntervalSince1970 * 1000)
                 }
             }

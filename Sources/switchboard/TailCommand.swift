@@ -29,12 +29,19 @@ struct TailCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try OperatorContext()
         var position = KafkaStartPosition.end
-        if fromBeginning { position = .beginning }
+        // Records older than this are skipped even if the broker's end offset lags behind its log (Tansu
+        // reports the last batch's base offset + 1 as the high watermark), so "from now" really means now.
+        var notBefore: Date? = Date()
+        if fromBeginning {
+            position = .beginning
+            notBefore = nil
+        }
         if let since {
             guard let seconds = parseDuration(since) else {
                 throw CLIFailure.usage("--since: not a duration: \(since)")
             }
             position = .time(Date().addingTimeInterval(-seconds))
+            notBefore = Date().addingTimeInterval(-seconds)
         }
         let topic = context.topic(named: name)
         let reader = try await context.reader()
@@ -43,13 +50,15 @@ struct TailCommand: AsyncParsableCommand {
             throw CLIFailure.notFound("topic \(topic) does not exist (`switchboard topics` lists them)")
         }
         printLine(
-            "tailing \(topic) (\(partitions.count) partitions) as reader \(reader.groupID) (joins no group, never commits)",
+            "tailing \(topic) (\(partitions.count) partitions, ends \(partitions.sorted { $0.key.partition < $1.key.partition }.map { "\($0.key.partition):\($0.value)" }.joined(separator: ",")))"
+                + " as reader \(reader.groupID) (joins no group, never commits)",
             error: true)
         let deadline = timeout.map { Date().addingTimeInterval($0) }
         var shown = 0
         while deadline.map({ Date() < $0 }) ?? true {
             let records = try await context.broker { try await reader.poll(wait: .milliseconds(200)) }
             for record in records {
+                if let notBefore, let time = record.timestamp, time < notBefore { continue }
                 let decoded = DecodedRecord(record, topics: context.topics)
                 guard matches(decoded) else { continue }
                 printLine(
