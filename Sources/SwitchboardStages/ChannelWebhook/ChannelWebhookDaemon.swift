@@ -30,7 +30,16 @@ public struct ChannelWebhookDaemon: Sendable {
         let parts = try await DaemonParts.connect(environment, logger: logger)
         return try ChannelWebhookDaemon(
             environment: environment, producer: parts.producer, database: parts.database,
-            readinessChecks: parts.readinessChecks, metricsRegistry: metricsRegistry, logger: logger)
+            readinessChecks: parts.readinessChecks, metricsRegistry: metricsRegistry,
+            adapters: [
+                WebChatAdapter(),
+                WhatsAppAdapter(
+                    secrets: environment.secrets, configuration: ProviderConfiguration(variables: environment.variables)
+                ),
+                MessengerAdapter(
+                    secrets: environment.secrets, configuration: ProviderConfiguration(variables: environment.variables)
+                ),
+            ], logger: logger)
     }
 
     /// The daemon's services: producer, outbound stage, HTTP server. A `ServiceGroup` shuts them down in

@@ -1,0 +1,90 @@
+public import Foundation
+public import Hummingbird
+public import SwitchboardCore
+
+/// Facebook Messenger (Messenger Platform, `object: page`).
+///
+/// - `GET /webhooks/messenger/{tenant}`: the subscription handshake (`MESSENGER_VERIFY_TOKEN`).
+/// - `POST /webhooks/messenger/{tenant}`: webhooks signed with `X-Hub-Signature-256` (`MESSENGER_APP_SECRET`).
+/// - Delivery: Send API `POST {SWITCHBOARD_MESSENGER_API_BASE}/{SWITCHBOARD_MESSENGER_API_VERSION}/me/messages`
+///   with `Authorization: Bearer MESSENGER_PAGE_TOKEN`, `messaging_type: RESPONSE`; text in parts of 2000.
+public struct MessengerAdapter: WebhookChannelAdapter {
+    public var channel: Channel { .messenger }
+
+    private let secrets: TenantSecrets
+    /// Signature check and handshake.
+    public let security: MetaWebhookSecurity
+    private let sender: MetaGraphSender
+    private let base: String
+    private let version: String
+    private let splitter = TextSplitter.messenger
+
+    public init(
+        secrets: TenantSecrets, configuration: ProviderConfiguration, retryPolicy: RetryPolicy? = nil,
+        circuitBreaker: CircuitBreaker = CircuitBreaker(), rateLimiter: RateLimiter = RateLimiter(rate: 40)
+    ) {
+        self.secrets = secrets
+        self.security = MetaWebhookSecurity(
+            appSecretName: "MESSENGER_APP_SECRET", verifyTokenName: "MESSENGER_VERIFY_TOKEN", secrets: secrets)
+        self.sender = MetaGraphSender(
+            http: configuration.httpClient, retry: retryPolicy ?? configuration.retryPolicy, breaker: circuitBreaker,
+            limiter: rateLimiter)
+        self.base = configuration.apiBase("messenger", default: "https://graph.facebook.com")
+        self.version = configuration.value("messenger", "API_VERSION", default: "v21.0")
+    }
+
+    public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
+        router.get("/webhooks/messenger/{tenant}") { request, requestContext in
+            try security.handshake(request, tenantId: try requestContext.parameters.require("tenant"), context: context)
+        }
+    }
+
+    public func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError) {
+        try security.verify(headers: headers, body: body, tenantId: tenantId)
+    }
+
+    public func parse(
+        body: [UInt8], headers: HTTPFields, tenantId: String, receivedAt: Date, ids: UUIDv7Generator
+    ) throws(ChannelHTTPError) -> [Envelope] {
+        let payload: MessengerWebhookPayload
+        do {
+            payload = try JSONDecoder().decode(MessengerWebhookPayload.self, from: Data(body))
+        } catch {
+            throw ChannelHTTPError(.badRequest, "body is not a Messenger webhook")
+        }
+        return MessengerEnvelopeBuilder(tenantId: tenantId, receivedAt: receivedAt).envelopes(payload)
+    }
+
+    private struct SendRequest: Encodable {
+        struct Recipient: Encodable { var id: String }
+        struct Message: Encodable { var text: String }
+        var recipient: Recipient
+        var messaging_type = "RESPONSE"
+        var message: Message
+    }
+
+    private struct SendResponse: Decodable { var message_id: String? }
+
+    public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
+        guard let token = secrets.credential("MESSENGER_PAGE_TOKEN", tenantId: envelope.tenantId) else {
+            return .permanentFailure(reason: "Messenger is not configured for tenant \(envelope.tenantId)")
+        }
+        guard let text = envelope.content?.textForUnderstanding, !text.isEmpty else {
+            return .permanentFailure(reason: "Messenger delivery supports text content only")
+        }
+        guard let url = URL(string: "\(base)/\(version)/me/messages") else {
+            return .permanentFailure(reason: "invalid Messenger API base URL")
+        }
+        var first: String?
+        for part in splitter.split(text) {
+            let body = SendRequest(recipient: .init(id: envelope.externalId), message: .init(text: part))
+            let request = try ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
+            let outcome = await sender.send(request, account: "messenger:\(envelope.tenantId)") { body in
+                (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.message_id
+            }
+            guard case .sent(let id) = outcome else { return outcome }
+            if first == nil { first = id }
+        }
+        return .sent(providerMessageId: first ?? "")
+    }
+}

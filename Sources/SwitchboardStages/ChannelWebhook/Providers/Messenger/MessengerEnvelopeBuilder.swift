@@ -1,0 +1,107 @@
+import Foundation
+import SwitchboardCore
+
+/// Turns a Messenger webhook into envelopes: messages (text, attachments, quick replies), postbacks, and
+/// delivery/read receipts as `delivery_status` envelopes. Ids derive from the `mid` (or, for events
+/// without one, from the sender, timestamp and payload), so redeliveries map to the same envelope.
+struct MessengerEnvelopeBuilder {
+    let tenantId: String
+    let receivedAt: Date
+
+    func envelopes(_ payload: MessengerWebhookPayload) -> [Envelope] {
+        var envelopes: [Envelope] = []
+        var seen = Set<UUID>()
+        for event in (payload.entry ?? []).flatMap({ $0.messaging ?? [] }) {
+            for envelope in self.envelopes(for: event) where seen.insert(envelope.id).inserted {
+                envelopes.append(envelope)
+            }
+        }
+        return envelopes
+    }
+
+    private func envelopes(for event: MessengerWebhookPayload.Event) -> [Envelope] {
+        guard let psid = event.sender?.id else { return [] }
+        let timestamp = Self.date(milliseconds: event.timestamp)
+        if let message = event.message, message.is_echo != true, let mid = message.mid {
+            var envelope = make(id: ProviderEnvelopeID.make(channel: .messenger, tenantId: tenantId, mid), psid)
+            envelope.channelMessageId = mid
+            envelope.channelTimestamp = timestamp
+            if let quickReply = message.quick_reply?.payload {
+                envelope.content = .interactive(Content.InteractiveReply(payload: quickReply, title: message.text))
+            } else if let text = message.text {
+                envelope.content = .text(text)
+            } else if let attachment = message.attachments?.first, let content = Self.content(attachment) {
+                envelope.content = content
+            } else {
+                envelope.kind = .unsupported
+                envelope.unknownFields["unsupported"] = .object([
+                    "type": .string(message.attachments?.first?.type ?? "unknown")
+                ])
+            }
+            return [envelope]
+        }
+        if let postback = event.postback, let payload = postback.payload {
+            let id = ProviderEnvelopeID.make(
+                channel: .messenger, tenantId: tenantId, postback.mid ?? "postback", psid,
+                String(event.timestamp ?? 0), payload)
+            var envelope = make(id: id, psid)
+            envelope.channelMessageId = postback.mid
+            envelope.channelTimestamp = timestamp
+            envelope.content = .interactive(Content.InteractiveReply(payload: payload, title: postback.title))
+            return [envelope]
+        }
+        if let delivery = event.delivery {
+            return (delivery.mids ?? []).map { mid in
+                var envelope = make(
+                    id: ProviderEnvelopeID.make(channel: .messenger, tenantId: tenantId, "status", mid, "delivered"),
+                    psid)
+                envelope.kind = .deliveryStatus
+                envelope.relatesTo = mid
+                envelope.deliveryStatus = DeliveryStatus(state: .delivered)
+                envelope.channelTimestamp = Self.date(milliseconds: delivery.watermark) ?? timestamp
+                return envelope
+            }
+        }
+        if let read = event.read, let watermark = read.watermark {
+            // A read receipt covers every message sent before the watermark; it names none of them.
+            var envelope = make(
+                id: ProviderEnvelopeID.make(channel: .messenger, tenantId: tenantId, "read", psid, String(watermark)),
+                psid)
+            envelope.kind = .deliveryStatus
+            envelope.deliveryStatus = DeliveryStatus(state: .read)
+            envelope.channelTimestamp = Self.date(milliseconds: watermark)
+            return [envelope]
+        }
+        return []
+    }
+
+    private func make(id: UUID, _ psid: String) -> Envelope {
+        var envelope = Envelope(
+            id: id, tenantId: tenantId, channel: .messenger, direction: .inbound, externalId: psid,
+            receivedAt: receivedAt, traceId: ProviderEnvelopeID.traceId(for: id))
+        envelope.conversationId = psid
+        return envelope
+    }
+
+    /// Media by URL (Messenger sends the attachment type, not a MIME type), or a shared location.
+    static func content(_ attachment: MessengerWebhookPayload.Attachment) -> Content? {
+        if let coordinates = attachment.payload?.coordinates, let latitude = coordinates.lat,
+            let longitude = coordinates.long
+        {
+            return .location(Content.Location(latitude: latitude, longitude: longitude))
+        }
+        guard let url = attachment.payload?.url else { return nil }
+        let mimeType =
+            switch attachment.type {
+            case "image": "image/*"
+            case "video": "video/*"
+            case "audio": "audio/*"
+            default: "application/octet-stream"
+            }
+        return .media(Content.Media(reference: url, mimeType: mimeType))
+    }
+
+    static func date(milliseconds: Int64?) -> Date? {
+        milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+}

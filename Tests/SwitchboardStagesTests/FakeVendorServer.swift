@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+/// A stand-in for a provider API (Graph API, Bot API, Twilio) on 127.0.0.1 with a free port: it records
+/// every request and answers from per-path scripts.
+///
+/// ```swift
+/// try await FakeVendorServer.with { server in
+///     server.script("/v21.0/123/messages", [.init(status: 429, headers: ["Retry-After": "0"]), .json(200, "{}")])
+///     // point the adapter at server.baseURL, deliver, then inspect server.requests
+/// }
+/// ```
+final class FakeVendorServer: Sendable {
+    struct RecordedRequest: Sendable {
+        var method: String
+        var path: String
+        /// The raw query string, without `?`.
+        var query: String
+        /// Header fields with lower-cased names.
+        var headers: [String: String]
+        var body: [UInt8]
+
+        func header(_ name: String) -> String? { headers[name.lowercased()] }
+        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        /// The body as a JSON object.
+        func json() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] ?? [:]
+        }
+    }
+
+    struct ScriptedResponse: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+
+        init(status: Int, headers: [String: String] = [:], body: String = "") {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        /// A JSON answer.
+        static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> ScriptedResponse {
+            var headers = headers
+            headers["Content-Type"] = "application/json"
+            return ScriptedResponse(status: status, headers: headers, body: body)
+        }
+    }
+
+    private struct State {
+        var scripts: [String: [ScriptedResponse]] = [:]
+        var requests: [RecordedRequest] = []
+    }
+
+    private let state = Mutex(State())
+    let port: Int
+
+    private init(port: Int) { self.port = port }
+
+    /// `http://127.0.0.1:<port>`.
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Answers requests to `path` with `responses` in order; the last one repeats. Unscripted paths get 404.
+    func script(_ path: String, _ responses: [ScriptedResponse]) {
+        state.withLock { $0.scripts[path] = responses }
+    }
+
+    /// Every request so far, oldest first.
+    var requests: [RecordedRequest] { state.withLock { $0.requests } }
+
+    /// The requests to `path`.
+    func requests(to path: String) -> [RecordedRequest] { requests.filter { $0.path == path } }
+
+    fileprivate func answer(_ request: RecordedRequest) -> ScriptedResponse {
+        state.withLock { state in
+            state.requests.append(request)
+            guard var script = state.scripts[request.path], !script.isEmpty else {
+                return .json(404, #"{"error":{"message":"no script for this path","code":404}}"#)
+            }
+            let response = script.removeFirst()
+            if !script.isEmpty { state.scripts[request.path] = script }
+            return response
+        }
+    }
+
+    /// Runs a server for the duration of `body`.
+    static func with<R: Sendable>(_ body: @Sendable (FakeVendorServer) async throws -> R) async throws -> R {
+        let holder = Mutex<FakeVendorServer?>(nil)
+        let router = Router()
+        router.add(middleware: FakeVendorMiddleware(server: { holder.withLock { $0 } }))
+        let app = Application(
+            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)))
+        return try await app.test(.live) { client in
+            let server = FakeVendorServer(port: try #require(client.port))
+            holder.withLock { $0 = server }
+            return try await body(server)
+        }
+    }
+}
+
+/// Records and answers every request, whatever its path.
+private struct FakeVendorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let server: @Sendable () -> FakeVendorServer?
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let server = server() else { return Response(status: .serviceUnavailable) }
+        let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let recorded = FakeVendorServer.RecordedRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
+            body: Array(buffer: body))
+        let scripted = server.answer(recorded)
+        var fields = HTTPFields()
+        for (name, value) in scripted.headers {
+            if let name = HTTPField.Name(name) { fields[name] = value }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: scripted.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: scripted.body)))
+    }
+}
