@@ -2,14 +2,12 @@ import Foundation
 import HTTPTypes
 import SwitchboardCore
 import SwitchboardStages
+import SwitchboardTestSupport
 import Testing
 
-/// The shared vendor fixtures (`/work/shared/fixtures/channels`, or `SWITCHBOARD_FIXTURES_DIR`), read as is.
+/// The shared vendor fixtures (`shared/fixtures/channels` beside the repository), read as is.
 enum ProviderFixtures {
-    static var root: URL {
-        let base = ProcessInfo.processInfo.environment["SWITCHBOARD_FIXTURES_DIR"] ?? "/work/shared/fixtures"
-        return URL(fileURLWithPath: base).appendingPathComponent("channels")
-    }
+    static var root: URL { TestStack.channelFixtures }
 
     static func bytes(_ path: String) throws -> [UInt8] {
         try [UInt8](Data(contentsOf: root.appendingPathComponent(path)))

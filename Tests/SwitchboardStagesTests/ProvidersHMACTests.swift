@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardStages
+import SwitchboardTestSupport
 import Testing
 
 @Suite("HMAC-SHA256 and HMAC-SHA1 vectors")
@@ -89,7 +90,7 @@ struct ProvidersHMACTests {
     }
 
     @Test func metaSignatureFixtureVerifies() throws {
-        let url = URL(fileURLWithPath: "/work/shared/fixtures/channels/whatsapp/signed_text.body.json")
+        let url = TestStack.channelFixtures.appendingPathComponent("whatsapp/signed_text.body.json")
         let body = try [UInt8](Data(contentsOf: url))
         #expect(body.count == 511)
         let mac = HMAC.sha256(key: Array("1222e786b144d0e85b9f365372d93676".utf8), message: body)

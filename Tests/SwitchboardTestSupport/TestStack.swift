@@ -23,6 +23,20 @@ public enum TestStack {
         return url
     }
 
+    /// The project's `shared/` folder (fixtures, NLP data), which lives beside the repository — also in CI's
+    /// clean clone. `SWITCHBOARD_SHARED_DIR` overrides it.
+    public static var sharedFolder: URL {
+        if let path = ProcessInfo.processInfo.environment["SWITCHBOARD_SHARED_DIR"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    }
+
+    /// The shared channel webhook fixtures.
+    public static var channelFixtures: URL {
+        sharedFolder.appendingPathComponent("fixtures/channels")
+    }
+
     /// A name no other test in this run uses: topic prefixes, group ids, database names.
     public static func uniqueName(_ prefix: String) -> String {
         let suffix = UUID().uuidString.prefix(8).lowercased()

@@ -22,7 +22,13 @@ public enum StageDaemons {
         let parts = try await DaemonParts.connect(environment, logger: logger)
         let handler = SessionHandler(
             sessions: parts.database.sessions, messages: parts.database.messages, environment: environment)
-        return try services(parts, stage: "session", input: parts.topics.identified, handler: handler)
+        let sweeper = SessionSweeper(
+            sessions: parts.database.sessions, producer: parts.producer, environment: environment,
+            interval: try environment.milliseconds("SWITCHBOARD_SESSION_SWEEP_MS", default: .seconds(30)),
+            logger: logger)
+        var services = try services(parts, stage: "session", input: parts.topics.identified, handler: handler)
+        services.insert(sweeper, at: 1)
+        return services
     }
 
     public static func messageRouter(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {

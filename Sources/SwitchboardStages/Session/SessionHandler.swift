@@ -50,12 +50,11 @@ public struct SessionHandler: StageHandler {
             }
         case .startNew(let fresh, let expired):
             if let expired, try await sessions.expire(sessionId: expired.id) {
-                outputs.append(
-                    try .event(
-                        event(
-                            .sessionExpired, envelope, customerId, expired.id,
-                            ["idle_since": "\(expired.lastActivityAt)"]),
-                        to: context.topics.events, key: key))
+                var ended = event(
+                    .sessionExpired, envelope, customerId, expired.id,
+                    ["idle_since": SwitchboardJSON.formatDate(expired.lastActivityAt)])
+                ended.id = SessionSweeper.expiryEventID(sessionId: expired.id)
+                outputs.append(try .event(ended, to: context.topics.events, key: key))
             }
             try await sessions.insert(fresh)
             session = fresh

@@ -88,6 +88,14 @@ public struct SessionStore: Sendable {
         }
     }
 
+    /// Open sessions of a tenant whose last activity is before `cutoff`, oldest first.
+    public func idleSessions(tenantId: String, before cutoff: Date, limit: Int = 500) async throws -> [SessionRecord] {
+        try await sessions.find(
+            ["tenant_id": .string(tenantId), "status": "open", "last_activity_at": ["$lt": .date(cutoff)]],
+            sort: ["last_activity_at": 1], limit: limit
+        ).map(\.record)
+    }
+
     /// Marks an open session expired. True when this call changed it.
     @discardableResult
     public func expire(sessionId: String) async throws -> Bool {

@@ -1,0 +1,79 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+import SwitchboardCore
+public import SwitchboardKafka
+import SwitchboardRuntime
+
+/// Expires sessions whose customer went quiet, so `session_expired` events appear when the idle timeout
+/// passes rather than only when the customer writes again.
+///
+/// At least once: the event (its id derived from the session id, so duplicates are recognisable) is produced
+/// before the session is marked expired; a crash in between produces it again on the next sweep.
+public struct SessionSweeper: Service {
+    let sessions: SessionStore
+    let producer: KafkaProducer
+    let environment: DaemonEnvironment
+    let interval: Duration
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    public init(
+        sessions: SessionStore, producer: KafkaProducer, environment: DaemonEnvironment, interval: Duration,
+        logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.sessions = sessions
+        self.producer = producer
+        self.environment = environment
+        self.interval = interval
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        // Ends promptly on graceful shutdown: the sleep between sweeps is cancelled.
+        try await cancelWhenGracefulShutdown { await loop() }
+    }
+
+    private func loop() async {
+        while !Task.isCancelled && !isShuttingDown {
+            do {
+                try await sweep()
+            } catch {
+                logger.warning("Session sweep failed; trying again later", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    private var isShuttingDown: Bool { Task.isShuttingDownGracefully }
+
+    /// Expires every idle open session now; returns how many it expired.
+    @discardableResult
+    public func sweep() async throws -> Int {
+        var expired = 0
+        let now = clock()
+        for tenant in environment.tenants.tenants {
+            let cutoff = now.addingTimeInterval(-tenant.idleTimeoutSeconds)
+            for session in try await sessions.idleSessions(tenantId: tenant.id, before: cutoff) {
+                let event = SwitchboardEvent(
+                    id: Self.expiryEventID(sessionId: session.id), type: .sessionExpired, tenantId: tenant.id,
+                    customerId: session.customerId, sessionId: session.id, occurredAt: now,
+                    details: ["idle_since": SwitchboardJSON.formatDate(session.lastActivityAt)])
+                let key = PartitionKey.customer(tenantId: tenant.id, customerId: session.customerId)
+                try await producer.send(
+                    try StageOutput.event(event, to: environment.settings.topics.events, key: key).record)
+                if try await sessions.expire(sessionId: session.id) { expired += 1 }
+            }
+        }
+        if expired > 0 { logger.info("Expired idle sessions", metadata: ["count": "\(expired)"]) }
+        return expired
+    }
+
+    /// The `session_expired` event's id for a session: the same whichever path expires it.
+    static func expiryEventID(sessionId: String) -> UUID {
+        DerivedID.make(from: UUID(uuidString: sessionId) ?? namespace, name: "session_expired|\(sessionId)")
+    }
+
+    private static let namespace = UUID(uuidString: "3e9f1a7c-52b4-4d0e-8c61-9a2f7b0d4c18")!
+}
