@@ -39,6 +39,10 @@ public struct ChannelWebhookDaemon: Sendable {
                 MessengerAdapter(
                     secrets: environment.secrets, configuration: ProviderConfiguration(variables: environment.variables)
                 ),
+                TelegramAdapter(
+                    secrets: environment.secrets, providers: ProviderConfiguration(variables: environment.variables)),
+                TwilioAdapter(
+                    secrets: environment.secrets, providers: ProviderConfiguration(variables: environment.variables)),
             ], logger: logger)
     }
 

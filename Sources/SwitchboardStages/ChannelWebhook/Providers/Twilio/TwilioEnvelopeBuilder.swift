@@ -1,0 +1,90 @@
+public import Foundation
+public import SwitchboardCore
+
+/// Turns one Twilio Messaging webhook (inbound message or status callback) into envelopes. Pure.
+///
+/// `whatsapp:` addresses make `.whatsapp` envelopes (the prefix is dropped from the external id), others
+/// `.sms`. Envelope ids derive from the `MessageSid` (and the status), so redeliveries are harmless.
+public struct TwilioEnvelopeBuilder: Sendable {
+    /// Namespace of Twilio envelope ids. Never change it.
+    public static let namespace = UUID(uuidString: "a4d2c6e8-1b3f-4d5a-8c7e-9f0b1a2c3d4e")!
+
+    public init() {}
+
+    public func envelopes(
+        form: TwilioForm, tenantId: String, traceId: String, receivedAt: Date
+    ) throws(ChannelHTTPError) -> [Envelope] {
+        guard let sid = form["MessageSid"] ?? form["SmsSid"], !sid.isEmpty else {
+            throw ChannelHTTPError(.badRequest, "MessageSid is missing")
+        }
+        let status = (form["MessageStatus"] ?? form["SmsStatus"])?.lowercased()
+        if let status, status != "received", status != "receiving" {
+            return statusEnvelopes(
+                status: status, sid: sid, form: form, tenantId: tenantId, traceId: traceId,
+                receivedAt: receivedAt)
+        }
+        guard let from = form["From"], !from.isEmpty else { throw ChannelHTTPError(.badRequest, "From is missing") }
+        let (channel, externalId) = Self.address(from)
+        func make(_ index: Int, content: Content?) -> Envelope {
+            let messageId = index == 0 ? sid : "\(sid):\(index)"
+            var envelope = Envelope(
+                id: Self.envelopeId(tenantId: tenantId, name: "message|\(messageId)"), tenantId: tenantId,
+                channel: channel, direction: .inbound, kind: content == nil ? .unsupported : .message,
+                channelMessageId: messageId, externalId: externalId, content: content, receivedAt: receivedAt,
+                traceId: traceId)
+            envelope.conversationId = externalId
+            return envelope
+        }
+        let body = form["Body"] ?? ""
+        let mediaCount = min(Int(form["NumMedia"] ?? "") ?? 0, 10)
+        let media: [Content] = (0..<mediaCount).compactMap { index in
+            guard let url = form["MediaUrl\(index)"], !url.isEmpty else { return nil }
+            return .media(
+                .init(
+                    reference: url, mimeType: form["MediaContentType\(index)"] ?? "application/octet-stream",
+                    caption: index == 0 && !body.isEmpty ? body : nil))
+        }
+        if !media.isEmpty { return media.enumerated().map { make($0.offset, content: $0.element) } }
+        if let latitude = form["Latitude"].flatMap(Double.init), let longitude = form["Longitude"].flatMap(Double.init),
+            (-90...90).contains(latitude), (-180...180).contains(longitude)
+        {
+            let location = Content.Location(
+                latitude: latitude, longitude: longitude, name: form["Label"], address: form["Address"])
+            return [make(0, content: .location(location))]
+        }
+        return [make(0, content: body.isEmpty ? nil : .text(body))]
+    }
+
+    private func statusEnvelopes(
+        status: String, sid: String, form: TwilioForm, tenantId: String, traceId: String, receivedAt: Date
+    ) -> [Envelope] {
+        let state: DeliveryStatus.State
+        switch status {
+        case "sent": state = .sent
+        case "delivered": state = .delivered
+        case "read": state = .read
+        case "failed", "undelivered", "canceled": state = .failed
+        default: return []  // queued, accepting, sending, scheduled: nothing a customer would see yet
+        }
+        // The customer is the message's recipient; Twilio's minimal callbacks name only our own number.
+        let recipient = [form["To"], form["ChannelToAddress"], form["From"]].compactMap { $0 }.first { !$0.isEmpty }
+        let (channel, externalId) = Self.address(recipient ?? sid)
+        let error = form["ErrorCode"].flatMap { $0.isEmpty ? nil : $0 }
+        var envelope = Envelope(
+            id: Self.envelopeId(tenantId: tenantId, name: "status|\(sid)|\(status)"), tenantId: tenantId,
+            channel: form["ChannelPrefix"] == "whatsapp" ? .whatsapp : channel, direction: .inbound,
+            kind: .deliveryStatus, externalId: externalId, receivedAt: receivedAt, traceId: traceId, relatesTo: sid,
+            deliveryStatus: DeliveryStatus(state: state, error: error))
+        envelope.conversationId = externalId
+        return [envelope]
+    }
+
+    /// The channel and external id of a Twilio address (`whatsapp:+31…` or `+1…`).
+    public static func address(_ address: String) -> (Channel, String) {
+        address.hasPrefix("whatsapp:") ? (.whatsapp, String(address.dropFirst("whatsapp:".count))) : (.sms, address)
+    }
+
+    public static func envelopeId(tenantId: String, name: String) -> UUID {
+        DerivedID.make(from: namespace, name: "twilio|\(tenantId)|\(name)")
+    }
+}

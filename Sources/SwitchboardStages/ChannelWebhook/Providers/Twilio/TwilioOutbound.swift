@@ -1,0 +1,82 @@
+import Foundation
+import SwitchboardCore
+
+/// Sends replies through the Messages resource: `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`,
+/// form-encoded `To`, `From`, `Body`, HTTP basic auth with the account sid and auth token.
+///
+/// 201 is sent (the message `sid`); 429 and 5xx are retried (honouring `Retry-After`), then left to the
+/// outbound stage; other 4xx are permanent, with Twilio's `code` and `message`.
+struct TwilioOutbound: Sendable {
+    let secrets: TenantSecrets
+    let apiBase: String
+    let client: ProviderHTTPClient
+    let retry: RetryPolicy
+
+    func deliver(_ envelope: Envelope) async -> DeliveryOutcome {
+        let tenant = envelope.tenantId
+        guard let account = secrets.credential("TWILIO_ACCOUNT_SID", tenantId: tenant),
+            let token = secrets.credential("TWILIO_AUTH_TOKEN", tenantId: tenant),
+            var from = secrets.credential("TWILIO_FROM", tenantId: tenant)
+        else {
+            return .permanentFailure(reason: "twilio is not configured for this tenant")
+        }
+        guard let text = TelegramOutbound.text(of: envelope.content), !text.isEmpty else {
+            return .permanentFailure(reason: "twilio replies carry text only")
+        }
+        var to = envelope.externalId
+        if envelope.channel == .whatsapp {
+            if !to.hasPrefix("whatsapp:") { to = "whatsapp:" + to }
+            if !from.hasPrefix("whatsapp:") { from = "whatsapp:" + from }
+        }
+        guard let url = URL(string: "\(apiBase)/2010-04-01/Accounts/\(account)/Messages.json") else {
+            return .permanentFailure(reason: "twilio account sid is not usable in a URL")
+        }
+        let credentials = Data("\(account):\(token)".utf8).base64EncodedString()
+        let headers = [
+            "Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(credentials)",
+        ]
+        var first: String?
+        // Twilio splits a body of up to 1600 characters into SMS segments itself; longer text is sent as
+        // several messages.
+        for part in TextSplitter.sms.split(text) {
+            let body = TwilioForm.encode([("From", from), ("Body", part), ("To", to)])
+            let outcome = await send(ProviderHTTPRequest(url: url, headers: headers, body: body))
+            guard case .sent(let sid) = outcome else { return outcome }
+            if first == nil { first = sid }
+        }
+        return .sent(providerMessageId: first ?? "")
+    }
+
+    private func send(_ request: ProviderHTTPRequest) async -> DeliveryOutcome {
+        await retry.run { _ in
+            let response: ProviderHTTPResponse
+            do {
+                response = try await client.send(request)
+            } catch {
+                return .retry(.retriableFailure(reason: "\(error)"), retryAfter: nil)
+            }
+            return TwilioOutbound.step(for: response)
+        }
+    }
+
+    static func step(for response: ProviderHTTPResponse) -> RetryPolicy.Step<DeliveryOutcome> {
+        let answer = try? JSONDecoder().decode(TwilioAnswer.self, from: Data(response.body))
+        if response.isSuccess, let sid = answer?.sid {
+            return .done(.sent(providerMessageId: sid))
+        }
+        var reason = "twilio answered \(response.status)"
+        if let code = answer?.code { reason += " (error \(code))" }
+        if let message = answer?.message { reason += ": \(message)" }
+        if RetryPolicy.isRetriable(status: response.status) {
+            return .retry(.retriableFailure(reason: reason), retryAfter: response.retryAfter)
+        }
+        return .done(.permanentFailure(reason: reason))
+    }
+}
+
+/// A Messages answer: the message (`sid`) or an error (`code`, `message`).
+struct TwilioAnswer: Decodable {
+    var sid: String?
+    var code: Int?
+    var message: String?
+}
