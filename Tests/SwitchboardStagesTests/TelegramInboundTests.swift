@@ -2,13 +2,14 @@ import Foundation
 import HTTPTypes
 import SwitchboardCore
 import SwitchboardStages
+import SwitchboardTestSupport
 import Testing
 
 /// The shared Telegram fixtures, read as they are.
 enum TelegramFixture {
     static let directory = URL(
         fileURLWithPath: ProcessInfo.processInfo.environment["SWITCHBOARD_CHANNEL_FIXTURES"]
-            ?? "/work/shared/fixtures/channels")
+            ?? TestStack.channelFixtures.path)
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent("telegram/\(name)")))
