@@ -101,6 +101,17 @@ struct PipelineTests {
         try await Task.sleep(for: .seconds(2))
         #expect(try await rows.count(["_id": .string(once.messageId)]) == 1)
         #expect(try await rows.count(["reply_to": .string(once.messageId)]) == 1)
+
+        // Every running daemon is live, ready, and counts what it handled in Prometheus' text format.
+        for name in DaemonProcesses.names {
+            #expect(try await HTTP.get(daemons.url(name, "/health/live")).status == 200, "\(name) live")
+            #expect(try await HTTP.get(daemons.url(name, "/health/ready")).status == 200, "\(name) ready")
+        }
+        let metrics = try await HTTP.get(daemons.url("session", "/metrics")).text
+        #expect(metrics.contains(#"switchboard_records_in_total{stage="session"}"#))
+        #expect(metrics.contains("switchboard_processing_seconds_bucket"))
+        let webhookMetrics = try await HTTP.get(daemons.url("channel-webhook", "/metrics")).text
+        #expect(webhookMetrics.contains("switchboard_http_responses_total"))
         try? await database.client.dropDatabase()
     }
 
