@@ -22,7 +22,8 @@ extension ChannelWebhookStackTests {
             let sms = ChannelWebhookCountingAdapter(
                 channel: .sms, deliversLocally: false, outcome: .sent(providerMessageId: "SM-77"))
             let refused = ChannelWebhookCountingAdapter(
-                channel: .telegram, deliversLocally: false, outcome: .permanentFailure(reason: "Forbidden: bot was blocked"))
+                channel: .telegram, deliversLocally: false,
+                outcome: .permanentFailure(reason: "Forbidden: bot was blocked"))
             let flaky = ChannelWebhookCountingAdapter(
                 channel: .messenger, deliversLocally: false, outcome: .retriableFailure(reason: "HTTP 503"))
             try await ChannelWebhookTestEnvironment.withDaemon(environment, adapters: [sms, refused, flaky]) { daemon in
@@ -44,7 +45,8 @@ extension ChannelWebhookStackTests {
                     let letters = try await deadletters.collect(2).map {
                         try SwitchboardJSON.makeDecoder().decode(DeadLetter.self, from: Data($0.value))
                     }
-                    #expect(letters.contains { $0.reason == "telegram refused the message: Forbidden: bot was blocked" })
+                    #expect(
+                        letters.contains { $0.reason == "telegram refused the message: Forbidden: bot was blocked" })
                     #expect(letters.contains { $0.reason == "messenger delivery failed after retries: HTTP 503" })
                     try await withTimeout(.seconds(30), "the SMS to be sent") {
                         while try await messages.message(id: sent.id)?.status != "sent" {
@@ -79,13 +81,16 @@ extension ChannelWebhookStackTests {
                 try await publisher.publish([status(.read)])
                 #expect(try await messages.message(id: sent.id)?.status == "read")
                 try await publisher.publish([status(.delivered)])
-                #expect(try await messages.message(id: sent.id)?.status == "read", "a late 'delivered' does not undo 'read'")
+                #expect(
+                    try await messages.message(id: sent.id)?.status == "read", "a late 'delivered' does not undo 'read'"
+                )
                 let published = try await events.collect(2).map {
                     try SwitchboardJSON.makeDecoder().decode(SwitchboardEvent.self, from: Data($0.value))
                 }
                 await events.close()
                 await producer.shutdown()
-                #expect(published.allSatisfy { $0.type == .deliveryStatus && $0.details["provider_message_id"] == "SM-77" })
+                #expect(
+                    published.allSatisfy { $0.type == .deliveryStatus && $0.details["provider_message_id"] == "SM-77" })
                 #expect(Set(published.compactMap { $0.details["state"] }) == ["read", "delivered"])
             }
         }

@@ -67,7 +67,8 @@ public struct ChannelWebhookDaemon: Sendable {
         self.producer = producer
         self.adapters = registry
         self.context = ChannelWebhookContext(
-            publisher: InboundPublisher(producer: producer, topics: topics, messages: database.messages), database: database,
+            publisher: InboundPublisher(producer: producer, topics: topics, messages: database.messages),
+            database: database,
             tenants: environment.tenants, secrets: environment.secrets,
             configuration: try ChannelWebhookConfiguration(environment: environment), logger: logger)
         self.outboundHandler = OutboundDeliveryHandler(adapters: registry, database: database)

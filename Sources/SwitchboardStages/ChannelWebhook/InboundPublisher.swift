@@ -28,10 +28,13 @@ public struct InboundPublisher: Sendable {
         let records: [KafkaOutgoingRecord]
         do {
             records = try envelopes.map { envelope in
-                guard envelope.kind == .deliveryStatus else { return try StageOutput.envelope(envelope, to: topic).record }
+                guard envelope.kind == .deliveryStatus else {
+                    return try StageOutput.envelope(envelope, to: topic).record
+                }
                 return try StageOutput.event(
                     Self.event(for: envelope), to: eventsTopic,
-                    key: .inbound(tenantId: envelope.tenantId, channel: envelope.channel, externalId: envelope.externalId)
+                    key: .inbound(
+                        tenantId: envelope.tenantId, channel: envelope.channel, externalId: envelope.externalId)
                 ).record
             }
         } catch {
@@ -49,7 +52,8 @@ public struct InboundPublisher: Sendable {
             guard let providerId = envelope.relatesTo, let status = envelope.deliveryStatus else { continue }
             do {
                 try await messages.applyDeliveryStatus(
-                    tenantId: envelope.tenantId, providerMessageId: providerId, state: status.state, error: status.error)
+                    tenantId: envelope.tenantId, providerMessageId: providerId, state: status.state, error: status.error
+                )
             } catch {
                 throw ChannelHTTPError(.serviceUnavailable, "database unavailable: the status was not recorded")
             }
