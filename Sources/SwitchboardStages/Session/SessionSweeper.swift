@@ -32,7 +32,7 @@ public struct SessionSweeper: Service {
 
     public func run() async throws {
         // Ends promptly on graceful shutdown: the sleep between sweeps is cancelled.
-        try await cancelWhenGracefulShutdown { await loop() }
+        await cancelWhenGracefulShutdown { await loop() }
     }
 
     private func loop() async {
