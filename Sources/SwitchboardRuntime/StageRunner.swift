@@ -1,9 +1,9 @@
 import Foundation
 public import Logging
-import Metrics
 public import ServiceLifecycle
 public import SwitchboardCore
 public import SwitchboardKafka
+import SwitchboardObservability
 
 /// The loop every pipeline stage runs: consume a batch, handle each envelope (in order per key, keys in
 /// parallel), produce the results and wait for their delivery reports, then commit the batch.
@@ -43,7 +43,7 @@ public final class StageRunner: Service, Sendable {
     private let producer: KafkaProducer
     private let handler: any StageHandler
     private let logger: Logger
-    private let metrics: RunnerMetrics
+    private let metrics: StageMetrics
 
     public init(
         configuration: Configuration,
@@ -61,7 +61,7 @@ public final class StageRunner: Service, Sendable {
         self.producer = producer
         self.handler = handler
         self.logger = logger
-        self.metrics = RunnerMetrics(stage: configuration.stage)
+        self.metrics = StageMetrics(stage: configuration.stage)
     }
 
     public func run() async throws {
@@ -85,7 +85,7 @@ public final class StageRunner: Service, Sendable {
     /// commit: the batch is then left uncommitted and will be consumed again.
     private func process(_ batch: [KafkaRecord]) async throws -> Bool {
         let started = ContinuousClock.now
-        metrics.recordsIn.increment(by: batch.count)
+        metrics.recordIn(count: batch.count)
         var outputs = Array(repeating: [StageOutput](), count: batch.count)
         var byKey: [[UInt8]: [Int]] = [:]
         for (index, record) in batch.enumerated() { byKey[record.key ?? [], default: []].append(index) }
@@ -122,7 +122,7 @@ public final class StageRunner: Service, Sendable {
         let records = outputs.flatMap { $0.map(\.record) }
         guard await produceWithRetry(records) else { return false }
         try await consumer.commit(batch)
-        metrics.processing.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
+        metrics.recordProcessing(ContinuousClock.now - started)
         return true
     }
 
@@ -133,7 +133,8 @@ public final class StageRunner: Service, Sendable {
             envelope = try EnvelopeCodec().decode(record.value)
         } catch {
             return deadLetter(
-                record, reason: "undecodable envelope: \(error)", traceId: record.header(EnvelopeHeaders.traceId))
+                record, reason: "undecodable envelope: \(error)", kind: "undecodable",
+                traceId: record.header(EnvelopeHeaders.traceId))
         }
         var logger = self.logger
         logger[metadataKey: "trace_id"] = "\(envelope.traceId)"
@@ -146,13 +147,13 @@ public final class StageRunner: Service, Sendable {
         while true {
             do {
                 let produced = try await handler.handle(envelope, context: context)
-                metrics.recordsOut.increment(by: produced.count)
+                for output in produced { metrics.recordOut(topic: output.record.topic) }
                 return produced
             } catch let failure as StageFailure {
                 logger.warning("Envelope dead-lettered", metadata: ["reason": "\(failure.reason)"])
-                return deadLetter(record, reason: failure.reason, traceId: envelope.traceId)
+                return deadLetter(record, reason: failure.reason, kind: "rejected", traceId: envelope.traceId)
             } catch {
-                metrics.transientErrors.increment()
+                metrics.recordError(kind: "transient")
                 logger.warning("Transient failure; retrying", metadata: ["error": "\(error)", "backoff": "\(backoff)"])
                 if Task.isCancelled { return nil }
                 do { try await Task.sleep(for: backoff) } catch { return nil }
@@ -161,8 +162,8 @@ public final class StageRunner: Service, Sendable {
         }
     }
 
-    private func deadLetter(_ record: KafkaRecord, reason: String, traceId: String?) -> [StageOutput] {
-        metrics.deadLetters.increment()
+    private func deadLetter(_ record: KafkaRecord, reason: String, kind: String, traceId: String?) -> [StageOutput] {
+        metrics.recordDeadLetter(reason: kind)
         let letter = DeadLetter(
             originalTopic: record.topic, partition: record.partition, offset: record.offset,
             key: record.key.map { String(decoding: $0, as: UTF8.self) }, originalBytes: record.value,
@@ -189,7 +190,7 @@ public final class StageRunner: Service, Sendable {
                 try await producer.send(records)
                 return true
             } catch {
-                metrics.produceErrors.increment()
+                metrics.recordError(kind: "produce")
                 logger.error("Producing a batch failed; retrying", metadata: ["error": "\(error)"])
                 if Task.isCancelled { return false }
                 do { try await Task.sleep(for: backoff) } catch { return false }
@@ -202,42 +203,9 @@ public final class StageRunner: Service, Sendable {
     private func reportLag() async {
         while !Task.isCancelled {
             for (partition, lag) in await consumer.lag() {
-                Gauge(
-                    label: "switchboard_consumer_lag",
-                    dimensions: [
-                        ("stage", configuration.stage), ("topic", partition.topic),
-                        ("partition", String(partition.partition)),
-                    ]
-                ).record(lag)
+                metrics.setConsumerLag(lag, topic: partition.topic, partition: Int(partition.partition))
             }
             do { try await Task.sleep(for: .seconds(5)) } catch { return }
         }
-    }
-}
-
-/// The runner's series; names follow the Prometheus conventions used by every daemon.
-struct RunnerMetrics: Sendable {
-    let recordsIn: Counter
-    let recordsOut: Counter
-    let deadLetters: Counter
-    let transientErrors: Counter
-    let produceErrors: Counter
-    let processing: Metrics.Timer
-
-    init(stage: String) {
-        recordsIn = Counter(label: "switchboard_records_in_total", dimensions: [("stage", stage)])
-        recordsOut = Counter(label: "switchboard_records_out_total", dimensions: [("stage", stage)])
-        deadLetters = Counter(label: "switchboard_deadletters_total", dimensions: [("stage", stage)])
-        transientErrors = Counter(
-            label: "switchboard_errors_total", dimensions: [("stage", stage), ("kind", "transient")])
-        produceErrors = Counter(label: "switchboard_errors_total", dimensions: [("stage", stage), ("kind", "produce")])
-        processing = Metrics.Timer(label: "switchboard_processing_seconds", dimensions: [("stage", stage)])
-    }
-}
-
-extension Duration {
-    var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
