@@ -8,7 +8,7 @@ public import SwitchboardCore
 /// - `POST /webhooks/messenger/{tenant}`: webhooks signed with `X-Hub-Signature-256` (`MESSENGER_APP_SECRET`).
 /// - Delivery: Send API `POST {SWITCHBOARD_MESSENGER_API_BASE}/{SWITCHBOARD_MESSENGER_API_VERSION}/me/messages`
 ///   with `Authorization: Bearer MESSENGER_PAGE_TOKEN`, `messaging_type: RESPONSE`; text in parts of 2000.
-public struct MessengerAdapter: WebhookChannelAdapter {
+public struct MessengerAdapter: MetaWebhookAdapter {
     public var channel: Channel { .messenger }
 
     private let secrets: TenantSecrets
@@ -31,16 +31,6 @@ public struct MessengerAdapter: WebhookChannelAdapter {
             limiter: rateLimiter)
         self.base = configuration.apiBase("messenger", default: "https://graph.facebook.com")
         self.version = configuration.value("messenger", "API_VERSION", default: "v21.0")
-    }
-
-    public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
-        router.get("/webhooks/messenger/{tenant}") { request, requestContext in
-            try security.handshake(request, tenantId: try requestContext.parameters.require("tenant"), context: context)
-        }
-    }
-
-    public func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError) {
-        try security.verify(headers: headers, body: body, tenantId: tenantId)
     }
 
     public func parse(

@@ -9,7 +9,7 @@ public import SwitchboardCore
 ///   messages, reactions, unsupported types and statuses, with envelope ids derived from the `wamid`.
 /// - Delivery: `POST {SWITCHBOARD_WHATSAPP_API_BASE}/{SWITCHBOARD_WHATSAPP_API_VERSION}/{WHATSAPP_PHONE_NUMBER_ID}/messages`
 ///   with `Authorization: Bearer WHATSAPP_ACCESS_TOKEN`; long text is sent in parts of at most 4096 characters.
-public struct WhatsAppAdapter: WebhookChannelAdapter {
+public struct WhatsAppAdapter: MetaWebhookAdapter {
     public var channel: Channel { .whatsapp }
 
     private let secrets: TenantSecrets
@@ -34,16 +34,6 @@ public struct WhatsAppAdapter: WebhookChannelAdapter {
             limiter: rateLimiter)
         self.base = configuration.apiBase("whatsapp", default: "https://graph.facebook.com")
         self.version = configuration.value("whatsapp", "API_VERSION", default: "v21.0")
-    }
-
-    public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
-        router.get("/webhooks/whatsapp/{tenant}") { request, requestContext in
-            try security.handshake(request, tenantId: try requestContext.parameters.require("tenant"), context: context)
-        }
-    }
-
-    public func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError) {
-        try security.verify(headers: headers, body: body, tenantId: tenantId)
     }
 
     public func parse(

@@ -1,0 +1,20 @@
+public import Hummingbird
+
+/// A Meta channel (WhatsApp Cloud API, Messenger): the same `hub.challenge` handshake on
+/// `GET /webhooks/{channel}/{tenant}` and the same `X-Hub-Signature-256` check, each with its own credentials.
+public protocol MetaWebhookAdapter: WebhookChannelAdapter {
+    /// The channel's signature check and handshake.
+    var security: MetaWebhookSecurity { get }
+}
+
+extension MetaWebhookAdapter {
+    public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
+        router.get("/webhooks/\(channel.rawValue)/{tenant}") { request, requestContext in
+            try security.handshake(request, tenantId: try requestContext.parameters.require("tenant"), context: context)
+        }
+    }
+
+    public func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError) {
+        try security.verify(headers: headers, body: body, tenantId: tenantId)
+    }
+}
