@@ -176,6 +176,8 @@ let package = Package(
                 "SwitchboardKafka",
                 "SwitchboardMongo",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/SwitchboardTestSupport",
             swiftSettings: strict

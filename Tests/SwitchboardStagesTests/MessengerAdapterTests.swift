@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import SwitchboardCore
 import SwitchboardStages
+import SwitchboardTestSupport
 import Testing
 
 @Suite("Messenger webhooks: fixtures parsed as is")

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardStages
+import SwitchboardTestSupport
 import Synchronization
 import Testing
 

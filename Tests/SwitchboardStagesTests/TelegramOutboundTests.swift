@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardStages
+import SwitchboardTestSupport
 import Synchronization
 import Testing
 

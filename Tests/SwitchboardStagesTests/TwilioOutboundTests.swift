@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardStages
+import SwitchboardTestSupport
 import Testing
 
 @Suite("Twilio Messages against a fake REST API")

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
-import Testing
 
 /// A stand-in for a provider API (Graph API, Bot API, Twilio) on 127.0.0.1 with a free port: it records
 /// every request and answers from per-path scripts.
@@ -14,37 +13,37 @@ import Testing
 ///     // point the adapter at server.baseURL, deliver, then inspect server.requests
 /// }
 /// ```
-final class FakeVendorServer: Sendable {
-    struct RecordedRequest: Sendable {
-        var method: String
-        var path: String
+public final class FakeVendorServer: Sendable {
+    public struct RecordedRequest: Sendable {
+        public var method: String
+        public var path: String
         /// The raw query string, without `?`.
-        var query: String
+        public var query: String
         /// Header fields with lower-cased names.
-        var headers: [String: String]
-        var body: [UInt8]
+        public var headers: [String: String]
+        public var body: [UInt8]
 
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
         /// The body as a JSON object.
-        func json() throws -> [String: Any] {
+        public func json() throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] ?? [:]
         }
     }
 
-    struct ScriptedResponse: Sendable {
-        var status: Int
-        var headers: [String: String]
-        var body: String
+    public struct ScriptedResponse: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
 
-        init(status: Int, headers: [String: String] = [:], body: String = "") {
+        public init(status: Int, headers: [String: String] = [:], body: String = "") {
             self.status = status
             self.headers = headers
             self.body = body
         }
 
         /// A JSON answer.
-        static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> ScriptedResponse {
+        public static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> ScriptedResponse {
             var headers = headers
             headers["Content-Type"] = "application/json"
             return ScriptedResponse(status: status, headers: headers, body: body)
@@ -57,23 +56,23 @@ final class FakeVendorServer: Sendable {
     }
 
     private let state = Mutex(State())
-    let port: Int
+    public let port: Int
 
     private init(port: Int) { self.port = port }
 
     /// `http://127.0.0.1:<port>`.
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Answers requests to `path` with `responses` in order; the last one repeats. Unscripted paths get 404.
-    func script(_ path: String, _ responses: [ScriptedResponse]) {
+    public func script(_ path: String, _ responses: [ScriptedResponse]) {
         state.withLock { $0.scripts[path] = responses }
     }
 
     /// Every request so far, oldest first.
-    var requests: [RecordedRequest] { state.withLock { $0.requests } }
+    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
     /// The requests to `path`.
-    func requests(to path: String) -> [RecordedRequest] { requests.filter { $0.path == path } }
+    public func requests(to path: String) -> [RecordedRequest] { requests.filter { $0.path == path } }
 
     fileprivate func answer(_ request: RecordedRequest) -> ScriptedResponse {
         state.withLock { state in
@@ -88,19 +87,23 @@ final class FakeVendorServer: Sendable {
     }
 
     /// Runs a server for the duration of `body`.
-    static func with<R: Sendable>(_ body: @Sendable (FakeVendorServer) async throws -> R) async throws -> R {
+    public static func with<R: Sendable>(_ body: @Sendable (FakeVendorServer) async throws -> R) async throws -> R {
         let holder = Mutex<FakeVendorServer?>(nil)
         let router = Router()
         router.add(middleware: FakeVendorMiddleware(server: { holder.withLock { $0 } }))
         let app = Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in
-            let server = FakeVendorServer(port: try #require(client.port))
+            guard let port = client.port else { throw FakeVendorServerError.noPort }
+            let server = FakeVendorServer(port: port)
             holder.withLock { $0 = server }
             return try await body(server)
         }
     }
 }
+
+/// The live test client reported no port.
+enum FakeVendorServerError: Error { case noPort }
 
 /// Records and answers every request, whatever its path.
 private struct FakeVendorMiddleware: RouterMiddleware {
