@@ -7,16 +7,33 @@ public struct ChannelWebhookConfiguration: Sendable {
     /// How long `POST /api/v1/messages` waits for the reply before answering 202.
     /// `SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS`, default 2 000.
     public var replyWait: Duration
+    /// How often a web chat stream reads the store for replies another instance delivered; zero turns it
+    /// off (one channel-webhook instance). `SWITCHBOARD_WEBCHAT_STREAM_POLL_MS`, default 1 000.
+    public var streamPoll: Duration
+    /// Longest silence on a web chat stream before a heartbeat comment.
+    /// `SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS`, default 15 000.
+    public var streamHeartbeat: Duration
 
-    public init(maxBodyBytes: Int = 64 * 1024, replyWait: Duration = .milliseconds(2000)) {
+    public init(
+        maxBodyBytes: Int = 64 * 1024, replyWait: Duration = .milliseconds(2000),
+        streamPoll: Duration = .milliseconds(1000), streamHeartbeat: Duration = .seconds(15)
+    ) {
         self.maxBodyBytes = maxBodyBytes
         self.replyWait = replyWait
+        self.streamPoll = streamPoll
+        self.streamHeartbeat = streamHeartbeat
     }
 
     /// Reads the `SWITCHBOARD_WEBCHAT_*` variables over the defaults.
     public init(environment: DaemonEnvironment) throws {
         self.init()
         replyWait = try environment.milliseconds("SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS", default: replyWait)
+        streamPoll = try environment.milliseconds("SWITCHBOARD_WEBCHAT_STREAM_POLL_MS", default: streamPoll)
+        streamHeartbeat = try environment.milliseconds(
+            "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS", default: streamHeartbeat)
+        guard streamHeartbeat > .zero else {
+            throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS must be more than zero")
+        }
         if let text = environment.variables["SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES"], !text.isEmpty {
             guard let value = Int(text), value > 0 else {
                 throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES must be a positive whole number")

@@ -78,15 +78,15 @@ public struct MessageStore: Sendable {
         try await messages.findOne(["reply_to": .string(id.uuidString.lowercased()), "direction": "outbound"])
     }
 
-    /// A conversation's messages in order.
+    /// A conversation's messages in order; with `since`, only those stored at or after it.
     public func conversation(
-        tenantId: String, conversationId: String, limit: Int = 500
+        tenantId: String, conversationId: String, since: Date? = nil, limit: Int = 500
     ) async throws
         -> [StoredMessage]
     {
-        try await messages.find(
-            ["tenant_id": .string(tenantId), "conversation_id": .string(conversationId)],
-            sort: ["created_at": 1, "sequence": 1], limit: limit)
+        var filter: MongoDocument = ["tenant_id": .string(tenantId), "conversation_id": .string(conversationId)]
+        if let since { filter["created_at"] = ["$gte": .date(since)] }
+        return try await messages.find(filter, sort: ["created_at": 1, "sequence": 1], limit: limit)
     }
 
     /// A session's messages in order.

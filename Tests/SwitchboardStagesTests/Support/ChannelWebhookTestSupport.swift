@@ -13,7 +13,9 @@ import Synchronization
 enum ChannelWebhookTestEnvironment {
     static let apiKey = "acme-test-key-0123456789"
 
-    static func make(replyWaitMilliseconds: Int = 20_000, maxBodyBytes: Int? = nil) throws -> DaemonEnvironment {
+    static func make(
+        replyWaitMilliseconds: Int = 20_000, maxBodyBytes: Int? = nil, extra: [String: String] = [:]
+    ) throws -> DaemonEnvironment {
         var variables = [
             "SWITCHBOARD_TOPIC_PREFIX": TestStack.uniqueName("webhook") + ".",
             "SWITCHBOARD_TOPIC_PARTITIONS": "2",
@@ -21,6 +23,7 @@ enum ChannelWebhookTestEnvironment {
             "SWITCHBOARD_TENANT_ACME_API_KEY": apiKey,
         ]
         if let maxBodyBytes { variables["SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES"] = String(maxBodyBytes) }
+        variables.merge(extra) { _, new in new }
         var settings = try SwitchboardSettings(environment: variables, defaultHTTPPort: 8080)
         settings.httpPort = 0
         return DaemonEnvironment(

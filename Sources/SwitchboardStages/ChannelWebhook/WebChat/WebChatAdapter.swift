@@ -11,15 +11,20 @@ import SwitchboardObservability
 ///   413, 503 when the broker did not take the message.
 /// - `GET /api/v1/user/{user_id}/messages/{conversation_id}`: the user's messages, oldest first; 404 when
 ///   the conversation has none of theirs.
+/// - `GET /api/v1/user/{user_id}/messages/{conversation_id}/stream`: its replies as Server-Sent Events
+///   (``WebChatStream``).
 public struct WebChatAdapter: ChannelAdapter {
     public var channel: Channel { .webchat }
     public var deliversLocally: Bool { true }
 
     /// Requests waiting for replies.
     public let waiters: ReplyWaiters
+    /// Browsers following conversations.
+    public let streams: ReplyStreams
 
-    public init(waiters: ReplyWaiters = ReplyWaiters()) {
+    public init(waiters: ReplyWaiters = ReplyWaiters(), streams: ReplyStreams = ReplyStreams()) {
         self.waiters = waiters
+        self.streams = streams
     }
 
     public func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
@@ -32,10 +37,17 @@ public struct WebChatAdapter: ChannelAdapter {
                 request, userId: try requestContext.parameters.require("user_id"),
                 conversationId: try requestContext.parameters.require("conversation_id"))
         }
+        let stream = WebChatStream(context: context, streams: streams)
+        router.get("/api/v1/user/{user_id}/messages/{conversation_id}/stream") { request, requestContext in
+            try await stream.response(
+                request, userId: try requestContext.parameters.require("user_id"),
+                conversationId: try requestContext.parameters.require("conversation_id"))
+        }
     }
 
     public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
         waiters.deliver(envelope)
+        streams.publish(envelope)
         return .deliveredLocally
     }
 }

@@ -1,0 +1,50 @@
+public import SwitchboardCore
+import Synchronization
+
+/// Browsers following web chat conversations (``WebChatStream``): a lock around ``ReplyStreamsState``
+/// whose followers are the streams' event continuations. The web chat adapter publishes every reply it
+/// delivers here.
+public final class ReplyStreams: Sendable {
+    public typealias Key = ReplyStreamsState<AsyncStream<WebChatStreamEvent>.Continuation>.Key
+    public typealias Ticket = ReplyStreamsState<AsyncStream<WebChatStreamEvent>.Continuation>.Ticket
+
+    private let state: Mutex<ReplyStreamsState<AsyncStream<WebChatStreamEvent>.Continuation>>
+
+    /// Streams that may follow one conversation at once. Default 16.
+    public init(limitPerConversation: Int = 16) {
+        state = Mutex(ReplyStreamsState(limit: limitPerConversation))
+    }
+
+    /// Streams open.
+    public var count: Int { state.withLock { $0.count } }
+
+    /// Sends `key`'s replies to `continuation` until ``unfollow(_:)``; nil when the conversation has too
+    /// many streams already.
+    public func follow(
+        _ key: Key, with continuation: AsyncStream<WebChatStreamEvent>.Continuation
+    ) -> Ticket? {
+        state.withLock { $0.follow(key, with: continuation) }
+    }
+
+    /// Stops following and finishes the stream's continuation.
+    public func unfollow(_ ticket: Ticket) {
+        state.withLock { $0.unfollow(ticket) }?.finish()
+    }
+
+    /// Hands a web chat reply to every stream following its conversation. Returns how many there were.
+    @discardableResult
+    public func publish(_ reply: Envelope) -> Int {
+        guard reply.direction == .outbound, let conversationId = reply.conversationId else { return 0 }
+        let key = Key(tenantId: reply.tenantId, conversationId: conversationId, userId: reply.externalId)
+        let followers = state.withLock { $0.followers(of: key) }
+        for follower in followers { follower.yield(.reply(reply)) }
+        return followers.count
+    }
+}
+
+/// What wakes a web chat stream: a reply delivered by this process, or its timer (poll the store, send a
+/// heartbeat).
+public enum WebChatStreamEvent: Sendable {
+    case reply(Envelope)
+    case tick
+}

@@ -1,0 +1,142 @@
+public import Foundation
+import Synchronization
+
+#if canImport(FoundationNetworking)
+    public import FoundationNetworking
+#endif
+
+/// A Server-Sent Events client, as a browser's `EventSource` reads a stream: it keeps the connection open
+/// and parses `id:`, `event:` and `data:` lines into events as they arrive.
+///
+/// ```swift
+/// let stream = EventStreamClient(url: url, headers: ["Last-Event-ID": id])
+/// let events = try await stream.events(atLeast: 1, within: .seconds(10))
+/// stream.close()
+/// ```
+public final class EventStreamClient: NSObject, URLSessionDataDelegate, Sendable {
+    /// One event: its fields as sent (`data` lines joined with line breaks).
+    public struct Event: Sendable, Equatable {
+        public var id: String?
+        public var event: String?
+        public var data: String
+    }
+
+    private struct State {
+        var pending = Data()
+        var current = Event(id: nil, event: nil, data: "")
+        var hasData = false
+        var events: [Event] = []
+        var comments: [String] = []
+        var status: Int?
+        var contentType: String?
+        var finished = false
+    }
+
+    private let state = Mutex(State())
+    private let session = Mutex<URLSession?>(nil)
+
+    /// Connects at once.
+    public init(url: URL, headers: [String: String] = [:]) {
+        super.init()
+        var request = URLRequest(url: url)
+        request.setValue("text/event-stream", forHTTPHeaderField: "Accept")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.timeoutInterval = 300
+        let session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+        self.session.withLock { $0 = session }
+        session.dataTask(with: request).resume()
+    }
+
+    /// The response status, once headers arrived.
+    public var status: Int? { state.withLock { $0.status } }
+    /// The response's `Content-Type`.
+    public var contentType: String? { state.withLock { $0.contentType } }
+    /// Every event so far, oldest first.
+    public var events: [Event] { state.withLock { $0.events } }
+    /// Comment lines (`: ...`) so far, without the colon.
+    public var comments: [String] { state.withLock { $0.comments } }
+    /// Whether the server ended the stream (or the connection failed).
+    public var isFinished: Bool { state.withLock { $0.finished } }
+
+    /// Waits until at least `count` events arrived; all of them.
+    public func events(atLeast count: Int, within limit: Duration) async throws -> [Event] {
+        try await withTimeout(limit, "\(count) server-sent events") {
+            while true {
+                let events = self.events
+                if events.count >= count { return events }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    /// Waits until the response headers arrived; the status.
+    public func connected(within limit: Duration) async throws -> Int {
+        try await withTimeout(limit, "the stream's response headers") {
+            while true {
+                if let status = self.status { return status }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    /// Closes the connection.
+    public func close() {
+        session.withLock { session in
+            session?.invalidateAndCancel()
+            session = nil
+        }
+    }
+
+    public func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
+        let http = response as? HTTPURLResponse
+        state.withLock {
+            $0.status = http?.statusCode
+            $0.contentType = http?.value(forHTTPHeaderField: "Content-Type")
+        }
+        completionHandler(.allow)
+    }
+
+    public func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        state.withLock { state in
+            state.pending.append(data)
+            while let newline = state.pending.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = String(decoding: state.pending[state.pending.startIndex..<newline], as: UTF8.self)
+                state.pending.removeSubrange(state.pending.startIndex...newline)
+                if line.hasSuffix("\r") { line.removeLast() }
+                Self.take(line, into: &state)
+            }
+        }
+    }
+
+    public func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        state.withLock { $0.finished = true }
+    }
+
+    private static func take(_ line: String, into state: inout State) {
+        if line.isEmpty {
+            if state.hasData { state.events.append(state.current) }
+            state.current = Event(id: nil, event: nil, data: "")
+            state.hasData = false
+            return
+        }
+        if line.hasPrefix(":") {
+            state.comments.append(String(line.dropFirst()).trimmingCharacters(in: .whitespaces))
+            return
+        }
+        let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let field = String(parts[0])
+        var value = parts.count > 1 ? String(parts[1]) : ""
+        if value.hasPrefix(" ") { value.removeFirst() }
+        switch field {
+        case "id": state.current.id = value
+        case "event": state.current.event = value
+        case "data":
+            state.current.data += state.hasData ? "\n" + value : value
+            state.hasData = true
+        default: break
+        }
+    }
+}
