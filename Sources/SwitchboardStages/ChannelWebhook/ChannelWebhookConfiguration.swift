@@ -13,6 +13,10 @@ public struct ChannelWebhookConfiguration: Sendable {
     /// Longest silence on a web chat stream before a heartbeat comment.
     /// `SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS`, default 15 000.
     public var streamHeartbeat: Duration
+    /// Origins whose pages may call the web chat API (a widget on the business's site), exact
+    /// (`https://shop.example.com`) or `*`. `SWITCHBOARD_WEBCHAT_ALLOWED_ORIGINS`, comma-separated; default
+    /// none (same origin only).
+    public var allowedOrigins: [String] = []
 
     public init(
         maxBodyBytes: Int = 64 * 1024, replyWait: Duration = .milliseconds(2000),
@@ -31,6 +35,8 @@ public struct ChannelWebhookConfiguration: Sendable {
         streamPoll = try environment.milliseconds("SWITCHBOARD_WEBCHAT_STREAM_POLL_MS", default: streamPoll)
         streamHeartbeat = try environment.milliseconds(
             "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS", default: streamHeartbeat)
+        allowedOrigins = (environment.variables["SWITCHBOARD_WEBCHAT_ALLOWED_ORIGINS"] ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard streamHeartbeat > .zero else {
             throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS must be more than zero")
         }

@@ -95,6 +95,7 @@ public struct ChannelWebhookDaemon: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: HTTPMetricsMiddleware(metrics: httpMetrics))
+        router.add(middleware: WebChatCORSMiddleware(allowedOrigins: context.configuration.allowedOrigins))
         endpoints.addRoutes(to: router)
         for adapter in adapters.all { adapter.addRoutes(to: router, context: context) }
         return router
