@@ -78,4 +78,31 @@ extension ChannelWebhookStackTests {
             }
         }
     }
+
+    @Suite("web chat demo page") struct DemoPage {
+        @Test func isServedOnlyWhenConfigured() async throws {
+            let on = try ChannelWebhookTestEnvironment.make(extra: ["SWITCHBOARD_WEBCHAT_DEMO_PAGE": "true"])
+            try await ChannelWebhookTestEnvironment.withDaemon(on) { daemon in
+                try await daemon.makeApplication(runningServices: false).test(.router) { client in
+                    try await client.execute(uri: "/webchat", method: .get) { response in
+                        #expect(response.status == .ok)
+                        #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                        let page = String(buffer: response.body)
+                        #expect(page.contains("new EventSource("))
+                        #expect(page.contains("/stream"))
+                        #expect(page.contains("/api/v1/messages"))
+                        // The page carries no key: the visitor types it.
+                        #expect(!page.contains(ChannelWebhookTestEnvironment.apiKey))
+                    }
+                }
+            }
+            try await ChannelWebhookTestEnvironment.withDaemon(try ChannelWebhookTestEnvironment.make()) { daemon in
+                try await daemon.makeApplication(runningServices: false).test(.router) { client in
+                    try await client.execute(uri: "/webchat", method: .get) { response in
+                        #expect(response.status == .notFound)
+                    }
+                }
+            }
+        }
+    }
 }

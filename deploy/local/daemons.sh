@@ -40,6 +40,7 @@ start() {
     source "$secrets"
     export SWITCHBOARD_TENANTS_FILE="${SWITCHBOARD_TENANTS_FILE:-$root/deploy/tenants.yaml}"
     export SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS="${SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS:-6000}"
+    export SWITCHBOARD_WEBCHAT_DEMO_PAGE="${SWITCHBOARD_WEBCHAT_DEMO_PAGE:-true}"
     mkdir -p "$state"
     local index=0 name
     for name in "${names[@]}"; do

@@ -22,3 +22,5 @@ echo
     --user "demo-$(date +%s)"
 echo
 echo "demo: the stack and the daemons keep running (logs in .local/daemons); \`make demo-down\` stops them."
+echo "demo: chat in a browser at $SWITCHBOARD_WEBHOOK_URL/webchat with the key SWITCHBOARD_TENANT_DEMO_API_KEY"
+echo "      from .local/secrets.env; follow along with \`switchboard tail outbound\`."

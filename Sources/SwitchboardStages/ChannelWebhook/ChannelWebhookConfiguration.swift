@@ -17,6 +17,9 @@ public struct ChannelWebhookConfiguration: Sendable {
     /// (`https://shop.example.com`) or `*`. `SWITCHBOARD_WEBCHAT_ALLOWED_ORIGINS`, comma-separated; default
     /// none (same origin only).
     public var allowedOrigins: [String] = []
+    /// Whether `GET /webchat` serves a small chat page for trying the API in a browser.
+    /// `SWITCHBOARD_WEBCHAT_DEMO_PAGE` (`true`/`false`), default false.
+    public var demoPage = false
 
     public init(
         maxBodyBytes: Int = 64 * 1024, replyWait: Duration = .milliseconds(2000),
@@ -37,6 +40,11 @@ public struct ChannelWebhookConfiguration: Sendable {
             "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS", default: streamHeartbeat)
         allowedOrigins = (environment.variables["SWITCHBOARD_WEBCHAT_ALLOWED_ORIGINS"] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        switch environment.variables["SWITCHBOARD_WEBCHAT_DEMO_PAGE"]?.lowercased() {
+        case nil, "", "false", "0", "no": demoPage = false
+        case "true", "1", "yes": demoPage = true
+        default: throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_DEMO_PAGE must be true or false")
+        }
         guard streamHeartbeat > .zero else {
             throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS must be more than zero")
         }

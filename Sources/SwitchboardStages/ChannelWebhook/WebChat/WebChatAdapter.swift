@@ -13,6 +13,7 @@ import SwitchboardObservability
 ///   the conversation has none of theirs.
 /// - `GET /api/v1/user/{user_id}/messages/{conversation_id}/stream`: its replies as Server-Sent Events
 ///   (``WebChatStream``).
+/// - `GET /webchat`: a chat page for trying it in a browser, when configured (``WebChatDemoPage``).
 public struct WebChatAdapter: ChannelAdapter {
     public var channel: Channel { .webchat }
     public var deliversLocally: Bool { true }
@@ -36,6 +37,9 @@ public struct WebChatAdapter: ChannelAdapter {
             try await api.history(
                 request, userId: try requestContext.parameters.require("user_id"),
                 conversationId: try requestContext.parameters.require("conversation_id"))
+        }
+        if context.configuration.demoPage {
+            router.get("/webchat") { _, _ in WebChatDemoPage.response() }
         }
         let stream = WebChatStream(context: context, streams: streams)
         router.get("/api/v1/user/{user_id}/messages/{conversation_id}/stream") { request, requestContext in
