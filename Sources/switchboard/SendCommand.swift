@@ -1,34 +1,67 @@
 import ArgumentParser
 import Foundation
+import SwitchboardStages
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
 
-/// `switchboard send`: one customer message through channel-webhook's web chat API.
+/// `switchboard send`: one customer message through channel-webhook, as web chat or as a vendor's signed webhook.
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
-        abstract: "Send a message as a customer through channel-webhook's web chat API and print the reply.",
+        abstract: "Send a message as a customer of a channel through channel-webhook, for trying things out.",
         discussion: """
-            Posts to $SWITCHBOARD_WEBHOOK_URL/api/v1/messages with the key SWITCHBOARD_TENANT_<ID>_API_KEY.
-            Only the web chat channel is supported. Exit codes: 0 sent, 2 usage or rejected, 4 webhook unreachable.
+            webchat posts to $SWITCHBOARD_WEBHOOK_URL/api/v1/messages with the key SWITCHBOARD_TENANT_<ID>_API_KEY \
+            and prints the reply.
+            whatsapp, messenger, telegram, sms and twilio-whatsapp post the vendor's webhook for one text message \
+            to $SWITCHBOARD_WEBHOOK_URL/webhooks/<channel>/<tenant> (Twilio's to /webhooks/sms/<tenant>), signed \
+            as the vendor signs it with SWITCHBOARD_TENANT_<ID>_WHATSAPP_APP_SECRET, _MESSENGER_APP_SECRET, \
+            _TELEGRAM_SECRET_TOKEN or _TWILIO_AUTH_TOKEN (over _TWILIO_PUBLIC_URL, else \
+            SWITCHBOARD_TWILIO_PUBLIC_BASE_URL + the route), and print the channel, the status channel-webhook \
+            answered, the message id and the envelope id (`switchboard trace` follows it). --wait then waits for \
+            the reply in MongoDB.
+            Exit codes: 0 sent, 1 no reply within --timeout (--wait), 2 usage, missing secret or rejected, \
+            4 webhook unreachable, 5 database unreachable (--wait).
             """
     )
 
-    @Option(help: "The channel; only webchat.") var channel = "webchat"
+    @Option(help: "The channel.") var channel = SendChannel.webchat
     @Option(help: "The tenant.") var tenant = "demo"
-    @Option(help: "The customer's user id.") var user: String
+    @Option(
+        help: """
+            The customer: the web chat user id, the phone number (+31612345678) for whatsapp, sms and \
+            twilio-whatsapp, the page-scoped id for messenger, the chat id for telegram.
+            """)
+    var user: String
     @Option(help: "The message text.") var text: String
-    @Option(help: "Continue this conversation.") var conversation: String?
+    @Option(help: "Continue this web chat conversation.") var conversation: String?
+    @Option(help: "The vendor's message id (default a fresh one); send one again to try a redelivery.")
+    var messageId: String?
+    @Flag(help: "Wait for the reply in MongoDB and print it (webhook channels; web chat always waits).")
+    var wait = false
+    @Option(help: "How long --wait waits, in seconds.") var timeout = 60.0
 
     func run() async throws {
-        guard channel == "webchat" else { throw CLIFailure.usage("send supports --channel webchat only") }
         let environment = ProcessInfo.processInfo.environment
         let base = environment["SWITCHBOARD_WEBHOOK_URL"] ?? "http://127.0.0.1:8080"
-        let keyName =
-            "SWITCHBOARD_TENANT_" + String(tenant.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-            + "_API_KEY"
+        if channel == .webchat {
+            guard messageId == nil, !wait else {
+                throw CLIFailure.usage(
+                    "--message-id and --wait are for the webhook channels; web chat answers with its reply")
+            }
+            try await sendWebChat(base: base, environment: environment)
+        } else {
+            guard conversation == nil else {
+                throw CLIFailure.usage(
+                    "--conversation is for web chat; on \(channel.rawValue) the customer address is the conversation")
+            }
+            try await sendWebhook(base: base, environment: environment)
+        }
+    }
+
+    private func sendWebChat(base: String, environment: [String: String]) async throws {
+        let keyName = TenantSecrets.variableStem(for: tenant) + "_API_KEY"
         guard let key = environment[keyName], !key.isEmpty else { throw CLIFailure.usage("set \(keyName)") }
         guard let url = URL(string: base + "/api/v1/messages") else { throw CLIFailure.usage("bad URL \(base)") }
         var request = URLRequest(url: url, timeoutInterval: 30)
@@ -38,22 +71,10 @@ struct SendCommand: AsyncParsableCommand {
         var body: [String: Any] = ["user_id": user, "message": text]
         if let conversation { body["conversation_id"] = conversation }
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        let data: Data
-        let status: Int
-        do {
-            let (answer, response) = try await URLSession.shared.data(for: request)
-            data = answer
-            status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        } catch {
-            throw CLIFailure(
-                exitCode: 4,
-                message: "channel-webhook at \(base) unreachable: \(error.localizedDescription) "
-                    + "(check SWITCHBOARD_WEBHOOK_URL and that channel-webhook is running)")
-        }
+        let (status, data) = try await Self.post(request, base: base)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard status == 200 || status == 202 else {
-            throw CLIFailure.usage(
-                "channel-webhook answered \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+            throw CLIFailure.usage("channel-webhook answered \(status): \(Self.reason(data))")
         }
         printLine(
             "message \(json["message_id"] as? String ?? "-") conversation \(json["conversation_id"] as? String ?? "-")")
@@ -62,5 +83,23 @@ struct SendCommand: AsyncParsableCommand {
         } else {
             printLine("no reply within the web chat wait (202); `switchboard trace <message id>` follows it")
         }
+    }
+
+    /// Posts `request`; no answer at all is exit 4.
+    static func post(_ request: URLRequest, base: String) async throws -> (status: Int, body: Data) {
+        do {
+            let (answer, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, answer)
+        } catch {
+            throw CLIFailure(
+                exitCode: 4,
+                message: "channel-webhook at \(base) unreachable: \(error.localizedDescription) "
+                    + "(check SWITCHBOARD_WEBHOOK_URL and that channel-webhook is running)")
+        }
+    }
+
+    /// The start of an answer's body on one line.
+    static func reason(_ data: Data) -> String {
+        String(decoding: data.prefix(300), as: UTF8.self).split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }
