@@ -71,7 +71,23 @@ struct TelegramOutboundTests {
             #expect(first.method == method)
             #expect(first.header("Content-Type") == contentType)
             let fields = Dictionary(TwilioForm(body: first.body).pairs.map { ($0.name, $0.value) }) { $1 }
-            #expect(fields == form)
+            // The fixture's fields, except that replies are plain text: no `parse_mode`.
+            #expect(fields == form.filter { $0.key != "parse_mode" })
+        }
+    }
+
+    @Test func textIsSentPlainSoMarkdownCharactersGoThroughAsTheyAre() async throws {
+        let (_, responses) = try exchange()
+        try await FakeVendorServer.with { server in
+            server.script(Self.path, [.json(200, try #require(responses["success_http_200"]))])
+            let text = "Order AB_123 is *on its way* [tracking](x) `code` _see you"
+            let outcome = try await adapter(server, waits: TelegramRecordedWaits()).deliver(reply(text))
+            #expect(outcome == .sent(providerMessageId: "133"))
+            let sent = try #require(server.requests(to: Self.path).first)
+            let form = TwilioForm(body: sent.body)
+            #expect(form["parse_mode"] == nil)
+            #expect(!sent.bodyText.contains("parse_mode"))
+            #expect(form["text"] == text)
         }
     }
 

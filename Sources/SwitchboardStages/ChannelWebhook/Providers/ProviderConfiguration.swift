@@ -3,6 +3,10 @@
 /// Base URLs are per provider, `SWITCHBOARD_<PROVIDER>_API_BASE` (tests point them at a fake server):
 /// `SWITCHBOARD_WHATSAPP_API_BASE` and `SWITCHBOARD_MESSENGER_API_BASE` default to
 /// `https://graph.facebook.com`.
+///
+/// Send rates are per provider too, `SWITCHBOARD_<PROVIDER>_RATE_PER_SECOND` per channel account: WhatsApp 80
+/// per phone number id, Messenger 40 per page, Telegram 30 per bot (and `SWITCHBOARD_TELEGRAM_CHAT_RATE_PER_SECOND`,
+/// 1 per chat), Twilio 10 per sending number.
 public struct ProviderConfiguration: Sendable {
     /// Per-request timeout. `SWITCHBOARD_PROVIDER_TIMEOUT_MS`, default 10 000.
     public var timeout: Duration
@@ -12,6 +16,12 @@ public struct ProviderConfiguration: Sendable {
     public var retryBaseDelay: Duration
     /// Largest backoff and largest honoured `Retry-After`. `SWITCHBOARD_PROVIDER_RETRY_MAX_MS`, default 30 000.
     public var retryMaxDelay: Duration
+    /// Consecutive failed calls (429, 5xx, timeouts) that open a channel account's circuit.
+    /// `SWITCHBOARD_PROVIDER_BREAKER_FAILURES`, default 5.
+    public var breakerFailureThreshold: Int
+    /// How long an open circuit refuses calls before one probe may go through.
+    /// `SWITCHBOARD_PROVIDER_BREAKER_COOL_DOWN_MS`, default 30 000.
+    public var breakerCoolDown: Duration
     /// Every variable, for the provider-specific lookups below.
     public var variables: [String: String]
 
@@ -21,6 +31,8 @@ public struct ProviderConfiguration: Sendable {
         maxAttempts = Self.positive(variables["SWITCHBOARD_PROVIDER_MAX_ATTEMPTS"]) ?? 3
         retryBaseDelay = .milliseconds(Self.positive(variables["SWITCHBOARD_PROVIDER_RETRY_BASE_MS"]) ?? 500)
         retryMaxDelay = .milliseconds(Self.positive(variables["SWITCHBOARD_PROVIDER_RETRY_MAX_MS"]) ?? 30_000)
+        breakerFailureThreshold = Self.positive(variables["SWITCHBOARD_PROVIDER_BREAKER_FAILURES"]) ?? 5
+        breakerCoolDown = .milliseconds(Self.positive(variables["SWITCHBOARD_PROVIDER_BREAKER_COOL_DOWN_MS"]) ?? 30_000)
     }
 
     /// `SWITCHBOARD_<PROVIDER>_API_BASE` (provider upper-cased) or `defaultBase`, without a trailing slash.
@@ -40,6 +52,22 @@ public struct ProviderConfiguration: Sendable {
     /// A retry policy with these settings (real sleep and random jitter).
     public var retryPolicy: RetryPolicy {
         RetryPolicy(maxAttempts: maxAttempts, baseDelay: retryBaseDelay, maxDelay: retryMaxDelay)
+    }
+
+    /// A rate limiter of `SWITCHBOARD_<PROVIDER>_<NAME>` sends per second per key (a positive number), else
+    /// `defaultRate`.
+    public func rateLimiter(
+        _ provider: String, _ name: String = "RATE_PER_SECOND", default defaultRate: Double
+    )
+        -> RateLimiter
+    {
+        let configured = Double(value(provider, name, default: "")).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
+        return RateLimiter(rate: configured ?? defaultRate)
+    }
+
+    /// Circuit breakers per channel account with these settings.
+    public var circuitBreaker: CircuitBreaker {
+        CircuitBreaker(failureThreshold: breakerFailureThreshold, coolDown: breakerCoolDown)
     }
 
     /// An HTTP client with this timeout.

@@ -8,7 +8,7 @@ public import SwitchboardCore
 /// - `POST /webhooks/messenger/{tenant}`: webhooks signed with `X-Hub-Signature-256` (`MESSENGER_APP_SECRET`).
 /// - Delivery: Send API `POST {SWITCHBOARD_MESSENGER_API_BASE}/{SWITCHBOARD_MESSENGER_API_VERSION}/me/messages`
 ///   with `Authorization: Bearer MESSENGER_PAGE_TOKEN`, `messaging_type: RESPONSE`; text in parts of 2000.
-public struct MessengerAdapter: MetaWebhookAdapter {
+public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
     public var channel: Channel { .messenger }
 
     private let secrets: TenantSecrets
@@ -19,16 +19,21 @@ public struct MessengerAdapter: MetaWebhookAdapter {
     private let version: String
     private let splitter = TextSplitter.messenger
 
+    /// An adapter reading tenant credentials from `secrets` and endpoints and retry settings from
+    /// `configuration`. `retryPolicy`, `circuitBreaker` and `rateLimiter` default to the configuration's
+    /// (`SWITCHBOARD_MESSENGER_RATE_PER_SECOND`, 40/s per page).
     public init(
         secrets: TenantSecrets, configuration: ProviderConfiguration, retryPolicy: RetryPolicy? = nil,
-        circuitBreaker: CircuitBreaker = CircuitBreaker(), rateLimiter: RateLimiter = RateLimiter(rate: 40)
+        circuitBreaker: CircuitBreaker? = nil, rateLimiter: RateLimiter? = nil
     ) {
         self.secrets = secrets
         self.security = MetaWebhookSecurity(
             appSecretName: "MESSENGER_APP_SECRET", verifyTokenName: "MESSENGER_VERIFY_TOKEN", secrets: secrets)
         self.sender = MetaGraphSender(
-            http: configuration.httpClient, retry: retryPolicy ?? configuration.retryPolicy, breaker: circuitBreaker,
-            limiter: rateLimiter)
+            sender: ProviderSender(
+                http: configuration.httpClient, retry: retryPolicy ?? configuration.retryPolicy,
+                breaker: circuitBreaker ?? configuration.circuitBreaker),
+            limiter: rateLimiter ?? configuration.rateLimiter("messenger", default: 40))
         self.base = configuration.apiBase("messenger", default: "https://graph.facebook.com")
         self.version = configuration.value("messenger", "API_VERSION", default: "v21.0")
     }
@@ -55,7 +60,7 @@ public struct MessengerAdapter: MetaWebhookAdapter {
 
     private struct SendResponse: Decodable { var message_id: String? }
 
-    public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
+    public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
         guard let token = secrets.credential("MESSENGER_PAGE_TOKEN", tenantId: envelope.tenantId) else {
             return .permanentFailure(reason: "Messenger is not configured for tenant \(envelope.tenantId)")
         }
@@ -65,16 +70,13 @@ public struct MessengerAdapter: MetaWebhookAdapter {
         guard let url = URL(string: "\(base)/\(version)/me/messages") else {
             return .permanentFailure(reason: "invalid Messenger API base URL")
         }
-        var first: String?
-        for part in splitter.split(text) {
+        var progress = progress
+        return try await progress.send(splitter.split(text)) { part in
             let body = SendRequest(recipient: .init(id: envelope.externalId), message: .init(text: part))
             let request = try ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
-            let outcome = await sender.send(request, account: "messenger:\(envelope.tenantId)") { body in
+            return await sender.send(request, account: "messenger:\(envelope.tenantId)") { body in
                 (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.message_id
             }
-            guard case .sent(let id) = outcome else { return outcome }
-            if first == nil { first = id }
         }
-        return .sent(providerMessageId: first ?? "")
     }
 }

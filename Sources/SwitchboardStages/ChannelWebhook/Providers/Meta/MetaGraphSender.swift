@@ -1,36 +1,18 @@
 import Foundation
 import SwitchboardCore
 
-/// Sends one Graph API request (WhatsApp Cloud API, Messenger Send API) with rate limiting, a circuit
-/// breaker per account and retries, and maps the answer to a ``DeliveryOutcome``.
+/// Sends one Graph API request (WhatsApp Cloud API, Messenger Send API) through ``ProviderSender`` and maps
+/// the answer to a ``DeliveryOutcome``.
 struct MetaGraphSender: Sendable {
-    var http: ProviderHTTPClient
-    var retry: RetryPolicy
-    var breaker: CircuitBreaker
+    var sender: ProviderSender
     var limiter: RateLimiter
 
     /// Posts `request`; `messageId` picks the provider message id out of a 2xx body.
     func send(
         _ request: ProviderHTTPRequest, account: String, messageId: @Sendable ([UInt8]) -> String?
     ) async -> DeliveryOutcome {
-        await retry.run { (_: Int) -> RetryPolicy.Step<DeliveryOutcome> in
-            if case .reject(let wait) = breaker.request(account) {
-                return .done(.retriableFailure(reason: "circuit open for \(account), retry in \(wait)"))
-            }
-            do {
-                try await limiter.acquire(account)
-            } catch {
-                return .done(.retriableFailure(reason: "cancelled while rate limited"))
-            }
-            let response: ProviderHTTPResponse
-            do {
-                response = try await http.send(request)
-            } catch {
-                breaker.recordFailure(account)
-                return .retry(.retriableFailure(reason: String(describing: error)), retryAfter: nil)
-            }
+        await sender.send(request, account: account, limits: [.init(limiter: limiter, key: account)]) { response in
             if response.isSuccess {
-                breaker.recordSuccess(account)
                 guard let id = messageId(response.body) else {
                     return .done(.permanentFailure(reason: "provider answered \(response.status) without a message id"))
                 }
@@ -38,10 +20,8 @@ struct MetaGraphSender: Sendable {
             }
             let reason = Self.errorReason(response)
             if RetryPolicy.isRetriable(status: response.status) {
-                breaker.recordFailure(account)
                 return .retry(.retriableFailure(reason: reason), retryAfter: response.retryAfter)
             }
-            breaker.recordSuccess(account)
             return .done(.permanentFailure(reason: reason))
         }
     }

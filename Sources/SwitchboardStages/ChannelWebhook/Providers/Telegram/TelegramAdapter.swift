@@ -7,7 +7,7 @@ public import SwitchboardCore
 ///
 /// Per tenant: `SWITCHBOARD_TENANT_<ID>_TELEGRAM_SECRET_TOKEN` (the webhook's secret token) and
 /// `SWITCHBOARD_TENANT_<ID>_TELEGRAM_BOT_TOKEN` (for sending).
-public struct TelegramAdapter: WebhookChannelAdapter {
+public struct TelegramAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
     /// The header Telegram puts the webhook's secret token in.
     public static let secretTokenHeader = "x-telegram-bot-api-secret-token"
 
@@ -18,16 +18,22 @@ public struct TelegramAdapter: WebhookChannelAdapter {
     /// An adapter reading tenant secrets from `secrets` and its settings from `providers`
     /// (`SWITCHBOARD_TELEGRAM_API_BASE`, default `https://api.telegram.org`; timeouts and retries).
     ///
-    /// Sends wait for Telegram's limits: `perBot` (default 30/s per tenant's bot) and `perChat` (1/s).
+    /// Sends wait for Telegram's limits: `perBot` (default `SWITCHBOARD_TELEGRAM_RATE_PER_SECOND`, 30/s per
+    /// tenant's bot) and `perChat` (`SWITCHBOARD_TELEGRAM_CHAT_RATE_PER_SECOND`, 1/s). `circuitBreaker`
+    /// (default from `providers`) stops sending for a bot whose calls keep failing.
     public init(
         secrets: TenantSecrets, providers: ProviderConfiguration = ProviderConfiguration(),
-        retry: RetryPolicy? = nil, perBot: RateLimiter = RateLimiter(rate: 30),
-        perChat: RateLimiter = RateLimiter(rate: 1)
+        retry: RetryPolicy? = nil, circuitBreaker: CircuitBreaker? = nil, perBot: RateLimiter? = nil,
+        perChat: RateLimiter? = nil
     ) {
         self.secrets = secrets
         self.outbound = TelegramOutbound(
             secrets: secrets, apiBase: providers.apiBase("telegram", default: "https://api.telegram.org"),
-            client: providers.httpClient, retry: retry ?? providers.retryPolicy, perBot: perBot, perChat: perChat)
+            sender: ProviderSender(
+                http: providers.httpClient, retry: retry ?? providers.retryPolicy,
+                breaker: circuitBreaker ?? providers.circuitBreaker),
+            perBot: perBot ?? providers.rateLimiter("telegram", default: 30),
+            perChat: perChat ?? providers.rateLimiter("telegram", "CHAT_RATE_PER_SECOND", default: 1))
     }
 
     /// Accepts only requests whose secret token header equals the tenant's, compared in constant time.
@@ -51,7 +57,7 @@ public struct TelegramAdapter: WebhookChannelAdapter {
             body: body, tenantId: tenantId, traceId: ids.next().uuidString.lowercased(), receivedAt: receivedAt)
     }
 
-    public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
-        await outbound.deliver(envelope)
+    public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
+        try await outbound.deliver(envelope, progress: progress)
     }
 }

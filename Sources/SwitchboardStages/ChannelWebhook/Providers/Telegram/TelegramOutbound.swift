@@ -1,20 +1,22 @@
 import Foundation
 import SwitchboardCore
 
-/// Sends replies with the Bot API's `sendMessage`, form-encoded, splitting text over Telegram's limit.
+/// Sends replies with the Bot API's `sendMessage`, form-encoded, as plain text (no `parse_mode`: replies
+/// are not written as Markdown, and an unbalanced `_` or `*` would make Telegram refuse them), splitting
+/// text over Telegram's limit.
 ///
 /// 200 with `ok` is sent; 429 waits `parameters.retry_after` (or `Retry-After`) and tries again per the
 /// retry policy; other 5xx are retried, then left to the outbound stage; other 4xx (blocked, chat not
-/// found) are permanent, with Telegram's `description`.
+/// found) are permanent, with Telegram's `description`. Each bot has its own circuit (`telegram:<tenant>`)
+/// and pace (`perBot`), each chat its own pace (`perChat`).
 struct TelegramOutbound: Sendable {
     let secrets: TenantSecrets
     let apiBase: String
-    let client: ProviderHTTPClient
-    let retry: RetryPolicy
+    let sender: ProviderSender
     let perBot: RateLimiter
     let perChat: RateLimiter
 
-    func deliver(_ envelope: Envelope) async -> DeliveryOutcome {
+    func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
         guard let token = secrets.credential("TELEGRAM_BOT_TOKEN", tenantId: envelope.tenantId) else {
             return .permanentFailure(reason: "telegram bot token is not configured for this tenant")
         }
@@ -24,36 +26,19 @@ struct TelegramOutbound: Sendable {
         guard let url = URL(string: "\(apiBase)/bot\(token)/sendMessage") else {
             return .permanentFailure(reason: "telegram bot token is not usable in a URL")
         }
-        var first: String?
-        for part in TextSplitter.telegram.split(text) {
-            do {
-                try await perBot.acquire(envelope.tenantId)
-                try await perChat.acquire("\(envelope.tenantId)|\(envelope.externalId)")
-            } catch {
-                return .retriableFailure(reason: "telegram send cancelled")
-            }
-            let outcome = await send(part, chatId: envelope.externalId, url: url)
-            guard case .sent(let id) = outcome else { return outcome }
-            if first == nil { first = id }
-        }
-        return .sent(providerMessageId: first ?? "")
-    }
-
-    private func send(_ text: String, chatId: String, url: URL) async -> DeliveryOutcome {
-        let body = TwilioForm.encode([
-            ("chat_id", chatId), ("text", text), ("parse_mode", "Markdown"),
-            ("reply_markup", #"{"remove_keyboard":true}"#),
-        ])
-        let request = ProviderHTTPRequest(
-            url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body)
-        return await retry.run { _ in
-            let response: ProviderHTTPResponse
-            do {
-                response = try await client.send(request)
-            } catch {
-                return .retry(.retriableFailure(reason: "\(error)"), retryAfter: nil)
-            }
-            return TelegramOutbound.step(for: response)
+        // The bot's token is a credential: the circuit is named after the tenant, whose bot it is.
+        let bot = "telegram:\(envelope.tenantId)"
+        let limits: [ProviderSender.Limit] = [
+            .init(limiter: perBot, key: bot), .init(limiter: perChat, key: "\(bot)|\(envelope.externalId)"),
+        ]
+        var progress = progress
+        return try await progress.send(TextSplitter.telegram.split(text)) { part in
+            let body = TwilioForm.encode([
+                ("chat_id", envelope.externalId), ("text", part), ("reply_markup", #"{"remove_keyboard":true}"#),
+            ])
+            let request = ProviderHTTPRequest(
+                url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body)
+            return await sender.send(request, account: bot, limits: limits, step: TelegramOutbound.step(for:))
         }
     }
 

@@ -8,7 +8,7 @@ public import SwitchboardCore
 /// Per tenant: `SWITCHBOARD_TENANT_<ID>_TWILIO_ACCOUNT_SID`, `…_TWILIO_AUTH_TOKEN`, `…_TWILIO_FROM` (the
 /// sending number) and optionally `…_TWILIO_PUBLIC_URL`, the exact URL configured at Twilio (else
 /// `SWITCHBOARD_TWILIO_PUBLIC_BASE_URL` + the route's path).
-public struct TwilioAdapter: WebhookChannelAdapter {
+public struct TwilioAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
     /// The header Twilio signs requests with.
     public static let signatureHeader = "x-twilio-signature"
 
@@ -22,9 +22,11 @@ public struct TwilioAdapter: WebhookChannelAdapter {
     /// An adapter reading tenant secrets from `secrets` and its settings from `providers`:
     /// `SWITCHBOARD_TWILIO_API_BASE` (default `https://api.twilio.com`), `SWITCHBOARD_TWILIO_PUBLIC_BASE_URL`
     /// (scheme, host and port Twilio calls; default none, then each tenant needs `TWILIO_PUBLIC_URL`).
+    /// Sends per sending number are paced by `rateLimiter` (default `SWITCHBOARD_TWILIO_RATE_PER_SECOND`, 10/s)
+    /// and stopped by `circuitBreaker` (default from `providers`) while its calls keep failing.
     public init(
         channel: Channel = .sms, secrets: TenantSecrets, providers: ProviderConfiguration = ProviderConfiguration(),
-        retry: RetryPolicy? = nil
+        retry: RetryPolicy? = nil, circuitBreaker: CircuitBreaker? = nil, rateLimiter: RateLimiter? = nil
     ) {
         self.channel = channel
         self.secrets = secrets
@@ -32,8 +34,9 @@ public struct TwilioAdapter: WebhookChannelAdapter {
         while base.hasSuffix("/") { base.removeLast() }
         self.publicBaseURL = base.isEmpty ? nil : base
         self.outbound = TwilioOutbound(
-            secrets: secrets, apiBase: providers.apiBase("twilio", default: "https://api.twilio.com"),
-            client: providers.httpClient, retry: retry ?? providers.retryPolicy)
+            secrets: secrets, providers: providers, retry: retry ?? providers.retryPolicy,
+            breaker: circuitBreaker ?? providers.circuitBreaker,
+            limiter: rateLimiter ?? providers.rateLimiter("twilio", default: 10))
     }
 
     /// The URL Twilio signed for `tenantId`, or nil when none is configured.
@@ -64,7 +67,7 @@ public struct TwilioAdapter: WebhookChannelAdapter {
             receivedAt: receivedAt)
     }
 
-    public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
-        await outbound.deliver(envelope)
+    public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
+        try await outbound.deliver(envelope, progress: progress)
     }
 }

@@ -2,17 +2,37 @@ import Foundation
 import SwitchboardCore
 
 /// Sends replies through the Messages resource: `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`,
-/// form-encoded `To`, `From`, `Body`, HTTP basic auth with the account sid and auth token.
+/// form-encoded `To`, `From`, `Body`, HTTP basic auth with the account sid and auth token. Serves SMS and
+/// WhatsApp through Twilio (`whatsapp:` addresses).
 ///
 /// 201 is sent (the message `sid`); 429 and 5xx are retried (honouring `Retry-After`), then left to the
-/// outbound stage; other 4xx are permanent, with Twilio's `code` and `message`.
+/// outbound stage; other 4xx are permanent, with Twilio's `code` and `message`. Each sending number of an
+/// account has its own circuit and pace (`twilio:<sid>/<from>`).
 struct TwilioOutbound: Sendable {
     let secrets: TenantSecrets
     let apiBase: String
-    let client: ProviderHTTPClient
-    let retry: RetryPolicy
+    let sender: ProviderSender
+    let limiter: RateLimiter
 
-    func deliver(_ envelope: Envelope) async -> DeliveryOutcome {
+    /// An outbound sender with `providers`' API base and the given policies.
+    init(
+        secrets: TenantSecrets, providers: ProviderConfiguration, retry: RetryPolicy, breaker: CircuitBreaker,
+        limiter: RateLimiter
+    ) {
+        self.secrets = secrets
+        self.apiBase = providers.apiBase("twilio", default: "https://api.twilio.com")
+        self.sender = ProviderSender(http: providers.httpClient, retry: retry, breaker: breaker)
+        self.limiter = limiter
+    }
+
+    /// Whether `tenantId` has the credentials to send through Twilio.
+    func isConfigured(tenantId: String) -> Bool {
+        ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"].allSatisfy {
+            secrets.credential($0, tenantId: tenantId) != nil
+        }
+    }
+
+    func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
         let tenant = envelope.tenantId
         guard let account = secrets.credential("TWILIO_ACCOUNT_SID", tenantId: tenant),
             let token = secrets.credential("TWILIO_AUTH_TOKEN", tenantId: tenant),
@@ -35,27 +55,15 @@ struct TwilioOutbound: Sendable {
         let headers = [
             "Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(credentials)",
         ]
-        var first: String?
+        let sendingNumber = "twilio:\(account)/\(from)"
+        var progress = progress
         // Twilio splits a body of up to 1600 characters into SMS segments itself; longer text is sent as
         // several messages.
-        for part in TextSplitter.sms.split(text) {
+        return try await progress.send(TextSplitter.sms.split(text)) { part in
             let body = TwilioForm.encode([("From", from), ("Body", part), ("To", to)])
-            let outcome = await send(ProviderHTTPRequest(url: url, headers: headers, body: body))
-            guard case .sent(let sid) = outcome else { return outcome }
-            if first == nil { first = sid }
-        }
-        return .sent(providerMessageId: first ?? "")
-    }
-
-    private func send(_ request: ProviderHTTPRequest) async -> DeliveryOutcome {
-        await retry.run { _ in
-            let response: ProviderHTTPResponse
-            do {
-                response = try await client.send(request)
-            } catch {
-                return .retry(.retriableFailure(reason: "\(error)"), retryAfter: nil)
-            }
-            return TwilioOutbound.step(for: response)
+            return await sender.send(
+                ProviderHTTPRequest(url: url, headers: headers, body: body), account: sendingNumber,
+                limits: [.init(limiter: limiter, key: sendingNumber)], step: TwilioOutbound.step(for:))
         }
     }
 

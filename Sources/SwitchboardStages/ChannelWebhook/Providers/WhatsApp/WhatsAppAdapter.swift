@@ -9,29 +9,40 @@ public import SwitchboardCore
 ///   messages, reactions, unsupported types and statuses, with envelope ids derived from the `wamid`.
 /// - Delivery: `POST {SWITCHBOARD_WHATSAPP_API_BASE}/{SWITCHBOARD_WHATSAPP_API_VERSION}/{WHATSAPP_PHONE_NUMBER_ID}/messages`
 ///   with `Authorization: Bearer WHATSAPP_ACCESS_TOKEN`; long text is sent in parts of at most 4096 characters.
-public struct WhatsAppAdapter: MetaWebhookAdapter {
+/// - A tenant whose WhatsApp number is on Twilio (`WHATSAPP_PROVIDER=twilio`; see ``WhatsAppProvider``) gets
+///   its replies through Twilio's Messages resource instead, and its messages and statuses on
+///   `/webhooks/sms/{tenant}`.
+public struct WhatsAppAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
     public var channel: Channel { .whatsapp }
 
     private let secrets: TenantSecrets
     /// Signature check and handshake.
     public let security: MetaWebhookSecurity
     private let sender: MetaGraphSender
+    private let twilio: TwilioOutbound
     private let base: String
     private let version: String
     private let splitter = TextSplitter.whatsApp
 
     /// An adapter reading tenant credentials from `secrets` and endpoints and retry settings from
-    /// `configuration`. `retryPolicy` and `rateLimiter` default to the configuration's and 80/s per number.
+    /// `configuration`. `retryPolicy`, `circuitBreaker` and `rateLimiter` default to the configuration's
+    /// (`SWITCHBOARD_WHATSAPP_RATE_PER_SECOND`, 80/s per number); the retry policy and breaker also serve
+    /// tenants on Twilio, paced by `twilioRateLimiter` (`SWITCHBOARD_TWILIO_RATE_PER_SECOND`, 10/s per number).
     public init(
         secrets: TenantSecrets, configuration: ProviderConfiguration, retryPolicy: RetryPolicy? = nil,
-        circuitBreaker: CircuitBreaker = CircuitBreaker(), rateLimiter: RateLimiter = RateLimiter(rate: 80)
+        circuitBreaker: CircuitBreaker? = nil, rateLimiter: RateLimiter? = nil, twilioRateLimiter: RateLimiter? = nil
     ) {
         self.secrets = secrets
         self.security = MetaWebhookSecurity(
             appSecretName: "WHATSAPP_APP_SECRET", verifyTokenName: "WHATSAPP_VERIFY_TOKEN", secrets: secrets)
+        let retry = retryPolicy ?? configuration.retryPolicy
+        let breaker = circuitBreaker ?? configuration.circuitBreaker
         self.sender = MetaGraphSender(
-            http: configuration.httpClient, retry: retryPolicy ?? configuration.retryPolicy, breaker: circuitBreaker,
-            limiter: rateLimiter)
+            sender: ProviderSender(http: configuration.httpClient, retry: retry, breaker: breaker),
+            limiter: rateLimiter ?? configuration.rateLimiter("whatsapp", default: 80))
+        self.twilio = TwilioOutbound(
+            secrets: secrets, providers: configuration, retry: retry, breaker: breaker,
+            limiter: twilioRateLimiter ?? configuration.rateLimiter("twilio", default: 10))
         self.base = configuration.apiBase("whatsapp", default: "https://graph.facebook.com")
         self.version = configuration.value("whatsapp", "API_VERSION", default: "v21.0")
     }
@@ -65,7 +76,24 @@ public struct WhatsAppAdapter: MetaWebhookAdapter {
         var messages: [Message]?
     }
 
-    public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
+    /// The provider that carries `tenantId`'s WhatsApp number; nil for an unknown `WHATSAPP_PROVIDER`.
+    public func provider(tenantId: String) -> WhatsAppProvider? {
+        WhatsAppProvider(
+            configured: secrets.credential("WHATSAPP_PROVIDER", tenantId: tenantId),
+            hasMetaToken: secrets.credential("WHATSAPP_ACCESS_TOKEN", tenantId: tenantId) != nil,
+            hasTwilio: twilio.isConfigured(tenantId: tenantId))
+    }
+
+    public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
+        switch provider(tenantId: envelope.tenantId) {
+        case .meta: return try await deliverThroughMeta(envelope, progress: progress)
+        case .twilio: return try await twilio.deliver(envelope, progress: progress)
+        case nil:
+            return .permanentFailure(reason: "WHATSAPP_PROVIDER of tenant \(envelope.tenantId) is not meta or twilio")
+        }
+    }
+
+    private func deliverThroughMeta(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
         guard let phoneNumberId = secrets.credential("WHATSAPP_PHONE_NUMBER_ID", tenantId: envelope.tenantId),
             let token = secrets.credential("WHATSAPP_ACCESS_TOKEN", tenantId: envelope.tenantId)
         else { return .permanentFailure(reason: "WhatsApp is not configured for tenant \(envelope.tenantId)") }
@@ -75,17 +103,14 @@ public struct WhatsAppAdapter: MetaWebhookAdapter {
         guard let url = URL(string: "\(base)/\(version)/\(phoneNumberId)/messages") else {
             return .permanentFailure(reason: "invalid WhatsApp API base URL")
         }
-        var first: String?
-        for part in splitter.split(text) {
+        var progress = progress
+        return try await progress.send(splitter.split(text)) { part in
             let body = SendRequest(
                 to: envelope.externalId, text: .init(preview_url: part.contains("https://"), body: part))
             let request = try ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
-            let outcome = await sender.send(request, account: "whatsapp:\(phoneNumberId)") { body in
+            return await sender.send(request, account: "whatsapp:\(phoneNumberId)") { body in
                 (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.messages?.first?.id
             }
-            guard case .sent(let id) = outcome else { return outcome }
-            if first == nil { first = id }
         }
-        return .sent(providerMessageId: first ?? "")
     }
 }

@@ -1,0 +1,48 @@
+public import SwitchboardCore
+
+/// How far the delivery of a reply sent in several parts got, so a redelivery of the same reply (the stage
+/// retrying after an error, Kafka redelivering after a restart) sends only the parts not yet sent and the
+/// customer does not see the earlier ones twice.
+public struct DeliveryProgress: Sendable {
+    /// The provider message ids of the parts already sent, by part index (0 is the first).
+    public private(set) var sent: [Int: String]
+    private let record: @Sendable (_ index: Int, _ providerMessageId: String) async throws -> Void
+
+    /// Progress that starts from `sent` and reports each further sent part to `record` (which throws when
+    /// it could not keep it; the delivery then stops there).
+    public init(
+        sent: [Int: String] = [:],
+        record: @escaping @Sendable (_ index: Int, _ providerMessageId: String) async throws -> Void = { _, _ in }
+    ) {
+        self.sent = sent
+        self.record = record
+    }
+
+    /// Sends `parts` in order through `sendPart`, skipping those already sent, and stops at the first part
+    /// that is not sent. A delivery whose parts were all sent reports the first part's provider id.
+    public mutating func send<Part>(
+        _ parts: [Part], _ sendPart: (Part) async throws -> DeliveryOutcome
+    ) async throws -> DeliveryOutcome {
+        for (index, part) in parts.enumerated() where sent[index] == nil {
+            let outcome = try await sendPart(part)
+            guard case .sent(let id) = outcome else { return outcome }
+            sent[index] = id
+            try await record(index, id)
+        }
+        return .sent(providerMessageId: sent[0] ?? "")
+    }
+}
+
+/// A channel adapter that sends long replies in parts and resumes from a ``DeliveryProgress``. The outbound
+/// stage keeps the progress with the stored message and passes it back on every attempt.
+public protocol ResumableDeliveryAdapter: ChannelAdapter {
+    /// Sends the parts of `envelope` that `progress` does not list as sent.
+    func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome
+}
+
+extension ResumableDeliveryAdapter {
+    /// Sends every part.
+    public func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
+        try await deliver(envelope, progress: DeliveryProgress())
+    }
+}
