@@ -47,11 +47,26 @@ public struct OutboundDeliveryHandler: StageHandler {
         let initialStatus = adapter.deliversLocally ? "delivered" : "pending"
         let isNew = try await messages.insertIfNew(.init(stored, status: initialStatus, at: now()))
         if adapter.deliversLocally && !isNew { return [] }
-        if !isNew, try await messages.message(id: envelope.id)?.status != "pending" { return [] }
+        // Parts of a long reply an earlier attempt already sent are not sent again.
+        var sentParts: [Int: String] = [:]
+        if !isNew {
+            guard let existing = try await messages.message(id: envelope.id), existing.status == "pending" else {
+                return []
+            }
+            for (index, id) in existing.sent_parts ?? [:] { if let index = Int(index) { sentParts[index] = id } }
+        }
 
         let outcome: DeliveryOutcome
         do {
-            outcome = try await adapter.deliver(stored)
+            if let resumable = adapter as? any ResumableDeliveryAdapter {
+                let progress = DeliveryProgress(sent: sentParts) { index, providerMessageId in
+                    try await messages.recordSentPart(
+                        id: envelope.id, index: index, providerMessageId: providerMessageId)
+                }
+                outcome = try await resumable.deliver(stored, progress: progress)
+            } else {
+                outcome = try await adapter.deliver(stored)
+            }
         } catch {
             // Not an answer from the provider (e.g. the adapter could not build the request): the runner
             // retries with backoff.

@@ -23,6 +23,9 @@ public struct MessageStore: Sendable {
         public var provider_message_id: String?
         /// Why delivery failed, in the provider's words.
         public var error: String?
+        /// An outbound message sent in several parts: the provider ids of the parts already sent, keyed by
+        /// part index (`"0"`, `"1"`, ...), so a redelivery sends only the rest.
+        public var sent_parts: [String: String]?
         public var envelope: Envelope
 
         public init(_ envelope: Envelope, status: String, at time: Date) {
@@ -119,6 +122,13 @@ public struct MessageStore: Sendable {
         if let error { fields["error"] = .string(error) }
         _ = try await messages.updateOne(
             filter: ["_id": .string(id.uuidString.lowercased())], update: ["$set": .document(fields)])
+    }
+
+    /// Records that part `index` of an outbound message went out as `providerMessageId` (see ``StoredMessage/sent_parts``).
+    public func recordSentPart(id: UUID, index: Int, providerMessageId: String) async throws {
+        _ = try await messages.updateOne(
+            filter: ["_id": .string(id.uuidString.lowercased())],
+            update: ["$set": .document(["sent_parts.\(index)": .string(providerMessageId)])])
     }
 
     /// Applies a status webhook to the outbound message the provider knows as `providerMessageId`. States
