@@ -13,6 +13,8 @@ import SwitchboardObservability
 ///   the conversation has none of theirs.
 /// - `GET /api/v1/user/{user_id}/messages/{conversation_id}/stream`: its replies as Server-Sent Events
 ///   (``WebChatStream``).
+/// - `POST /webhooks/rest/webhook`: the same for clients of Rasa's REST channel (`{"sender", "message"}`,
+///   answered with the list of replies), with the API key as for the others or as `?api_key=`.
 /// - `GET /webchat`: a chat page for trying it in a browser, when configured (``WebChatDemoPage``).
 public struct WebChatAdapter: ChannelAdapter {
     public var channel: Channel { .webchat }
@@ -32,6 +34,9 @@ public struct WebChatAdapter: ChannelAdapter {
         let api = WebChatAPI(context: context, waiters: waiters)
         router.post("/api/v1/messages") { request, _ in
             try await api.postMessage(request)
+        }
+        router.post("/webhooks/rest/webhook") { request, _ in
+            try await api.postRasa(request)
         }
         router.get("/api/v1/user/{user_id}/messages/{conversation_id}") { request, requestContext in
             try await api.history(
@@ -63,11 +68,27 @@ struct WebChatAPI: Sendable {
     var authenticator: WebChatAuthenticator { WebChatAuthenticator(secrets: context.secrets) }
 
     func postMessage(_ request: Request) async throws -> Response {
-        let tenant = try authenticator.tenant(of: request)
+        let (envelope, reply) = try await publishAndWait(request, fields: .native)
+        return try posted(envelope, reply: reply)
+    }
+
+    /// Rasa's REST channel: the list of replies, `[{"recipient_id", "text"}]`, empty when none came within
+    /// the reply wait (it follows on the stream and in the history; the conversation id is the sender).
+    func postRasa(_ request: Request) async throws -> Response {
+        let (envelope, reply) = try await publishAndWait(request, fields: .rasa)
+        let replies = reply.map { [WebChatResponses.RasaReply(recipient_id: envelope.externalId, reply: $0)] } ?? []
+        return try ChannelJSON.response(.ok, replies)
+    }
+
+    /// Publishes the request's message (once for a repeated client message id) and waits for its reply.
+    private func publishAndWait(
+        _ request: Request, fields: WebChatMessageRequest.Fields
+    ) async throws -> (Envelope, Envelope?) {
+        let tenant = try authenticator.tenant(of: request, allowQueryKey: fields == .rasa)
         let body = try await collectBody(request)
         let message: WebChatMessageRequest
         do {
-            message = try WebChatMessageRequest(json: Data(buffer: body))
+            message = try WebChatMessageRequest(json: Data(buffer: body), fields: fields)
         } catch {
             throw ChannelHTTPError(.badRequest, error.reason)
         }
@@ -87,7 +108,7 @@ struct WebChatAPI: Sendable {
         // A repeated request whose reply is already stored is answered from the store, without publishing.
         if message.clientMessageId != nil, let stored = try await storedReply(to: envelope.id) {
             logger.debug("Repeated web chat message answered from the store")
-            return try posted(envelope, reply: stored)
+            return (envelope, stored)
         }
         let ticket = waiters.register(envelope.id)
         do {
@@ -99,10 +120,10 @@ struct WebChatAPI: Sendable {
         }
         logger.debug("Web chat message published")
         if let reply = await waiters.wait(ticket, timeout: context.configuration.replyWait) {
-            return try posted(envelope, reply: reply)
+            return (envelope, reply)
         }
         // Another instance may have delivered it (the outbound consumer is not necessarily this process).
-        return try posted(envelope, reply: try await storedReply(to: envelope.id))
+        return (envelope, try await storedReply(to: envelope.id))
     }
 
     func history(_ request: Request, userId: String, conversationId: String) async throws -> Response {

@@ -22,8 +22,24 @@ public struct WebChatMessageRequest: Sendable, Hashable {
         self.clientMessageId = clientMessageId
     }
 
+    /// The body's field names: the native API's, or the Rasa REST channel's.
+    public struct Fields: Sendable, Hashable {
+        public var userId: String
+        public var message: String
+        /// Nil where the API has no conversation id: the conversation is then the user's own.
+        public var conversationId: String?
+        public var clientMessageId: String?
+
+        /// `POST /api/v1/messages`.
+        public static let native = Fields(
+            userId: "user_id", message: "message", conversationId: "conversation_id",
+            clientMessageId: "client_message_id")
+        /// Rasa's REST channel, `POST /webhooks/rest/webhook`: `{"sender": "...", "message": "..."}`.
+        public static let rasa = Fields(userId: "sender", message: "message", conversationId: nil, clientMessageId: nil)
+    }
+
     /// Parses and validates a body; throws ``WebChatValidationError`` with the reason to answer 400 with.
-    public init(json: Data) throws(WebChatValidationError) {
+    public init(json: Data, fields names: Fields = .native) throws(WebChatValidationError) {
         guard let object = try? JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed]) else {
             throw WebChatValidationError("request body is not valid JSON")
         }
@@ -54,14 +70,18 @@ public struct WebChatMessageRequest: Sendable, Hashable {
             }
             return text
         }
-        let userId = try identifier("user_id", required: true) ?? ""
-        let message = try string("message", required: true) ?? ""
+        let userId = try identifier(names.userId, required: true) ?? ""
+        let message = try string(names.message, required: true) ?? ""
         guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw WebChatValidationError("'message' must not be empty")
+            throw WebChatValidationError("'\(names.message)' must not be empty")
         }
+        let conversationId =
+            if let key = names.conversationId { try identifier(key, required: false) } else { userId }
         self.init(
-            conversationId: try identifier("conversation_id", required: false), userId: userId, message: message,
-            clientMessageId: try identifier("client_message_id", required: false))
+            conversationId: conversationId, userId: userId, message: message,
+            clientMessageId: try names.clientMessageId.flatMap { key throws(WebChatValidationError) in
+                try identifier(key, required: false)
+            })
     }
 }
 

@@ -22,6 +22,17 @@ enum WebChatResponses {
         }
     }
 
+    /// One element of a Rasa REST channel answer: `{"recipient_id": "...", "text": "..."}`.
+    struct RasaReply: Encodable {
+        var recipient_id: String
+        var text: String
+
+        init(recipient_id: String, reply: Envelope) {
+            self.recipient_id = recipient_id
+            text = WebChatResponses.text(of: reply)
+        }
+    }
+
     /// `GET /api/v1/user/{user_id}/messages/{conversation_id}`.
     struct History: Encodable {
         var conversation_id: String
