@@ -51,9 +51,9 @@ public struct InboundPublisher: Sendable {
         for envelope in envelopes where envelope.kind == .deliveryStatus {
             guard let providerId = envelope.relatesTo, let status = envelope.deliveryStatus else { continue }
             do {
-                try await messages.applyDeliveryStatus(
-                    tenantId: envelope.tenantId, providerMessageId: providerId, state: status.state, error: status.error
-                )
+                try await messages.recordDeliveryStatus(
+                    tenantId: envelope.tenantId, providerMessageId: providerId, state: status.state,
+                    error: status.error, at: envelope.receivedAt)
             } catch {
                 throw ChannelHTTPError(.serviceUnavailable, "database unavailable: the status was not recorded")
             }

@@ -77,7 +77,8 @@ public struct OutboundDeliveryHandler: StageHandler {
         switch outcome {
         case .sent(let providerMessageId):
             metrics.recordSend(channel: channel, result: .sent)
-            try await messages.setStatus(id: envelope.id, status: "sent", providerMessageId: providerMessageId)
+            try await messages.markSent(
+                id: envelope.id, tenantId: envelope.tenantId, providerMessageId: providerMessageId)
         case .deliveredLocally:
             metrics.recordSend(channel: channel, result: .sent)
         case .permanentFailure(let reason):

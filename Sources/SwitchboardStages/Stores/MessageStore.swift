@@ -45,10 +45,13 @@ public struct MessageStore: Sendable {
         }
     }
 
-    private let messages: MongoCollection<StoredMessage>
+    let messages: MongoCollection<StoredMessage>
+    /// Status webhooks that came before the provider's id was recorded (see `MessageStore+DeliveryStatus`).
+    let earlyStatuses: MongoCollection<EarlyStatus>
 
     init(client: MongoClient) {
         messages = client.collection("messages")
+        earlyStatuses = client.collection("early_delivery_statuses")
     }
 
     func createIndexes() async throws {
@@ -58,6 +61,10 @@ public struct MessageStore: Sendable {
             MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer"),
             MongoIndex(keys: ["reply_to": 1], name: "reply_to"),
             MongoIndex(keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message"),
+        ])
+        try await earlyStatuses.createIndexes([
+            MongoIndex(keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message"),
+            MongoIndex(keys: ["received_at": 1], name: "expiry", expireAfter: Self.earlyStatusRetention),
         ])
     }
 
