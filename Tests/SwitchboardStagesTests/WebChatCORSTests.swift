@@ -21,6 +21,9 @@ struct WebChatCORSDecisionTests {
             cors.decision(method: .get, path: "/api/v1/user/u1/messages/c1/stream", origin: shop, isPreflight: false)
                 == .allow(origin: shop))
         #expect(
+            cors.decision(method: .post, path: "/webhooks/rest/webhook", origin: shop, isPreflight: false)
+                == .allow(origin: shop))
+        #expect(
             cors.decision(method: .post, path: "/api/v1/messages", origin: "https://evil.example", isPreflight: false)
                 == .passThrough)
         #expect(cors.decision(method: .post, path: "/api/v1/messages", origin: nil, isPreflight: false) == .passThrough)

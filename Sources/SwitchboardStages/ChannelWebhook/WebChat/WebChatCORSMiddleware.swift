@@ -35,7 +35,7 @@ public struct WebChatCORSMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Whether `path` belongs to the web chat API.
     public static func isWebChat(_ path: String) -> Bool {
-        path == "/api/v1/messages" || path.hasPrefix("/api/v1/user/")
+        path == "/api/v1/messages" || path.hasPrefix("/api/v1/user/") || path == "/webhooks/rest/webhook"
     }
 
     public func handle(
