@@ -16,4 +16,16 @@ public enum ProviderEnvelopeID {
     public static func traceId(for id: UUID) -> String {
         id.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
+
+    /// `envelopes` (of one webhook) with one trace id, derived from the first one's id: a redelivered
+    /// webhook is followed under the same trace id as the first delivery.
+    public static func sharingTraceId(_ envelopes: [Envelope]) -> [Envelope] {
+        guard let first = envelopes.first else { return envelopes }
+        let traceId = traceId(for: first.id)
+        return envelopes.map { envelope in
+            var envelope = envelope
+            envelope.traceId = traceId
+            return envelope
+        }
+    }
 }

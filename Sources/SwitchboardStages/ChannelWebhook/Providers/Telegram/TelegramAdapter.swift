@@ -53,8 +53,9 @@ public struct TelegramAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
     public func parse(
         body: [UInt8], headers: HTTPFields, tenantId: String, receivedAt: Date, ids: UUIDv7Generator
     ) throws(ChannelHTTPError) -> [Envelope] {
-        try TelegramEnvelopeBuilder().envelopes(
-            body: body, tenantId: tenantId, traceId: ids.next().uuidString.lowercased(), receivedAt: receivedAt)
+        ProviderEnvelopeID.sharingTraceId(
+            try TelegramEnvelopeBuilder().envelopes(
+                body: body, tenantId: tenantId, traceId: "", receivedAt: receivedAt))
     }
 
     public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {

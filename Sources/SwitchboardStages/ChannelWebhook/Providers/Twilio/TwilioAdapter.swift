@@ -62,9 +62,9 @@ public struct TwilioAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
     public func parse(
         body: [UInt8], headers: HTTPFields, tenantId: String, receivedAt: Date, ids: UUIDv7Generator
     ) throws(ChannelHTTPError) -> [Envelope] {
-        try TwilioEnvelopeBuilder().envelopes(
-            form: TwilioForm(body: body), tenantId: tenantId, traceId: ids.next().uuidString.lowercased(),
-            receivedAt: receivedAt)
+        ProviderEnvelopeID.sharingTraceId(
+            try TwilioEnvelopeBuilder().envelopes(
+                form: TwilioForm(body: body), tenantId: tenantId, traceId: "", receivedAt: receivedAt))
     }
 
     public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
