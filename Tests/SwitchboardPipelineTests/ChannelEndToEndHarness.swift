@@ -24,6 +24,13 @@ enum DemoCredentials {
     /// What the number's webhook is configured as at Twilio: a public host in front of channel-webhook.
     static let twilioPublicURL = "https://switchboard.example.com/webhooks/sms/demo"
 
+    /// Tenant `shop` runs its WhatsApp number through Twilio (`WHATSAPP_PROVIDER=twilio`).
+    static let shopTwilioAccountSid = "AC1a03647d811fab342c0ad608e382fab2"
+    static let shopTwilioAuthToken = "e2e-shop-twilio-auth-token"
+    /// The number `twilio/inbound_whatsapp_text.form` was sent to.
+    static let shopWhatsAppNumber = "+14123456789"
+    static let shopTwilioPublicURL = "https://switchboard.example.com/webhooks/sms/shop"
+
     /// Credentials and API bases for `DaemonProcesses(extra:)`, with every vendor at `vendor`.
     static func environment(vendor: FakeVendorServer) -> [String: String] {
         let tenant = "SWITCHBOARD_TENANT_DEMO_"
@@ -39,6 +46,11 @@ enum DemoCredentials {
             tenant + "TWILIO_AUTH_TOKEN": twilioAuthToken,
             tenant + "TWILIO_FROM": twilioFrom,
             tenant + "TWILIO_PUBLIC_URL": twilioPublicURL,
+            "SWITCHBOARD_TENANT_SHOP_TWILIO_ACCOUNT_SID": shopTwilioAccountSid,
+            "SWITCHBOARD_TENANT_SHOP_TWILIO_AUTH_TOKEN": shopTwilioAuthToken,
+            "SWITCHBOARD_TENANT_SHOP_TWILIO_FROM": shopWhatsAppNumber,
+            "SWITCHBOARD_TENANT_SHOP_TWILIO_PUBLIC_URL": shopTwilioPublicURL,
+            "SWITCHBOARD_TENANT_SHOP_WHATSAPP_PROVIDER": "twilio",
             "SWITCHBOARD_WHATSAPP_API_BASE": vendor.baseURL,
             "SWITCHBOARD_MESSENGER_API_BASE": vendor.baseURL,
             "SWITCHBOARD_TELEGRAM_API_BASE": vendor.baseURL,
@@ -72,7 +84,8 @@ struct ChannelEndToEndHarness: Sendable {
 
     /// Starts the daemons and waits until every one is ready.
     static func start(vendor: FakeVendorServer) async throws -> ChannelEndToEndHarness {
-        let daemons = try DaemonProcesses(idleTimeoutSeconds: 1200, extra: DemoCredentials.environment(vendor: vendor))
+        let daemons = try DaemonProcesses(
+            idleTimeoutSeconds: 1200, extra: DemoCredentials.environment(vendor: vendor), moreTenants: ["shop"])
         try daemons.startAll()
         try await daemons.waitUntilReady()
         let client = try MongoClient(
@@ -87,9 +100,12 @@ struct ChannelEndToEndHarness: Sendable {
         try? await client.dropDatabase()
     }
 
-    /// The stored messages of `channel` in `direction`.
-    func stored(_ channel: Channel, _ direction: Direction) async throws -> [Stored] {
-        try await messages.find(["channel": .string(channel.rawValue), "direction": .string(direction.rawValue)])
+    /// The stored messages of `tenant` on `channel` in `direction`.
+    func stored(_ channel: Channel, _ direction: Direction, tenant: String = "demo") async throws -> [Stored] {
+        try await messages.find([
+            "tenant_id": .string(tenant), "channel": .string(channel.rawValue),
+            "direction": .string(direction.rawValue),
+        ])
     }
 
     /// Polls the stored outbound message `id` until `predicate` holds (at most 30 s).
@@ -108,7 +124,9 @@ struct ChannelEndToEndHarness: Sendable {
 
     /// Posts `webhook` as a vendor that retries does: twice at once, and a third time once the reply went out.
     /// Every post must answer 200. Returns the vendor's one send request and the stored messages.
-    func deliverThreeTimes(_ webhook: SignedWebhook, channel: Channel, sendPath: String) async throws -> Delivery {
+    func deliverThreeTimes(
+        _ webhook: SignedWebhook, channel: Channel, sendPath: String, tenant: String = "demo"
+    ) async throws -> Delivery {
         for attempt in 1...2 {
             let response = try await webhook.post(to: daemons)
             #expect(response.status == 200, "\(channel) webhook attempt \(attempt): \(response.text)")
@@ -120,8 +138,10 @@ struct ChannelEndToEndHarness: Sendable {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        let inbound = try #require(try await stored(channel, .inbound).first, "\(channel) inbound message stored")
-        let pending = try #require(try await stored(channel, .outbound).first, "\(channel) reply stored")
+        let inbound = try #require(
+            try await stored(channel, .inbound, tenant: tenant).first, "\(channel) inbound message stored")
+        let pending = try #require(
+            try await stored(channel, .outbound, tenant: tenant).first, "\(channel) reply stored")
         #expect(pending.reply_to == inbound._id)
         let reply = try await waitForReply(pending._id, "the \(channel) reply marked sent") { $0.status != "pending" }
         let third = try await webhook.post(to: daemons)

@@ -29,25 +29,30 @@ struct ChannelEndToEndTests {
 
     static func run(_ harness: Harness) async throws {
         let replies = try Harness.possibleReplies()
-        var sent: [(channel: Channel, path: String, delivery: Harness.Delivery)] = []
+        var sent: [(channel: Channel, tenant: String, path: String, delivery: Harness.Delivery)] = []
         let whatsApp = try await whatsApp(harness, replies: replies)
-        sent.append((.whatsapp, whatsApp.path, whatsApp.delivery))
+        sent.append((.whatsapp, "demo", whatsApp.path, whatsApp.delivery))
         let messenger = try await messenger(harness, replies: replies)
-        sent.append((.messenger, messenger.path, messenger.delivery))
+        sent.append((.messenger, "demo", messenger.path, messenger.delivery))
         let telegram = try await telegram(harness, replies: replies)
-        sent.append((.telegram, telegram.path, telegram.delivery))
+        sent.append((.telegram, "demo", telegram.path, telegram.delivery))
         let sms = try await twilioSMS(harness, replies: replies)
-        sent.append((.sms, sms.path, sms.delivery))
+        sent.append((.sms, "demo", sms.path, sms.delivery))
+        let twilioWhatsApp = try await twilioWhatsApp(harness, replies: replies)
+        sent.append((.whatsapp, "shop", twilioWhatsApp.path, twilioWhatsApp.delivery))
 
         // Once the pipeline is quiet, every redelivery has been through every stage: still one message and
         // one reply per channel, and the vendor was asked to send each reply once.
         let topics = TopicNames(prefix: harness.daemons.prefix + ".")
         let records = try await harness.recordsOnceQuiet([topics.outbound, topics.deadletter])
         let outbound = try records.filter { $0.topic == topics.outbound }.map { try EnvelopeCodec().decode($0.value) }
-        for (channel, path, delivery) in sent {
+        for (channel, tenant, path, delivery) in sent {
             #expect(harness.vendor.requests(to: path).count == 1, "\(channel): one send request for three webhooks")
-            #expect(try await harness.stored(channel, .inbound).count == 1, "\(channel): one inbound message stored")
-            #expect(try await harness.stored(channel, .outbound).count == 1, "\(channel): one reply stored")
+            #expect(
+                try await harness.stored(channel, .inbound, tenant: tenant).count == 1,
+                "\(channel): one inbound message stored")
+            #expect(
+                try await harness.stored(channel, .outbound, tenant: tenant).count == 1, "\(channel): one reply stored")
             let replyIds = Set(
                 outbound.filter { $0.replyTo?.uuidString.lowercased() == delivery.inbound._id }
                     .map { $0.id.uuidString.lowercased() })
@@ -244,6 +249,48 @@ struct ChannelEndToEndTests {
         // Twilio's `sent` callback is accepted and is not a customer message; the reply is already sent.
         #expect(try await signed(callback).post(to: harness.daemons).status == 200)
         #expect(try await harness.messages.findOne(["_id": .string(delivery.reply._id)])?.status == "sent")
+        return (path, delivery)
+    }
+
+    /// WhatsApp through Twilio: tenant `shop`'s number is on Twilio, so its customers' messages come as
+    /// Twilio webhooks and the replies go out through Twilio's Messages resource with `whatsapp:` addresses.
+    static func twilioWhatsApp(
+        _ harness: Harness, replies: [String]
+    ) async throws -> (
+        path: String, delivery: Harness.Delivery
+    ) {
+        let inbound = try ChannelFixture.bytes("twilio/inbound_whatsapp_text.form")
+        let fixture = TwilioForm(body: inbound)
+        let from = try #require(fixture["From"])
+        let callback = try ChannelFixture.bytes("twilio/status_callback_whatsapp_delivered.form")
+        let sid = try #require(TwilioForm(body: callback)["MessageSid"])
+        let answer = try ChannelFixture.edited(try ChannelFixture.json("twilio/send_message_response.json")) {
+            $0["sid"] = sid
+        }
+        let path = "/2010-04-01/Accounts/\(DemoCredentials.shopTwilioAccountSid)/Messages.json"
+        harness.vendor.script(path, [.json(201, answer)])
+
+        let signed = { (body: [UInt8]) in
+            SignedWebhook.twilio(
+                tenant: "shop", body: body, authToken: DemoCredentials.shopTwilioAuthToken,
+                publicURL: DemoCredentials.shopTwilioPublicURL)
+        }
+        let delivery = try await harness.deliverThreeTimes(
+            signed(inbound), channel: .whatsapp, sendPath: path, tenant: "shop")
+        #expect(delivery.inbound.envelope.content == fixture["Body"].map { .text($0) })
+        #expect("whatsapp:" + delivery.inbound.external_id == from)
+        let request = delivery.request
+        let basic = Data("\(DemoCredentials.shopTwilioAccountSid):\(DemoCredentials.shopTwilioAuthToken)".utf8)
+        #expect(request.header("Authorization") == "Basic \(basic.base64EncodedString())")
+        let form = TwilioForm(body: request.body)
+        #expect(form["To"] == from)
+        #expect(form["From"] == "whatsapp:" + DemoCredentials.shopWhatsAppNumber)
+        expectReply(delivery, sentText: form["Body"], providerMessageId: sid, replies: replies, channel: .whatsapp)
+
+        #expect(try await signed(callback).post(to: harness.daemons).status == 200)
+        _ = try await harness.waitForReply(delivery.reply._id, "the Twilio WhatsApp reply marked delivered") {
+            $0.status == "delivered"
+        }
         return (path, delivery)
     }
 }

@@ -18,20 +18,25 @@ public final class DaemonProcesses: @unchecked Sendable {
     public static let apiKey = "test-webchat-key"
     public static let agentKey = "test-agent-key"
 
-    /// Writes the tenants file (tenant `demo`, idle timeout `idleTimeoutSeconds`) and prepares the environment.
-    public init(idleTimeoutSeconds: Int, extra: [String: String] = [:]) throws {
+    /// Writes the tenants file (tenant `demo` and any `moreTenants`, idle timeout `idleTimeoutSeconds`, the
+    /// demo NLP training) and prepares the environment.
+    public init(idleTimeoutSeconds: Int, extra: [String: String] = [:], moreTenants: [String] = []) throws {
         prefix = TestStack.uniqueName("pipeline")
         database = prefix.replacingOccurrences(of: "-", with: "_")
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(prefix)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let training = TestStack.repositoryRoot.appendingPathComponent("deploy/nlp/demo.yml").path
-        let tenants = """
-            tenants:
-              - id: demo
-                idle_timeout_seconds: \(idleTimeoutSeconds)
-                nlp:
-                  training_file: \(training)
-            """
+        let tenants =
+            "tenants:\n"
+            + (["demo"] + moreTenants).map { id in
+                """
+                  - id: \(id)
+                    idle_timeout_seconds: \(idleTimeoutSeconds)
+                    nlp:
+                      training_file: \(training)
+
+                """
+            }.joined()
         let tenantsFile = folder.appendingPathComponent("tenants.yaml")
         try tenants.write(to: tenantsFile, atomically: true, encoding: .utf8)
         var environment = ProcessInfo.processInfo.environment
