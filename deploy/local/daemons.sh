@@ -16,19 +16,22 @@ alive() { [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null
 
 ensure_secrets() {
     mkdir -p "$root/.local"
-    if [ ! -f "$secrets" ]; then
-        umask 077
-        {
-            echo "export SWITCHBOARD_TENANT_DEMO_API_KEY=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-            echo "export SWITCHBOARD_TENANT_DEMO_AGENT_KEY=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-        } > "$secrets"
-    fi
+    umask 077
+    touch "$secrets"
+    # The demo tenant's keys, and the webhook secrets `switchboard send` signs channel webhooks with. No
+    # vendor sending credentials: replies to those channels are marked failed and dead-lettered.
+    local name
+    for name in API_KEY AGENT_KEY WHATSAPP_APP_SECRET MESSENGER_APP_SECRET TELEGRAM_SECRET_TOKEN TWILIO_AUTH_TOKEN; do
+        grep -q "SWITCHBOARD_TENANT_DEMO_$name=" "$secrets" \
+            || echo "export SWITCHBOARD_TENANT_DEMO_$name=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" >> "$secrets"
+    done
 }
 
 print_env() {
     ensure_secrets
     cat "$secrets"
     echo "export SWITCHBOARD_WEBHOOK_URL=http://127.0.0.1:$base"
+    echo "export SWITCHBOARD_TWILIO_PUBLIC_BASE_URL=http://127.0.0.1:$base"
     echo "export SWITCHBOARD_AGENT_URL=http://127.0.0.1:$((base + 5))"
 }
 
@@ -41,6 +44,7 @@ start() {
     export SWITCHBOARD_TENANTS_FILE="${SWITCHBOARD_TENANTS_FILE:-$root/deploy/tenants.yaml}"
     export SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS="${SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS:-6000}"
     export SWITCHBOARD_WEBCHAT_DEMO_PAGE="${SWITCHBOARD_WEBCHAT_DEMO_PAGE:-true}"
+    export SWITCHBOARD_TWILIO_PUBLIC_BASE_URL="${SWITCHBOARD_TWILIO_PUBLIC_BASE_URL:-http://127.0.0.1:$base}"
     mkdir -p "$state"
     local index=0 name
     for name in "${names[@]}"; do
