@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Each installs what it needs first.
-.PHONY: demo demo-down test soundness setup stack-up stack-down
+.PHONY: demo demo-down test soundness setup stack-up stack-down bench
 
 demo:
 	bash deploy/local/demo.sh
@@ -13,6 +13,9 @@ test:
 
 soundness:
 	bash deploy/local/soundness.sh
+
+bench:
+	bash deploy/local/bench.sh
 
 setup:
 	bash deploy/local/setup.sh

@@ -144,6 +144,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmarks: `switchboard-bench micro` (in-process) and `pipeline` (against the running daemons).
+        .executableTarget(
+            name: "switchboard-bench",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardMongo",
+                "SwitchboardStages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "HumanHandoverDaemon",
             dependencies: [
