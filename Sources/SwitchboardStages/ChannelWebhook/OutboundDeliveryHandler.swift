@@ -8,7 +8,9 @@ public import SwitchboardRuntime
 ///
 /// A reply Kafka redelivers is stored once and, for local channels, delivered once: the adapter is called
 /// only when this call stored it. Remote channels are stored `pending` and delivered again on redelivery
-/// until an outcome is recorded (at least once; providers dedupe by our message id where they can).
+/// until an outcome is recorded (at least once; providers dedupe by our message id where they can). A
+/// remote reply that `failed` is tried again when it comes back (a replayed dead letter); one that was sent
+/// is never sent again.
 public struct OutboundDeliveryHandler: StageHandler {
     /// The stage name: consumer group and metrics label.
     public static let stage = "channel-webhook-outbound"
@@ -36,9 +38,19 @@ public struct OutboundDeliveryHandler: StageHandler {
             throw StageFailure.permanent("no adapter for channel \(envelope.channel.rawValue)")
         }
         let messages = database.messages
-        if let existing = try await messages.message(id: envelope.id), existing.status != "pending" {
-            context.logger.debug("Outbound message already handled", metadata: ["status": "\(existing.status)"])
-            return []
+        if let existing = try await messages.message(id: envelope.id) {
+            switch existing.status {
+            case "pending":
+                break
+            case "failed" where !adapter.deliversLocally:
+                // A dead letter replayed once its cause is fixed (credentials configured, the provider back):
+                // delivery is tried again, resuming after any parts already sent.
+                context.logger.info("Retrying an outbound message that failed before")
+                try await messages.retryFailed(id: envelope.id)
+            default:
+                context.logger.debug("Outbound message already handled", metadata: ["status": "\(existing.status)"])
+                return []
+            }
         }
         var stored = envelope
         if stored.sequence == nil, let sessionId = stored.sessionId {

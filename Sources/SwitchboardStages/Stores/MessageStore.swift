@@ -131,6 +131,13 @@ public struct MessageStore: Sendable {
             filter: ["_id": .string(id.uuidString.lowercased())], update: ["$set": .document(fields)])
     }
 
+    /// Makes a `failed` outbound message `pending` again, without its error, for another delivery attempt.
+    public func retryFailed(id: UUID) async throws {
+        _ = try await messages.updateOne(
+            filter: ["_id": .string(id.uuidString.lowercased()), "status": "failed"],
+            update: ["$set": ["status": "pending"], "$unset": ["error": ""]])
+    }
+
     /// Records that part `index` of an outbound message went out as `providerMessageId` (see ``StoredMessage/sent_parts``).
     public func recordSentPart(id: UUID, index: Int, providerMessageId: String) async throws {
         _ = try await messages.updateOne(
