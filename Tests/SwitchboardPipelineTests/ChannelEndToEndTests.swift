@@ -176,6 +176,17 @@ struct ChannelEndToEndTests {
         _ = try await harness.waitForReply(delivery.reply._id, "the Messenger reply marked delivered") {
             $0.status == "delivered"
         }
+        // A read receipt names no message: its watermark covers every reply sent before it.
+        let watermark = Int64((Date().timeIntervalSince1970 + 1) * 1000)
+        let read = Array(
+            #"{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"\#(psid)"},"recipient":{"id":"1"},"timestamp":\#(watermark),"read":{"watermark":\#(watermark)}}]}]}"#
+                .utf8)
+        let signedRead = SignedWebhook.meta(
+            channel: "messenger", tenant: "demo", body: read, appSecret: DemoCredentials.messengerAppSecret)
+        #expect(try await signedRead.post(to: harness.daemons).status == 200)
+        _ = try await harness.waitForReply(delivery.reply._id, "the Messenger reply marked read") {
+            $0.status == "read"
+        }
         return (path, delivery)
     }
 

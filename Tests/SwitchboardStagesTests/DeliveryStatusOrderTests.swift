@@ -86,4 +86,31 @@ struct DeliveryStatusOrderTests {
         for reply in replies { statuses.append(try await status(environment, reply) ?? "missing") }
         #expect(statuses == Array(repeating: "delivered", count: replies.count))
     }
+
+    @Test func aReadWatermarkMarksEverythingSentBeforeItRead() async throws {
+        let environment = try await StageTestEnvironment()
+        defer { Task { await environment.drop() } }
+        let messages = environment.database.messages
+        let watermark = Date(timeIntervalSince1970: 1_800_000_000)
+        func stored(_ status: String, at time: Date, to user: String = "psid-1") async throws -> Envelope {
+            let question = inbound("Hi", from: user, channel: .messenger)
+            let reply = question.reply(content: .text("Hello"), sender: .bot, stage: "nlp-plugin", at: time)
+            try await messages.insertIfNew(.init(reply, status: status, at: time))
+            return reply
+        }
+        let sent = try await stored("sent", at: watermark.addingTimeInterval(-60))
+        let delivered = try await stored("delivered", at: watermark.addingTimeInterval(-1))
+        let pending = try await stored("pending", at: watermark.addingTimeInterval(-30))
+        let later = try await stored("sent", at: watermark.addingTimeInterval(5))
+        let otherCustomer = try await stored("sent", at: watermark.addingTimeInterval(-60), to: "psid-2")
+
+        let changed = try await messages.applyReadWatermark(
+            tenantId: "demo", channel: .messenger, externalId: "psid-1", upTo: watermark)
+        #expect(changed == 2)
+        var statuses: [String] = []
+        for reply in [sent, delivered, pending, later, otherCustomer] {
+            statuses.append(try await status(environment, reply) ?? "missing")
+        }
+        #expect(statuses == ["read", "read", "pending", "sent", "sent"])
+    }
 }

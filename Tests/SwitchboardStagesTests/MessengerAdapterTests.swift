@@ -65,6 +65,28 @@ struct MessengerParseTests {
         #expect(envelope.content == .media(Content.Media(reference: "https://image-url/foo.png", mimeType: "image/*")))
     }
 
+    @Test func severalAttachmentsAreOneEnvelopeEach() throws {
+        let body =
+            #"{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"5678"},"recipient":{"id":"1"},"timestamp":1459991487970,"message":{"mid":"m-two","attachments":[{"type":"image","payload":{"url":"https://a/1.jpg"}},{"type":"video","payload":{"url":"https://a/2.mp4"}}]}}]}]}"#
+        let envelopes = try adapter.parse(
+            body: Array(body.utf8), headers: [:], tenantId: "acme", receivedAt: ProviderFixtures.receivedAt,
+            ids: UUIDv7Generator())
+        #expect(
+            envelopes.map(\.content) == [
+                .media(Content.Media(reference: "https://a/1.jpg", mimeType: "image/*")),
+                .media(Content.Media(reference: "https://a/2.mp4", mimeType: "video/*")),
+            ])
+        #expect(envelopes.map(\.channelMessageId) == ["m-two", "m-two:1"])
+        #expect(envelopes.first?.id == expectedId("m-two"))
+        #expect(Set(envelopes.map(\.id)).count == 2)
+        #expect(Set(envelopes.map(\.traceId)).count == 1)
+        // Redelivered: the same envelopes.
+        let again = try adapter.parse(
+            body: Array(body.utf8), headers: [:], tenantId: "acme", receivedAt: ProviderFixtures.receivedAt,
+            ids: UUIDv7Generator())
+        #expect(again.map(\.id) == envelopes.map(\.id))
+    }
+
     @Test func postbackIsInteractive() throws {
         let envelopes = try parse("postback.json")
         #expect(envelopes.count == 1)

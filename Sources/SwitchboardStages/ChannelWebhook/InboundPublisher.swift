@@ -49,11 +49,18 @@ public struct InboundPublisher: Sendable {
         }
         guard let messages else { return }
         for envelope in envelopes where envelope.kind == .deliveryStatus {
-            guard let providerId = envelope.relatesTo, let status = envelope.deliveryStatus else { continue }
+            guard let status = envelope.deliveryStatus else { continue }
             do {
-                try await messages.recordDeliveryStatus(
-                    tenantId: envelope.tenantId, providerMessageId: providerId, state: status.state,
-                    error: status.error, at: envelope.receivedAt)
+                if let providerId = envelope.relatesTo {
+                    try await messages.recordDeliveryStatus(
+                        tenantId: envelope.tenantId, providerMessageId: providerId, state: status.state,
+                        error: status.error, at: envelope.receivedAt)
+                } else if status.state == .read, let watermark = envelope.channelTimestamp {
+                    // Messenger's read receipt names no message: everything sent to the customer before it.
+                    try await messages.applyReadWatermark(
+                        tenantId: envelope.tenantId, channel: envelope.channel, externalId: envelope.externalId,
+                        upTo: watermark)
+                }
             } catch {
                 throw ChannelHTTPError(.serviceUnavailable, "database unavailable: the status was not recorded")
             }

@@ -74,4 +74,20 @@ extension MessageStore {
         return try await applyDeliveryStatus(
             tenantId: tenantId, providerMessageId: providerMessageId, state: state, error: error)
     }
+
+    /// A read receipt without message ids (Messenger's watermark): every reply to the customer on `channel`
+    /// stored up to `watermark` that was sent or delivered is now read. Returns how many changed.
+    @discardableResult
+    public func applyReadWatermark(
+        tenantId: String, channel: Channel, externalId: String, upTo watermark: Date
+    ) async throws -> Int {
+        let result = try await messages.updateMany(
+            filter: [
+                "tenant_id": .string(tenantId), "channel": .string(channel.rawValue),
+                "external_id": .string(externalId), "direction": .string(Direction.outbound.rawValue),
+                "status": ["$in": ["sent", "delivered"]], "created_at": ["$lte": .date(watermark)],
+            ],
+            update: ["$set": ["status": .string(DeliveryStatus.State.read.rawValue)]])
+        return result.modifiedCount
+    }
 }

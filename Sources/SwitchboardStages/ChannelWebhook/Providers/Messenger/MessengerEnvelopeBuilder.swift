@@ -30,12 +30,30 @@ struct MessengerEnvelopeBuilder {
                 envelope.content = .interactive(Content.InteractiveReply(payload: quickReply, title: message.text))
             } else if let text = message.text {
                 envelope.content = .text(text)
-            } else if let attachment = message.attachments?.first, let content = Self.content(attachment) {
-                envelope.content = content
+            } else if let attachments = message.attachments, !attachments.isEmpty,
+                case let contents = attachments.compactMap(Self.content), contents.count == attachments.count
+            {
+                // Several photos sent at once are one message with several attachments: one envelope each,
+                // the first under the message's own id (as Twilio's media are).
+                return contents.enumerated().map { index, content in
+                    guard index > 0 else {
+                        var first = envelope
+                        first.content = content
+                        return first
+                    }
+                    var part = make(
+                        id: ProviderEnvelopeID.make(channel: .messenger, tenantId: tenantId, mid, String(index)), psid)
+                    part.channelMessageId = "\(mid):\(index)"
+                    part.traceId = envelope.traceId
+                    part.channelTimestamp = timestamp
+                    part.content = content
+                    return part
+                }
             } else {
                 envelope.kind = .unsupported
+                let types = (message.attachments ?? []).compactMap(\.type)
                 envelope.unknownFields["unsupported"] = .object([
-                    "type": .string(message.attachments?.first?.type ?? "unknown")
+                    "type": .string(types.isEmpty ? "unknown" : types.joined(separator: ","))
                 ])
             }
             return [envelope]
