@@ -23,15 +23,6 @@ public struct SwitchboardEvent: Sendable, Hashable, Codable {
         public static let deliveryStatus = EventType(rawValue: "delivery_status")
 
         public var description: String { rawValue }
-
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
     }
 
     /// Unique event id (UUIDv7).

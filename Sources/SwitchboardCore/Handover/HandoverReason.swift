@@ -16,13 +16,4 @@ public struct HandoverReason: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let unsupportedContent = HandoverReason(rawValue: "unsupported_content")
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

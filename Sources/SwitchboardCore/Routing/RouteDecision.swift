@@ -28,15 +28,6 @@ public struct RouteReason: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let botHandover = RouteReason(rawValue: "bot_handover")
 
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// The router's decision for one message, also stored in the envelope's annotations.
