@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import SwitchboardStages
 
 /// The body a vendor posts for one inbound text message, in the vendor's own shape (modelled on the payloads
@@ -42,8 +43,7 @@ enum VendorWebhookBody {
             message_id: messageId, from: .init(id: chatId, is_bot: false, first_name: name),
             chat: .init(id: chatId, first_name: name, type: "private"), date: Int64(date.timeIntervalSince1970),
             text: text)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = SwitchboardJSON.makeEncoder()
         return Array((try? encoder.encode(Telegram(update_id: updateId, message: message))) ?? Data())
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import SwitchboardCore
 
 /// A failure answered with a status and `{"error": "<reason>"}`. The reason is short and never contains
 /// credentials or message bodies.
@@ -22,8 +23,7 @@ public struct ChannelHTTPError: Error, HTTPResponseError, Sendable, CustomString
 /// JSON responses of channel-webhook's API (snake_case keys written explicitly, sorted).
 enum ChannelJSON {
     static func response(_ status: HTTPResponse.Status, _ body: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = SwitchboardJSON.makeEncoder()
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],

@@ -1,4 +1,5 @@
 public import Foundation
+import SwitchboardCore
 
 #if canImport(FoundationNetworking)
     public import FoundationNetworking
@@ -23,8 +24,7 @@ public struct ProviderHTTPRequest: Sendable {
     public static func json(
         _ url: URL, body: some Encodable, headers: [String: String] = [:]
     ) throws -> ProviderHTTPRequest {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = SwitchboardJSON.makeEncoder()
         var headers = headers
         headers["Content-Type"] = "application/json"
         return ProviderHTTPRequest(url: url, headers: headers, body: Array(try encoder.encode(body)))
