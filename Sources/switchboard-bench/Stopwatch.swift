@@ -67,7 +67,6 @@ struct Stopwatch {
     }
 
     static func nanoseconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) * 1e9 + Double(parts.attoseconds) / 1e9
+        duration / .nanoseconds(1)
     }
 }

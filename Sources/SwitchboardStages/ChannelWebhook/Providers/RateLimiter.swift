@@ -20,8 +20,7 @@ public struct TokenBucket: Sendable, Hashable {
     public mutating func reserve(now: ContinuousClock.Instant) -> Duration {
         if now > updated {
             let elapsed = updated.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            tokens = min(burst, tokens + seconds * rate)
+            tokens = min(burst, tokens + elapsed / .seconds(1) * rate)
             updated = now
         }
         tokens -= 1

@@ -30,7 +30,7 @@ public struct WebChatStreamCursor: Sendable {
 
     /// Where the next poll of the store starts.
     public var pollFrom: Date {
-        max(floor, newest.addingTimeInterval(-Self.overlap.seconds))
+        max(floor, newest.addingTimeInterval(-(Self.overlap / .seconds(1))))
     }
 
     /// Whether message `id`, stored at `storedAt`, is to be sent now; records it when so.
@@ -48,12 +48,4 @@ public struct WebChatStreamCursor: Sendable {
 
     /// Messages remembered (bounded by the poll window).
     public var remembered: Int { sent.count }
-}
-
-extension Duration {
-    /// The duration in seconds, fractions included.
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
 }
