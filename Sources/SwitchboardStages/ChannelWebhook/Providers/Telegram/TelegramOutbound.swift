@@ -20,7 +20,7 @@ struct TelegramOutbound: Sendable {
         guard let token = secrets.credential("TELEGRAM_BOT_TOKEN", tenantId: envelope.tenantId) else {
             return .permanentFailure(reason: "telegram bot token is not configured for this tenant")
         }
-        guard let text = TelegramOutbound.text(of: envelope.content), !text.isEmpty else {
+        guard let text = envelope.content?.plainText, !text.isEmpty else {
             return .permanentFailure(reason: "telegram replies carry text only")
         }
         guard let url = URL(string: "\(apiBase)/bot\(token)/sendMessage") else {
@@ -54,16 +54,6 @@ struct TelegramOutbound: Sendable {
             return .retry(.retriableFailure(reason: description), retryAfter: wait)
         }
         return .done(.permanentFailure(reason: description))
-    }
-
-    /// The text a reply is sent as; nil for content Telegram text messages cannot carry.
-    static func text(of content: Content?) -> String? {
-        switch content {
-        case .text(let text): text
-        case .media(let media): [media.caption, media.reference].compactMap { $0 }.joined(separator: "\n")
-        case .interactive(let reply): reply.title ?? reply.payload
-        case .location, .contact, nil: nil
-        }
     }
 }
 

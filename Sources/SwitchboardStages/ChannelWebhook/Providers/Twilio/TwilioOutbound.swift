@@ -40,7 +40,7 @@ struct TwilioOutbound: Sendable {
         else {
             return .permanentFailure(reason: "twilio is not configured for this tenant")
         }
-        guard let text = TelegramOutbound.text(of: envelope.content), !text.isEmpty else {
+        guard let text = envelope.content?.plainText, !text.isEmpty else {
             return .permanentFailure(reason: "twilio replies carry text only")
         }
         var to = envelope.externalId
