@@ -227,38 +227,14 @@ struct ChannelEndToEndTests {
     ) async throws -> (
         path: String, delivery: Harness.Delivery
     ) {
-        let inbound = try ChannelFixture.bytes("twilio/inbound_sms.form")
-        let fixture = TwilioForm(body: inbound)
-        let from = try #require(fixture["From"])
-        // The status callback fixture names the message the vendor answers with.
-        let callback = try ChannelFixture.bytes("twilio/status_callback_sms_sent_docs.form")
-        let sid = try #require(TwilioForm(body: callback)["MessageSid"])
-        let answer = try ChannelFixture.edited(try ChannelFixture.json("twilio/send_message_response.json")) {
-            $0["sid"] = sid
-        }
-        let path = "/2010-04-01/Accounts/\(DemoCredentials.twilioAccountSid)/Messages.json"
-        harness.vendor.script(path, [.json(201, answer)])
-
-        let signed = { (body: [UInt8]) in
-            SignedWebhook.twilio(
-                tenant: "demo", body: body, authToken: DemoCredentials.twilioAuthToken,
-                publicURL: DemoCredentials.twilioPublicURL)
-        }
-        let delivery = try await harness.deliverThreeTimes(signed(inbound), channel: .sms, sendPath: path)
-        #expect(delivery.inbound.envelope.content == fixture["Body"].map { .text($0) })
-        #expect(delivery.inbound.external_id == from)
-        let request = delivery.request
-        #expect(request.method == "POST")
-        let basic = Data("\(DemoCredentials.twilioAccountSid):\(DemoCredentials.twilioAuthToken)".utf8)
-        #expect(request.header("Authorization") == "Basic \(basic.base64EncodedString())")
-        #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
-        let form = TwilioForm(body: request.body)
-        #expect(form["To"] == from)
-        #expect(form["From"] == DemoCredentials.twilioFrom)
-        expectReply(delivery, sentText: form["Body"], providerMessageId: sid, replies: replies, channel: .sms)
-
+        let number = TwilioNumber(
+            tenant: "demo", accountSid: DemoCredentials.twilioAccountSid, authToken: DemoCredentials.twilioAuthToken,
+            publicURL: DemoCredentials.twilioPublicURL, from: DemoCredentials.twilioFrom)
+        let (path, delivery, postCallback) = try await twilio(
+            harness, number, channel: .sms, inbound: "twilio/inbound_sms.form",
+            callback: "twilio/status_callback_sms_sent_docs.form", replies: replies)
         // Twilio's `sent` callback is accepted and is not a customer message; the reply is already sent.
-        #expect(try await signed(callback).post(to: harness.daemons).status == 200)
+        #expect(try await postCallback() == 200)
         #expect(try await harness.messages.findOne(["_id": .string(delivery.reply._id)])?.status == "sent")
         return (path, delivery)
     }
@@ -270,38 +246,67 @@ struct ChannelEndToEndTests {
     ) async throws -> (
         path: String, delivery: Harness.Delivery
     ) {
-        let inbound = try ChannelFixture.bytes("twilio/inbound_whatsapp_text.form")
-        let fixture = TwilioForm(body: inbound)
-        let from = try #require(fixture["From"])
-        let callback = try ChannelFixture.bytes("twilio/status_callback_whatsapp_delivered.form")
-        let sid = try #require(TwilioForm(body: callback)["MessageSid"])
-        let answer = try ChannelFixture.edited(try ChannelFixture.json("twilio/send_message_response.json")) {
-            $0["sid"] = sid
-        }
-        let path = "/2010-04-01/Accounts/\(DemoCredentials.shopTwilioAccountSid)/Messages.json"
-        harness.vendor.script(path, [.json(201, answer)])
-
-        let signed = { (body: [UInt8]) in
-            SignedWebhook.twilio(
-                tenant: "shop", body: body, authToken: DemoCredentials.shopTwilioAuthToken,
-                publicURL: DemoCredentials.shopTwilioPublicURL)
-        }
-        let delivery = try await harness.deliverThreeTimes(
-            signed(inbound), channel: .whatsapp, sendPath: path, tenant: "shop")
-        #expect(delivery.inbound.envelope.content == fixture["Body"].map { .text($0) })
-        #expect("whatsapp:" + delivery.inbound.external_id == from)
-        let request = delivery.request
-        let basic = Data("\(DemoCredentials.shopTwilioAccountSid):\(DemoCredentials.shopTwilioAuthToken)".utf8)
-        #expect(request.header("Authorization") == "Basic \(basic.base64EncodedString())")
-        let form = TwilioForm(body: request.body)
-        #expect(form["To"] == from)
-        #expect(form["From"] == "whatsapp:" + DemoCredentials.shopWhatsAppNumber)
-        expectReply(delivery, sentText: form["Body"], providerMessageId: sid, replies: replies, channel: .whatsapp)
-
-        #expect(try await signed(callback).post(to: harness.daemons).status == 200)
+        let number = TwilioNumber(
+            tenant: "shop", accountSid: DemoCredentials.shopTwilioAccountSid,
+            authToken: DemoCredentials.shopTwilioAuthToken, publicURL: DemoCredentials.shopTwilioPublicURL,
+            from: "whatsapp:" + DemoCredentials.shopWhatsAppNumber)
+        let (path, delivery, postCallback) = try await twilio(
+            harness, number, channel: .whatsapp, inbound: "twilio/inbound_whatsapp_text.form",
+            callback: "twilio/status_callback_whatsapp_delivered.form", replies: replies)
+        #expect(try await postCallback() == 200)
         _ = try await harness.waitForReply(delivery.reply._id, "the Twilio WhatsApp reply marked delivered") {
             $0.status == "delivered"
         }
         return (path, delivery)
+    }
+
+    /// A tenant's Twilio number: its account, the URL its webhooks are signed over, and the `From` its
+    /// replies carry.
+    struct TwilioNumber {
+        var tenant: String
+        var accountSid: String
+        var authToken: String
+        var publicURL: String
+        var from: String
+    }
+
+    /// One Twilio exchange: the `inbound` fixture signed for `number` and delivered three times, its reply
+    /// through the account's Messages resource (form, basic auth, back to the sender), answered with the
+    /// message the `callback` fixture names. Returns a function that posts that callback, signed.
+    static func twilio(
+        _ harness: Harness, _ number: TwilioNumber, channel: Channel, inbound fixtureName: String,
+        callback callbackName: String, replies: [String]
+    ) async throws -> (path: String, delivery: Harness.Delivery, postCallback: @Sendable () async throws -> Int) {
+        let inbound = try ChannelFixture.bytes(fixtureName)
+        let fixture = TwilioForm(body: inbound)
+        let from = try #require(fixture["From"])
+        let callback = try ChannelFixture.bytes(callbackName)
+        let sid = try #require(TwilioForm(body: callback)["MessageSid"])
+        let answer = try ChannelFixture.edited(try ChannelFixture.json("twilio/send_message_response.json")) {
+            $0["sid"] = sid
+        }
+        let path = "/2010-04-01/Accounts/\(number.accountSid)/Messages.json"
+        harness.vendor.script(path, [.json(201, answer)])
+
+        let signed = { @Sendable (body: [UInt8]) in
+            SignedWebhook.twilio(
+                tenant: number.tenant, body: body, authToken: number.authToken, publicURL: number.publicURL)
+        }
+        let delivery = try await harness.deliverThreeTimes(
+            signed(inbound), channel: channel, sendPath: path, tenant: number.tenant)
+        #expect(delivery.inbound.envelope.content == fixture["Body"].map { .text($0) })
+        // The customer's address is stored without Twilio's `whatsapp:` prefix.
+        #expect((channel == .whatsapp ? "whatsapp:" : "") + delivery.inbound.external_id == from)
+        let request = delivery.request
+        #expect(request.method == "POST")
+        let basic = Data("\(number.accountSid):\(number.authToken)".utf8)
+        #expect(request.header("Authorization") == "Basic \(basic.base64EncodedString())")
+        #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
+        let form = TwilioForm(body: request.body)
+        #expect(form["To"] == from)
+        #expect(form["From"] == number.from)
+        expectReply(delivery, sentText: form["Body"], providerMessageId: sid, replies: replies, channel: channel)
+        let daemons = harness.daemons
+        return (path, delivery, { try await signed(callback).post(to: daemons).status })
     }
 }
