@@ -24,6 +24,11 @@ struct SwitchboardBench: AsyncParsableCommand {
             FileHandle.standardError.write(Data(("switchboard-bench: " + failure.message + "\n").utf8))
             Foundation.exit(failure.exitCode)
         } catch {
+            // Usage errors exit 2, as documented (ArgumentParser's own code is 64).
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
             exit(withError: error)
         }
     }
