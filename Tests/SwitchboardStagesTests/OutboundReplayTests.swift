@@ -42,4 +42,35 @@ struct OutboundReplayTests {
         #expect(refusing.delivered.withLock { $0 } == [reply.id])
         #expect(try await database.messages.count(tenantId: "demo", direction: .outbound) == 1)
     }
+
+    @Test func aReplyDeliveredAgainKeepsItsPlaceInTheSession() async throws {
+        let environment = try await StageTestEnvironment()
+        defer { Task { await environment.drop() } }
+        let database = environment.database
+        let session = "session-\(UUID().uuidString)"
+        try await database.sessions.insert(
+            SessionRecord(
+                id: session, tenantId: "demo", customerId: "c-1", startedAt: Date(), lastActivityAt: Date(),
+                nextSequence: 7))
+        var question = inbound("Where is my parcel?", from: "+15550124", channel: .sms)
+        question.sessionId = session
+        let reply = question.reply(content: .text("On its way"), sender: .bot, stage: "nlp-plugin", at: Date())
+        let context = environment.context(environment.topics.outbound)
+
+        let unavailable = ChannelWebhookCountingAdapter(
+            channel: .sms, deliversLocally: false, outcome: .permanentFailure(reason: "twilio is not configured"))
+        await #expect(throws: StageFailure.self) {
+            _ = try await OutboundDeliveryHandler(adapters: ChannelAdapterRegistry([unavailable]), database: database)
+                .handle(reply, context: context)
+        }
+        #expect(try await database.messages.message(id: reply.id)?.sequence == 7)
+
+        let working = ChannelWebhookCountingAdapter(
+            channel: .sms, deliversLocally: false, outcome: .sent(providerMessageId: "SM43"))
+        _ = try await OutboundDeliveryHandler(adapters: ChannelAdapterRegistry([working]), database: database)
+            .handle(reply, context: context)
+        #expect(try await database.messages.message(id: reply.id)?.sequence == 7)
+        // No number was used up by the second attempt: the session's next message is 8.
+        #expect(try await database.sessions.allocateSequence(sessionId: session) == 8)
+    }
 }

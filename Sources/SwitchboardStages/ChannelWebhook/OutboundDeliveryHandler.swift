@@ -38,8 +38,10 @@ public struct OutboundDeliveryHandler: StageHandler {
             throw StageFailure.permanent("no adapter for channel \(envelope.channel.rawValue)")
         }
         let messages = database.messages
-        if let existing = try await messages.message(id: envelope.id) {
-            switch existing.status {
+        var stored = envelope
+        var existing = try await messages.message(id: envelope.id)
+        if let found = existing {
+            switch found.status {
             case "pending":
                 break
             case "failed" where !adapter.deliversLocally:
@@ -48,23 +50,25 @@ public struct OutboundDeliveryHandler: StageHandler {
                 context.logger.info("Retrying an outbound message that failed before")
                 try await messages.retryFailed(id: envelope.id)
             default:
-                context.logger.debug("Outbound message already handled", metadata: ["status": "\(existing.status)"])
+                context.logger.debug("Outbound message already handled", metadata: ["status": "\(found.status)"])
                 return []
             }
+        } else {
+            if stored.sequence == nil, let sessionId = stored.sessionId {
+                stored.sequence = try await database.sessions.allocateSequence(sessionId: sessionId)
+            }
+            let initialStatus = adapter.deliversLocally ? "delivered" : "pending"
+            if try await !messages.insertIfNew(.init(stored, status: initialStatus, at: now())) {
+                // Stored by another consumer since the lookup (a rebalance handed it over mid-batch).
+                if adapter.deliversLocally { return [] }
+                existing = try await messages.message(id: envelope.id)
+                guard existing?.status == "pending" else { return [] }
+            }
         }
-        var stored = envelope
-        if stored.sequence == nil, let sessionId = stored.sessionId {
-            stored.sequence = try await database.sessions.allocateSequence(sessionId: sessionId)
-        }
-        let initialStatus = adapter.deliversLocally ? "delivered" : "pending"
-        let isNew = try await messages.insertIfNew(.init(stored, status: initialStatus, at: now()))
-        if adapter.deliversLocally && !isNew { return [] }
-        // Parts of a long reply an earlier attempt already sent are not sent again.
+        // A reply stored before keeps its place in the session and the parts an earlier attempt sent.
         var sentParts: [Int: String] = [:]
-        if !isNew {
-            guard let existing = try await messages.message(id: envelope.id), existing.status == "pending" else {
-                return []
-            }
+        if let existing {
+            stored.sequence = existing.sequence ?? stored.sequence
             for (index, id) in existing.sent_parts ?? [:] { if let index = Int(index) { sentParts[index] = id } }
         }
 
