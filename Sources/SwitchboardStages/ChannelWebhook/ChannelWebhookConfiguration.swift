@@ -4,6 +4,9 @@ import SwitchboardRuntime
 public struct ChannelWebhookConfiguration: Sendable {
     /// Largest accepted web chat request body. `SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES`, default 65 536.
     public var maxBodyBytes: Int
+    /// Largest accepted provider webhook body (WhatsApp, Messenger, Telegram, Twilio).
+    /// `SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES`, default 1 048 576.
+    public var webhookMaxBodyBytes = 1024 * 1024
     /// How long `POST /api/v1/messages` waits for the reply before answering 202.
     /// `SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS`, default 2 000.
     public var replyWait: Duration
@@ -31,7 +34,7 @@ public struct ChannelWebhookConfiguration: Sendable {
         self.streamHeartbeat = streamHeartbeat
     }
 
-    /// Reads the `SWITCHBOARD_WEBCHAT_*` variables over the defaults.
+    /// Reads the `SWITCHBOARD_WEBCHAT_*` and `SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES` variables over the defaults.
     public init(environment: DaemonEnvironment) throws {
         self.init()
         replyWait = try environment.milliseconds("SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS", default: replyWait)
@@ -48,11 +51,17 @@ public struct ChannelWebhookConfiguration: Sendable {
         guard streamHeartbeat > .zero else {
             throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS must be more than zero")
         }
-        if let text = environment.variables["SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES"], !text.isEmpty {
-            guard let value = Int(text), value > 0 else {
-                throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES must be a positive whole number")
-            }
-            maxBodyBytes = value
+        maxBodyBytes = try Self.bytes("SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES", environment, default: maxBodyBytes)
+        webhookMaxBodyBytes = try Self.bytes(
+            "SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES", environment, default: webhookMaxBodyBytes)
+    }
+
+    private static func bytes(_ variable: String, _ environment: DaemonEnvironment, default fallback: Int) throws -> Int
+    {
+        guard let text = environment.variables[variable], !text.isEmpty else { return fallback }
+        guard let value = Int(text), value > 0 else {
+            throw SettingsError(reason: "\(variable) must be a positive whole number")
         }
+        return value
     }
 }

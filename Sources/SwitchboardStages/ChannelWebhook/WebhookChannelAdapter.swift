@@ -8,15 +8,12 @@ import SwitchboardObservability
 /// implement ``verify(headers:body:tenantId:)``, ``parse(body:headers:tenantId:receivedAt:ids:)`` and
 /// ``ChannelAdapter/deliver(_:)``, and `POST /webhooks/{channel}/{tenant}` is served for you.
 ///
-/// The route reads the raw body (up to ``maxBodyBytes``), verifies the signature over those exact bytes
+/// The route reads the raw body (up to ``ChannelWebhookConfiguration/webhookMaxBodyBytes``, 413 above it), verifies the signature over those exact bytes
 /// (401 and a `switchboard_webhook_signature_failures_total` count when it fails), parses it into any
 /// number of envelopes (messages, edits, reactions, `delivery_status` records), publishes them all and
 /// answers 200 only once the broker has them (503 otherwise, so the provider retries). Providers with a
 /// subscription handshake (WhatsApp's `hub.challenge`) add that route in their own ``addExtraRoutes(to:context:)``.
 public protocol WebhookChannelAdapter: ChannelAdapter {
-    /// Largest accepted webhook body. Default 1 MiB.
-    var maxBodyBytes: Int { get }
-
     /// Throws ``ChannelHTTPError`` (401) unless the request is authentic for `tenantId`.
     func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError)
 
@@ -31,8 +28,6 @@ public protocol WebhookChannelAdapter: ChannelAdapter {
 }
 
 extension WebhookChannelAdapter {
-    public var maxBodyBytes: Int { 1024 * 1024 }
-
     public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {}
 
     public func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
@@ -49,13 +44,7 @@ extension WebhookChannelAdapter {
         -> Response
     {
         guard context.tenants.tenant(id: tenantId) != nil else { throw ChannelHTTPError(.notFound, "unknown tenant") }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxBodyBytes)
-        } catch {
-            throw ChannelHTTPError(.contentTooLarge, "request body is larger than \(maxBodyBytes) bytes")
-        }
-        let body = Array(buffer: buffer)
+        let body = Array(buffer: try await request.channelBody(upTo: context.configuration.webhookMaxBodyBytes))
         do {
             try verify(headers: request.headers, body: body, tenantId: tenantId)
         } catch {

@@ -85,7 +85,7 @@ struct WebChatAPI: Sendable {
         _ request: Request, fields: WebChatMessageRequest.Fields
     ) async throws -> (Envelope, Envelope?) {
         let tenant = try authenticator.tenant(of: request, allowQueryKey: fields == .rasa)
-        let body = try await collectBody(request)
+        let body = try await request.channelBody(upTo: context.configuration.maxBodyBytes)
         let message: WebChatMessageRequest
         do {
             message = try WebChatMessageRequest(json: Data(buffer: body), fields: fields)
@@ -141,21 +141,6 @@ struct WebChatAPI: Sendable {
         }
         return try ChannelJSON.response(
             .ok, WebChatResponses.History(conversation_id: conversationId, messages: messages))
-    }
-
-    private func collectBody(_ request: Request) async throws(ChannelHTTPError) -> ByteBuffer {
-        let limit = context.configuration.maxBodyBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw ChannelHTTPError(.contentTooLarge, "request body is larger than \(limit) bytes")
-        }
-        do {
-            return try await request.body.collect(upTo: limit)
-        } catch {
-            if (error as? any HTTPResponseError)?.status == .contentTooLarge {
-                throw ChannelHTTPError(.contentTooLarge, "request body is larger than \(limit) bytes")
-            }
-            throw ChannelHTTPError(.badRequest, "request body could not be read")
-        }
     }
 
     private func storedReply(to id: UUID) async throws -> Envelope? {
