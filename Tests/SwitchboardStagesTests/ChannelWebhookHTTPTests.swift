@@ -204,7 +204,9 @@ extension ChannelWebhookStackTests {
         }
 
         @Test func answers503WhenTheBrokerDoesNotAcknowledge() async throws {
-            let environment = try ChannelWebhookTestEnvironment.make()
+            let appSecret = "broker-down-app-secret"
+            let environment = try ChannelWebhookTestEnvironment.make(
+                extra: ["SWITCHBOARD_TENANT_ACME_WHATSAPP_APP_SECRET": appSecret])
             var deadKafka = KafkaConfiguration(brokers: "127.0.0.1:1", clientID: "switchboard-tests")
             deadKafka.messageTimeout = .milliseconds(1500)
             var deadEnvironment = environment
@@ -214,8 +216,23 @@ extension ChannelWebhookStackTests {
             let producer = try KafkaProducer(configuration: deadKafka, logger: logger)
             let daemon = try ChannelWebhookDaemon(
                 environment: deadEnvironment, producer: producer, database: database, readinessChecks: [],
-                metricsRegistry: .init(), logger: logger)
+                metricsRegistry: .init(),
+                adapters: [
+                    WebChatAdapter(),
+                    WhatsAppAdapter(secrets: environment.secrets, configuration: ProviderConfiguration()),
+                ], logger: logger)
             try await daemon.makeApplication(runningServices: false).test(.router) { client in
+                // A provider's webhook too: 503, so the provider delivers it again later.
+                let webhook = try ProviderFixtures.bytes("whatsapp/text.json")
+                let signature = "sha256=" + HMAC.hex(HMAC.sha256(key: Array(appSecret.utf8), message: webhook))
+                try await client.execute(
+                    uri: "/webhooks/whatsapp/acme", method: .post,
+                    headers: [HTTPField.Name("X-Hub-Signature-256")!: signature], body: ByteBuffer(bytes: webhook)
+                ) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let reason = try #require(try json(response.body)["error"] as? String)
+                    #expect(reason.hasPrefix("message broker unavailable: "))
+                }
                 try await client.execute(
                     uri: "/api/v1/messages", method: .post, headers: headers(),
                     body: body(#"{"user_id":"u1","message":"Anyone there?"}"#)
