@@ -69,6 +69,25 @@ struct NLPEngineTests {
         #expect(text.contains("two letters and six digits"))
     }
 
+    @Test("the same text gets the same confidence, to the bit, from every model trained on the same data")
+    func deterministic() throws {
+        // Several instances (as several nlp-plugin replicas or a retrained tenant hold): dictionary iteration
+        // order differs per instance, so any sum taken in that order differs in its last bits.
+        let models = try (0..<8).map { _ in try NLUModel(yaml: DemoTrainingData.yaml) }
+        let sentences = [
+            "What's the status of order XY987654", "Hello there, are you open on Sunday?",
+            "I want to talk to a real person about my parcel", "thanks a lot, bye", "asdf qwerty",
+        ]
+        for sentence in sentences {
+            let results = models.map { $0.classify(sentence) }
+            let reference = Self.demo.classify(sentence)
+            for result in results {
+                #expect(result.confidence.bitPattern == reference.confidence.bitPattern, "\(sentence)")
+                #expect(result.ranking == reference.ranking, "\(sentence)")
+            }
+        }
+    }
+
     @Test("responses rotate deterministically by variant")
     func rotation() {
         guard case .reply(let first, _, _, _) = decide("hello", variant: 0),
