@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct DaemonCLITests {
     @Test func sendTraceAndReplayADeadLetter() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 600)
-        defer { daemons.stopAll() }
+        defer { daemons.signalAll() }
         try daemons.startAll()
         try await daemons.waitUntilReady()
         var environment = daemons.environment
@@ -65,8 +65,8 @@ import Testing
 
         // Fix the cause: restart customer-identification (and session) with a tenants file that has acme, then replay.
         // session reads the tenants file too (idle timeout), and it is the stage that stores the message.
-        daemons.stop("customer-identification")
-        daemons.stop("session")
+        await daemons.stop("customer-identification")
+        await daemons.stop("session")
         let tenantsFile = daemons.folder.appendingPathComponent("tenants.yaml")
         let tenants =
             try String(contentsOf: tenantsFile, encoding: .utf8) + "\n  - id: acme\n    idle_timeout_seconds: 600\n"

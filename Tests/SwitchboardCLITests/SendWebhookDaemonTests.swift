@@ -29,7 +29,7 @@ import Testing
 
     @Test func signedWebhooksReachTheInboundTopicAndMongoAndWaitPrintsTheReply() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 600, extra: Self.secrets)
-        defer { daemons.stopAll() }
+        defer { daemons.signalAll() }
         try daemons.startAll()
         try await daemons.waitUntilReady()
         var environment = daemons.environment

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardKafka
 import SwitchboardTestSupport
+import Synchronization
 import Testing
 
 /// The adapter against the real local broker (Tansu) that the test command started.
@@ -123,6 +124,7 @@ struct KafkaBrokerTests {
         let b = try KafkaConsumer(configuration: configuration, groupID: group, topics: [topic], logger: logger)
 
         let counter = RecordCounter()
+        let settled = Mutex<(Set<TopicPartition>, Set<TopicPartition>)>(([], []))
         try await withTimeout(.seconds(90), "\(total) records across both members") {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (name, consumer) in [("a", a), ("b", b)] {
@@ -138,6 +140,7 @@ struct KafkaBrokerTests {
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 #expect(a.assignment.isDisjoint(with: b.assignment))
+                settled.withLock { $0 = (a.assignment, b.assignment) }
                 try await producer.send(
                     (0..<total).map {
                         KafkaOutgoingRecord(topic: topic, key: "customer-\($0)", value: Array("\($0)".utf8))
@@ -155,11 +158,16 @@ struct KafkaBrokerTests {
         await a.close()
         await b.close()
         let values = await counter.values
-        #expect(values.count == total)
         #expect(Set(values) == Set(0..<total))
+        // Each member saw only its own partitions, each record once, unless the group rebalanced meanwhile (a
+        // member that misses heartbeats on a starved machine is rebalanced out and back): then partitions move
+        // and a record not yet committed may come again, as at least once allows.
         let partitions = await counter.partitions
-        #expect(partitions["a"].map { $0.isSubset(of: assignedA) } == true)
-        #expect(partitions["b"].map { $0.isSubset(of: assignedB) } == true)
+        if settled.withLock({ $0 }) == (assignedA, assignedB) {
+            #expect(values.count == total)
+            #expect(partitions["a"].map { $0.isSubset(of: assignedA) } == true)
+            #expect(partitions["b"].map { $0.isSubset(of: assignedB) } == true)
+        }
         await producer.shutdown()
     }
 
@@ -167,16 +175,15 @@ struct KafkaBrokerTests {
         var configuration = KafkaConfiguration(brokers: "127.0.0.1:1", clientID: "unreachable")
         configuration.messageTimeout = .seconds(2)
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
-        let clock = ContinuousClock()
-        let start = clock.now
+        // It must not hang: the delivery report says the message timed out (the 2 s above, not the guard here,
+        // which only bounds a hang; no tighter bound on time, as a loaded machine stretches any).
         let error = await #expect(throws: KafkaError.self) {
-            try await withTimeout(.seconds(15), "the failed delivery report") {
+            try await withTimeout(.seconds(60), "the failed delivery report") {
                 try await producer.send(KafkaOutgoingRecord(topic: "nowhere", key: "k", value: [1]))
             }
         }
         #expect(error?.isRetriable == true)
         #expect(error?.code == .timedOut)
-        #expect(clock.now - start < .seconds(10))
     }
 }
 

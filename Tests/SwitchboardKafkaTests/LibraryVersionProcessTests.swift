@@ -11,24 +11,14 @@ struct LibraryVersionProcessTests {
             "switchboard")
     }
 
-    func run(libraryPath: String?) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["check-librdkafka"]
+    func run(libraryPath: String?) async throws -> (status: Int32, output: String) {
         var environment = ProcessInfo.processInfo.environment
         environment["LD_LIBRARY_PATH"] = libraryPath
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try await ChildProcess.run(executable, ["check-librdkafka"], environment: environment)
     }
 
-    @Test func debiansLibrdkafka2_0_2IsRejectedWithOneClearLine() throws {
-        let (status, output) = try run(libraryPath: nil)
+    @Test func debiansLibrdkafka2_0_2IsRejectedWithOneClearLine() async throws {
+        let (status, output) = try await run(libraryPath: nil)
         #expect(status == 3)
         let lines = output.split(separator: "\n")
         #expect(lines.count == 1)
@@ -36,9 +26,9 @@ struct LibraryVersionProcessTests {
         #expect(output.contains("LD_LIBRARY_PATH"))
     }
 
-    @Test func theNewerLibraryOnTheLibraryPathIsAccepted() throws {
+    @Test func theNewerLibraryOnTheLibraryPathIsAccepted() async throws {
         let libraryPath = TestStack.repositoryRoot.appendingPathComponent(".local/lib").path
-        let (status, output) = try run(libraryPath: libraryPath)
+        let (status, output) = try await run(libraryPath: libraryPath)
         #expect(status == 0, "\(output)")
         #expect(output.contains("supported"))
     }

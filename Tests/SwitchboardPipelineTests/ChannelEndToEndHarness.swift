@@ -96,7 +96,7 @@ struct ChannelEndToEndHarness: Sendable {
     }
 
     func stop() async {
-        daemons.stopAll()
+        await daemons.stopAll()
         try? await client.dropDatabase()
     }
 

@@ -14,21 +14,14 @@ struct DeploymentTests {
         return try #require(try Yams.load(yaml: text) as? [String: Any])
     }
 
-    @Test func dockerComposeAcceptsTheFile() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-compose")
-        process.arguments = ["-f", root.appendingPathComponent("docker-compose.yml").path, "config", "-q"]
+    @Test func dockerComposeAcceptsTheFile() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["SWITCHBOARD_TENANT_DEMO_API_KEY"] = "compose-check"
         environment["SWITCHBOARD_TENANT_DEMO_AGENT_KEY"] = "compose-check"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "docker-compose config: \(output)")
+        let (status, output) = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/docker-compose"),
+            ["-f", root.appendingPathComponent("docker-compose.yml").path, "config", "-q"], environment: environment)
+        #expect(status == 0, "docker-compose config: \(output)")
     }
 
     @Test func everyDaemonIsAServiceBuiltFromTheImageWithItsDependencies() throws {

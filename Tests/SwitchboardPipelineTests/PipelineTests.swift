@@ -29,7 +29,7 @@ struct PipelineTests {
         let daemons = try DaemonProcesses(
             idleTimeoutSeconds: 4, extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "6000"])
         try daemons.startAll()
-        defer { daemons.stopAll() }
+        defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
         let chat = WebChatClient(daemons: daemons, user: "alice")
         let rows = try messages(daemons)
@@ -118,7 +118,7 @@ struct PipelineTests {
     @Test func killingTheSessionDaemonMidStreamLosesAndDuplicatesNothing() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 1200)
         try daemons.startAll()
-        defer { daemons.stopAll() }
+        defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
         let rows = try messages(daemons)
         let topics = TopicNames(prefix: daemons.prefix + ".")
@@ -145,7 +145,7 @@ struct PipelineTests {
         try await withTimeout(.seconds(120), "the session daemon to store some messages") {
             while try await rows.count(["direction": "inbound"]) < 60 { try await Task.sleep(for: .milliseconds(20)) }
         }
-        daemons.stop("session", signal: SIGKILL)
+        await daemons.stop("session", signal: SIGKILL)
         let storedAtKill = try await rows.count(["direction": "inbound"])
         #expect(storedAtKill < 500, "the kill came mid-stream")
         try daemons.start("session")

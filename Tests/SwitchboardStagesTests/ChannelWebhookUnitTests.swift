@@ -112,7 +112,7 @@ struct ChannelWebhookReplyWaitersTests {
         let ticket = waiters.register(UUID())
         let started = ContinuousClock.now
         #expect(await waiters.wait(ticket, timeout: .milliseconds(100)) == nil)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(30))  // ended by its timeout, not hanging
         #expect(waiters.count == 0)
     }
 

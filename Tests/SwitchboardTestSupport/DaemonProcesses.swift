@@ -85,15 +85,28 @@ public final class DaemonProcesses: @unchecked Sendable {
         for name in Self.names { try start(name) }
     }
 
-    /// Sends `signal` and waits for the process to end.
-    public func stop(_ name: String, signal: Int32 = SIGTERM) {
+    /// Sends `signal` and waits for the process to end, without blocking a thread of the cooperative pool
+    /// (with two cores, two blocked threads stall every other test of the run).
+    public func stop(_ name: String, signal: Int32 = SIGTERM) async {
         guard let process = processes.removeValue(forKey: name) else { return }
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
-    public func stopAll() {
-        for name in Self.names.reversed() { stop(name) }
+    /// Stops every daemon gracefully (SIGTERM to all at once) and waits until all have ended.
+    public func stopAll() async {
+        let running = processes
+        processes = [:]
+        for process in running.values { kill(process.processIdentifier, SIGTERM) }
+        for process in running.values {
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+    }
+
+    /// Sends SIGTERM to every daemon and returns at once: for `defer`, which cannot wait. The daemons end
+    /// on their own; ``deinit`` kills any still running.
+    public func signalAll() {
+        for process in processes.values { kill(process.processIdentifier, SIGTERM) }
     }
 
     public func url(_ name: String, _ path: String) -> URL {

@@ -22,4 +22,11 @@ export SWITCHBOARD_TEST_KAFKA_BROKERS="$SWITCHBOARD_KAFKA_BROKERS"
 export SWITCHBOARD_TEST_MONGO_URI="$SWITCHBOARD_MONGO_URI"
 echo "test: broker $SWITCHBOARD_TEST_KAFKA_BROKERS, database $SWITCHBOARD_TEST_MONGO_URI"
 
-swift test --skip-build "$@"
+# CI shows only the end of the output: on failure, repeat the failed tests' lines after the summary.
+log="$SWITCHBOARD_STACK_DIR/swift-test.log"
+if swift test --skip-build "$@" 2>&1 | tee "$log"; then
+    exit 0
+fi
+echo "test: FAILED. The failures, repeated from above:"
+grep -E '✘|error:|Fatal error|Assertion failed' "$log" | grep -v ' passed after ' | head -n 80 || true
+exit 1

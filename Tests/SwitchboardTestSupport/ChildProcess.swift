@@ -1,0 +1,26 @@
+public import Foundation
+
+/// Runs a program to its end and returns its exit status and what it printed (standard output and error
+/// together), waiting without blocking a thread of Swift's cooperative pool: on a two-core machine two tests
+/// blocked in `waitUntilExit()` would stall every other test of the run.
+public enum ChildProcess {
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> (status: Int32, output: String) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(TestStack.uniqueName("process"))
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        process.waitUntilExit()  // returns at once: only collects the status
+        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+    }
+}
