@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardMongo
+import SwitchboardStages
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -49,10 +50,14 @@ struct PipelineCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let base = webhook ?? environment["SWITCHBOARD_WEBHOOK_URL"] ?? "http://127.0.0.1:8080"
-        let keyName =
-            "SWITCHBOARD_TENANT_" + String(tenant.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-            + "_API_KEY"
-        guard let key = environment[keyName], !key.isEmpty else {
+        let keyName = TenantSecrets.variableStem(for: tenant) + "_API_KEY"
+        let secrets: TenantSecrets
+        do {
+            secrets = try TenantSecrets.load(tenantIds: [tenant], environment: environment, otherTenantsAllowed: true)
+        } catch {
+            throw BenchFailure.usage(error.description)
+        }
+        guard let key = secrets.credential("API_KEY", tenantId: tenant) else {
             throw BenchFailure.usage("set \(keyName) (deploy/local/daemons.sh env prints it)")
         }
         try await Self.checkReady(base)

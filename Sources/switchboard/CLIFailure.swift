@@ -1,3 +1,5 @@
+import SwitchboardStages
+
 /// A failure the CLI reports as one line on standard error and an exit code scripts can test.
 struct CLIFailure: Error, CustomStringConvertible {
     /// 0 ok, 1 not found, 2 usage, 4 broker unreachable, 5 database unreachable.
@@ -20,5 +22,16 @@ struct CLIFailure: Error, CustomStringConvertible {
             exitCode: 5,
             message: "database at \(uri) unreachable: \(error) "
                 + "(check SWITCHBOARD_MONGO_URI and that the database is running)")
+    }
+}
+
+extension TenantSecrets {
+    /// One tenant's secrets for a command: from the environment and the tenant secrets file, if one is set.
+    static func forCommand(tenant: String, environment: [String: String]) throws(CLIFailure) -> TenantSecrets {
+        do {
+            return try TenantSecrets.load(tenantIds: [tenant], environment: environment, otherTenantsAllowed: true)
+        } catch {
+            throw CLIFailure.usage(error.description)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardStages
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -13,7 +14,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run a scripted conversation through the running daemons and print the transcript.",
         discussion: """
             Talks to channel-webhook's web chat API as a customer and to human-handover's agent API as an agent.
-            Keys come from SWITCHBOARD_TENANT_<TENANT>_API_KEY and SWITCHBOARD_TENANT_<TENANT>_AGENT_KEY.
+            Keys come from SWITCHBOARD_TENANT_<TENANT>_API_KEY and SWITCHBOARD_TENANT_<TENANT>_AGENT_KEY
+            (or the tenant secrets file, SWITCHBOARD_TENANT_SECRETS_FILE).
             """
     )
 
@@ -23,10 +25,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The customer's user id.") var user = "demo-customer"
 
     func run() async throws {
-        let stem = "SWITCHBOARD_TENANT_" + tenant.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
-        let environment = ProcessInfo.processInfo.environment
-        guard let apiKey = environment[String(stem) + "_API_KEY"],
-            let agentKey = environment[String(stem) + "_AGENT_KEY"]
+        let stem = TenantSecrets.variableStem(for: tenant)
+        let secrets = try TenantSecrets.forCommand(tenant: tenant, environment: ProcessInfo.processInfo.environment)
+        guard let apiKey = secrets.credential("API_KEY", tenantId: tenant),
+            let agentKey = secrets.credential("AGENT_KEY", tenantId: tenant)
         else {
             printError("set \(stem)_API_KEY and \(stem)_AGENT_KEY (the demo script does)")
             throw ExitCode(2)

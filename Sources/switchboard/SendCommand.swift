@@ -61,8 +61,10 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     private func sendWebChat(base: String, environment: [String: String]) async throws {
-        let keyName = TenantSecrets.variableStem(for: tenant) + "_API_KEY"
-        guard let key = environment[keyName], !key.isEmpty else { throw CLIFailure.usage("set \(keyName)") }
+        let secrets = try TenantSecrets.forCommand(tenant: tenant, environment: environment)
+        guard let key = secrets.credential("API_KEY", tenantId: tenant) else {
+            throw CLIFailure.usage("set \(TenantSecrets.variableStem(for: tenant))_API_KEY")
+        }
         guard let url = URL(string: base + "/api/v1/messages") else { throw CLIFailure.usage("bad URL \(base)") }
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = "POST"

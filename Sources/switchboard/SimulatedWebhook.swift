@@ -29,7 +29,7 @@ struct SimulatedWebhook {
         _ channel: SendChannel, tenant: String, user: String, text: String, messageId: String?,
         environment: [String: String], now: Date = Date()
     ) throws(CLIFailure) -> SimulatedWebhook {
-        let secrets = TenantSecrets(tenantIds: [tenant], environment: environment)
+        let secrets = try TenantSecrets.forCommand(tenant: tenant, environment: environment)
         func secret(_ name: String, _ what: String) throws(CLIFailure) -> String {
             guard let value = secrets.credential(name, tenantId: tenant) else {
                 throw CLIFailure.usage(

@@ -261,6 +261,36 @@ import Testing
         }
     }
 
+    @Test func secretsCanComeFromTheTenantSecretsFile() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "acme-corp:\n  whatsapp_app_secret: from-the-file-4d1e\nother-tenant:\n  api_key: x\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        let (result, recorded) = try await Self.send(
+            ["--channel", "whatsapp", "--user", "+31612345678", "--text", "Hi"], route: "whatsapp",
+            environment: ["SWITCHBOARD_TENANT_SECRETS_FILE": file.path])
+        #expect(result.status == 0, "\(result.error)")
+        let request = try #require(recorded)
+        let signedWithFile = Self.adapter(
+            "whatsapp", environment: ["SWITCHBOARD_TENANT_ACME_CORP_WHATSAPP_APP_SECRET": "from-the-file-4d1e"])
+        #expect(throws: Never.self) {
+            try signedWithFile.verify(headers: Self.fields(request.headers), body: request.body, tenantId: Self.tenant)
+        }
+
+        // A file that cannot be used: exit 2, one line naming it, nothing sent, no value shown.
+        try "acme-corp: [from-the-file-4d1e]\n".write(to: file, atomically: true, encoding: .utf8)
+        try await FakeVendorServer.with { server in
+            let bad = try await Self.cli(server, ["SWITCHBOARD_TENANT_SECRETS_FILE": file.path]).run([
+                "send", "--channel", "whatsapp", "--tenant", Self.tenant, "--user", "+31612345678", "--text", "Hi",
+            ])
+            #expect(bad.status == 2)
+            #expect(bad.error.split(separator: "\n").count == 1, "\(bad.error)")
+            #expect(bad.error.contains(file.path + ": tenant secrets file: 'acme-corp' must map"), "\(bad.error)")
+            #expect(!bad.error.contains("from-the-file"))
+            #expect(server.requests.isEmpty)
+        }
+    }
+
     @Test func aRejectionOrNoDaemonIsOneLineAndAFailingExitCode() async throws {
         try await FakeVendorServer.with { server in
             server.script(

@@ -55,7 +55,7 @@ public struct DaemonEnvironment: Sendable {
             throw SettingsError(reason: "cannot read the tenants file \(file.path) (SWITCHBOARD_TENANTS_FILE)")
         }
         let tenants = try TenantDirectory(parsing: text)
-        let secrets = TenantSecrets(tenantIds: tenants.tenants.map(\.id), environment: environment)
+        let secrets = try TenantSecrets.load(tenantIds: tenants.tenants.map(\.id), environment: environment)
         return DaemonEnvironment(
             name: name, settings: settings, kafka: kafka, mongo: mongo, tenants: tenants, secrets: secrets,
             tenantsDirectory: file.deletingLastPathComponent(), variables: environment)

@@ -1,34 +1,74 @@
 public import Foundation
 import SwitchboardCore
+public import SwitchboardRuntime
 
-/// Per-tenant secrets, read from the environment only: never from code, never logged.
+/// Per-tenant secrets, from configuration only: never from code, never logged.
 ///
 /// `SWITCHBOARD_TENANT_<ID>_API_KEY` authenticates the web chat API, `SWITCHBOARD_TENANT_<ID>_AGENT_KEY` the
-/// agent API, where `<ID>` is the tenant id upper-cased with every character other than A-Z and 0-9 as `_`.
+/// agent API, where `<ID>` is the tenant id upper-cased with every character other than A-Z and 0-9 as `_`;
+/// channel credentials follow the same pattern (`…_WHATSAPP_APP_SECRET`). The same values can come from the
+/// tenant secrets file (``TenantSecretsFile``, `SWITCHBOARD_TENANT_SECRETS_FILE`); a variable that is set
+/// wins over the file.
 public struct TenantSecrets: Sendable {
+    /// The variable naming the tenant secrets file.
+    public static let fileVariable = "SWITCHBOARD_TENANT_SECRETS_FILE"
+
     private let apiKeys: [String: [UInt8]]
     private let agentKeys: [String: [UInt8]]
     private let credentials: [String: [String: String]]
 
-    public init(tenantIds: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// Secrets from `environment`, over those of an already parsed secrets file (tenant id → name → value).
+    public init(
+        tenantIds: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        file: [String: [String: String]] = [:]
+    ) {
         var apiKeys: [String: [UInt8]] = [:]
         var agentKeys: [String: [UInt8]] = [:]
         var credentials: [String: [String: String]] = [:]
         for id in tenantIds {
+            var values = file[id] ?? [:]
             let name = Self.variableStem(for: id)
-            if let key = environment["\(name)_API_KEY"], !key.isEmpty { apiKeys[id] = Array(key.utf8) }
-            if let key = environment["\(name)_AGENT_KEY"], !key.isEmpty { agentKeys[id] = Array(key.utf8) }
             for (variable, value) in environment where variable.hasPrefix(name + "_") && !value.isEmpty {
-                credentials[id, default: [:]][String(variable.dropFirst(name.count + 1))] = value
+                values[String(variable.dropFirst(name.count + 1))] = value
             }
+            if let key = values["API_KEY"] { apiKeys[id] = Array(key.utf8) }
+            if let key = values["AGENT_KEY"] { agentKeys[id] = Array(key.utf8) }
+            if !values.isEmpty { credentials[id] = values }
         }
         self.apiKeys = apiKeys
         self.agentKeys = agentKeys
         self.credentials = credentials
     }
 
+    /// Secrets from `environment` and, when `SWITCHBOARD_TENANT_SECRETS_FILE` names one, the tenant
+    /// secrets file. Throws one line naming the file and what is wrong (never a value). A daemon knows every
+    /// tenant and refuses a file naming another; a tool reading one tenant's secrets passes
+    /// `otherTenantsAllowed`.
+    public static func load(
+        tenantIds: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+        otherTenantsAllowed: Bool = false
+    ) throws(SettingsError) -> TenantSecrets {
+        guard let path = environment[fileVariable], !path.isEmpty else {
+            return TenantSecrets(tenantIds: tenantIds, environment: environment)
+        }
+        let text: String
+        do {
+            text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+        } catch {
+            throw SettingsError(reason: "cannot read the tenant secrets file \(path) (\(fileVariable))")
+        }
+        do {
+            let file = try TenantSecretsFile.parse(
+                text, knownTenants: otherTenantsAllowed ? nil : Set(tenantIds))
+            return TenantSecrets(tenantIds: tenantIds, environment: environment, file: file)
+        } catch {
+            throw SettingsError(reason: "\(path): \(error.description)")
+        }
+    }
+
     /// A channel credential of the tenant, e.g. `credential("WHATSAPP_APP_SECRET", tenantId: "demo")` reads
-    /// `SWITCHBOARD_TENANT_DEMO_WHATSAPP_APP_SECRET`. Nil when not configured.
+    /// `SWITCHBOARD_TENANT_DEMO_WHATSAPP_APP_SECRET` (or `whatsapp_app_secret` under `demo` in the secrets
+    /// file). Nil when not configured.
     public func credential(_ name: String, tenantId: String) -> String? {
         credentials[tenantId]?[name]
     }
