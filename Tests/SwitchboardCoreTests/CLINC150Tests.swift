@@ -26,28 +26,21 @@ struct CLINC150Tests {
     }
 
     static func load(_ name: String) throws -> [Row] {
-        let url = dataDirectory.appendingPathComponent(name)
-        let data = try #require(try? Data(contentsOf: url), "CLINC150 data not found at \(url.path)")
-        return try JSONDecoder().decode([Row].self, from: data)
+        try JSONDecoder().decode([Row].self, from: Data(contentsOf: dataDirectory.appendingPathComponent(name)))
     }
 
     @Test("10 intents: accuracy on val above 0.9, out-of-scope mostly rejected")
     func accuracy() async throws {
-        let train = try Self.load("train.json")
-        let val = try Self.load("val.json")
-        var examples: [String: [String]] = [:]
-        for row in train where Self.intents.contains(row.intent) {
-            examples[row.intent, default: []].append(row.text)
+        let directory = Self.dataDirectory
+        #expect(
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent("train.json").path),
+            "CLINC150 data not found at \(directory.path)")
+        // Seconds of CPU work (decoding, training, scoring): on a Dispatch thread, so the run's other tests
+        // keep the cooperative pool.
+        let (intentCount, score) = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try Self.trainAndScore() }) }
         }
-        #expect(examples.count == 10)
-        let training = NLUTrainingData(
-            intents: examples.keys.sorted().map { .init(name: $0, examples: examples[$0] ?? []) })
-        // Seconds of CPU work: on a Dispatch thread, so the run's other tests keep the cooperative pool.
-        let score = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try Self.score(NLUModel(training: training), on: val) })
-            }
-        }
+        #expect(intentCount == 10)
         #expect(score.inScope == 200 && score.outOfScope == 100)
         let accuracy = Double(score.correct) / Double(score.inScope)
         let answered = Double(score.answeredCorrectly) / Double(score.inScope)
@@ -59,6 +52,19 @@ struct CLINC150Tests {
 
     struct Score: Sendable {
         var correct = 0, answeredCorrectly = 0, inScope = 0, outOfScope = 0, rejected = 0
+    }
+
+    static func trainAndScore() throws -> (intents: Int, score: Score) {
+        let train = try Self.load("train.json")
+        let val = try Self.load("val.json")
+        var examples: [String: [String]] = [:]
+        for row in train where Self.intents.contains(row.intent) {
+            examples[row.intent, default: []].append(row.text)
+        }
+        let model = try NLUModel(
+            training: NLUTrainingData(
+                intents: examples.keys.sorted().map { .init(name: $0, examples: examples[$0] ?? []) }))
+        return (examples.count, score(model, on: val))
     }
 
     static func score(_ model: NLUModel, on rows: [Row]) -> Score {

@@ -31,7 +31,7 @@ struct MockClusterTests {
         let producer = try KafkaProducer(configuration: mockConfiguration(), logger: TestStack.logger("mock"))
         await producer.shutdown()
         let error = await #expect(throws: KafkaError.self) {
-            try await withTimeout(.seconds(5), "send after shutdown") {
+            try await withTimeout(.seconds(30), "send after shutdown") {
                 try await producer.send(KafkaOutgoingRecord(topic: "t", key: "k", value: [1]))
             }
         }
