@@ -90,16 +90,26 @@ public final class DaemonProcesses: @unchecked Sendable {
     public func stop(_ name: String, signal: Int32 = SIGTERM) async {
         guard let process = processes.removeValue(forKey: name) else { return }
         kill(process.processIdentifier, signal)
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        await Self.waitForExit(of: [process])
     }
 
     /// Stops every daemon gracefully (SIGTERM to all at once) and waits until all have ended.
     public func stopAll() async {
-        let running = processes
+        let running = Array(processes.values)
         processes = [:]
-        for process in running.values { kill(process.processIdentifier, SIGTERM) }
-        for process in running.values {
-            while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        for process in running { kill(process.processIdentifier, SIGTERM) }
+        await Self.waitForExit(of: running)
+    }
+
+    /// Waits for `processes` to end; one still running after `limit` (a daemon's own shutdown bound is far
+    /// shorter) is killed, so a hung shutdown cannot hang the test run.
+    private static func waitForExit(of processes: [Process], limit: Duration = .seconds(30)) async {
+        let deadline = ContinuousClock.now + limit
+        for process in processes {
+            while process.isRunning {
+                if ContinuousClock.now > deadline { kill(process.processIdentifier, SIGKILL) }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
         }
     }
 
