@@ -55,7 +55,7 @@ struct CLIProcess {
 
         /// Waits for the end without blocking a thread of the cooperative pool.
         func finished() async throws -> Result {
-            while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            try await process.ended()
             return finish()
         }
 

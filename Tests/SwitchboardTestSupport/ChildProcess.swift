@@ -1,8 +1,7 @@
 public import Foundation
 
 /// Runs a program to its end and returns its exit status and what it printed (standard output and error
-/// together), waiting without blocking a thread of Swift's cooperative pool: on a two-core machine two tests
-/// blocked in `waitUntilExit()` would stall every other test of the run.
+/// together), waiting with ``Foundation/Process/ended(killingAt:)``.
 public enum ChildProcess {
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
@@ -19,8 +18,20 @@ public enum ChildProcess {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        process.waitUntilExit()  // returns at once: only collects the status
+        try await process.ended()
         return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+    }
+}
+
+extension Process {
+    /// Waits for the process to end without blocking a thread of Swift's cooperative pool: on a two-core
+    /// machine two tests blocked in `waitUntilExit()` would stall every other test of the run. A process
+    /// still running at `deadline`, if given, is killed. Throws only when the waiting task is cancelled.
+    public func ended(killingAt deadline: ContinuousClock.Instant? = nil) async throws {
+        while isRunning {
+            if let deadline, ContinuousClock.now > deadline { kill(processIdentifier, SIGKILL) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        waitUntilExit()  // returns at once: only collects the status
     }
 }

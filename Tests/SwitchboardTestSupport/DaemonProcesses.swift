@@ -105,12 +105,7 @@ public final class DaemonProcesses: @unchecked Sendable {
     /// shorter) is killed, so a hung shutdown cannot hang the test run.
     private static func waitForExit(of processes: [Process], limit: Duration = .seconds(30)) async {
         let deadline = ContinuousClock.now + limit
-        for process in processes {
-            while process.isRunning {
-                if ContinuousClock.now > deadline { kill(process.processIdentifier, SIGKILL) }
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        for process in processes { try? await process.ended(killingAt: deadline) }
     }
 
     /// Sends SIGTERM to every daemon and returns at once: for `defer`, which cannot wait. The daemons end
