@@ -46,4 +46,14 @@ public struct SettingsError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     public init(reason: String) { self.reason = reason }
     public var description: String { reason }
+
+    /// The text of the configuration file at `path`, or an error naming it (`what`, e.g. "tenants file") and
+    /// the `variable` that names it.
+    public static func readFile(_ path: String, what: String, variable: String) throws(SettingsError) -> String {
+        do {
+            return try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+        } catch {
+            throw SettingsError(reason: "cannot read the \(what) \(path) (\(variable))")
+        }
+    }
 }

@@ -48,12 +48,7 @@ public struct DaemonEnvironment: Sendable {
         let mongo = try MongoConfiguration(environment: environment)
         try mongo.validate()
         let file = URL(fileURLWithPath: settings.tenantsFile)
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            throw SettingsError(reason: "cannot read the tenants file \(file.path) (SWITCHBOARD_TENANTS_FILE)")
-        }
+        let text = try SettingsError.readFile(file.path, what: "tenants file", variable: "SWITCHBOARD_TENANTS_FILE")
         let tenants = try TenantDirectory(parsing: text)
         let secrets = try TenantSecrets.load(tenantIds: tenants.tenants.map(\.id), environment: environment)
         return DaemonEnvironment(

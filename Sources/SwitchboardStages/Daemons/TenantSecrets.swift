@@ -51,12 +51,7 @@ public struct TenantSecrets: Sendable {
         guard let path = environment[fileVariable], !path.isEmpty else {
             return TenantSecrets(tenantIds: tenantIds, environment: environment)
         }
-        let text: String
-        do {
-            text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
-        } catch {
-            throw SettingsError(reason: "cannot read the tenant secrets file \(path) (\(fileVariable))")
-        }
+        let text = try SettingsError.readFile(path, what: "tenant secrets file", variable: fileVariable)
         do {
             let file = try TenantSecretsFile.parse(
                 text, knownTenants: otherTenantsAllowed ? nil : Set(tenantIds))
