@@ -4,8 +4,6 @@ import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
 import SwitchboardKafka
-import SwitchboardMongo
-import SwitchboardRuntime
 import SwitchboardStages
 import SwitchboardTestSupport
 import Testing
@@ -14,21 +12,10 @@ import Testing
 @Suite("WhatsApp webhooks through channel-webhook", .serialized)
 struct WhatsAppWebhookStackTests {
     static func environment() throws -> DaemonEnvironment {
-        let variables = [
-            "SWITCHBOARD_TOPIC_PREFIX": TestStack.uniqueName("whatsapp") + ".",
-            "SWITCHBOARD_TOPIC_PARTITIONS": "2",
+        try ChannelWebhookTestEnvironment.make(extra: [
             "SWITCHBOARD_TENANT_ACME_WHATSAPP_APP_SECRET": ProviderFixtures.metaAppSecret,
             "SWITCHBOARD_TENANT_ACME_WHATSAPP_VERIFY_TOKEN": "vibecoding",
-        ]
-        var settings = try SwitchboardSettings(environment: variables, defaultHTTPPort: 8080)
-        settings.httpPort = 0
-        return DaemonEnvironment(
-            name: "channel-webhook", settings: settings, kafka: try TestStack.kafkaConfiguration(),
-            mongo: MongoConfiguration(
-                uri: try TestStack.mongoURI, database: TestStack.uniqueName("whatsapp"), maxPoolSize: 4),
-            tenants: try TenantDirectory(tenants: [TenantConfiguration(id: "acme")]),
-            secrets: TenantSecrets(tenantIds: ["acme"], environment: variables),
-            tenantsDirectory: URL(fileURLWithPath: "/tmp"), variables: variables)
+        ])
     }
 
     static func adapter(_ environment: DaemonEnvironment) -> WhatsAppAdapter {
