@@ -96,9 +96,9 @@ struct IntentClassifier: Sendable {
     }
 
     /// Raw scores per intent (same order as ``intents``), roughly 0...1.
-    func scores(for text: String) -> [Float] {
+    func scores(for features: TextFeatures) -> [Float] {
         let query = Self.vector(
-            TextFeatures(text).counts, vocabulary: vocabulary, idf: idf, unseenIdf: unseenIdf, parameters: parameters)
+            features.counts, vocabulary: vocabulary, idf: idf, unseenIdf: unseenIdf, parameters: parameters)
         var centroidScores = Array(repeating: Float(0), count: intents.count)
         var exampleScores = [Int: Float]()
         for (feature, weight) in query {
@@ -118,8 +118,8 @@ struct IntentClassifier: Sendable {
     }
 
     /// Intents with softmax confidences, best first.
-    func rank(_ text: String) -> [IntentScore] {
-        let raw = scores(for: text)
+    func rank(_ features: TextFeatures) -> [IntentScore] {
+        let raw = scores(for: features)
         let temperature = max(parameters.temperature, 1e-4)
         let top = max(raw.max() ?? 0, parameters.noneScore)
         let exponents = raw.map { exp(($0 - top) / temperature) }

@@ -23,10 +23,11 @@ public struct NLUModel: Sendable {
     /// Classifies `text` and extracts entities.
     public func classify(_ text: String) -> NLPResult {
         let entities = extractor.entities(in: text)
-        guard !Tokenizer.words(text).isEmpty else {
+        let features = TextFeatures(text)
+        guard features.hasWords else {
             return NLPResult(intent: nil, confidence: 0, entities: entities)
         }
-        let ranking = Array(classifier.rank(text).prefix(10))
+        let ranking = Array(classifier.rank(features).prefix(10))
         return NLPResult(
             intent: ranking.first?.intent, confidence: ranking.first?.confidence ?? 0,
             entities: entities, ranking: ranking)

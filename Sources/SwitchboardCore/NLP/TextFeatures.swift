@@ -9,6 +9,9 @@ struct TextFeatures {
     /// Feature name → count, per group.
     var counts: [[String: Int]]
 
+    /// Whether the text has any word (without one, every group is empty).
+    var hasWords: Bool { !counts[Group.word.rawValue].isEmpty }
+
     init(_ text: String) {
         var counts = Array(repeating: [String: Int](), count: Group.allCases.count)
         let words = Tokenizer.words(text)
