@@ -27,7 +27,8 @@ COPY deploy/tenants.yaml /etc/switchboard/tenants.yaml
 COPY deploy/nlp /etc/switchboard/nlp
 ENV SWITCHBOARD_TENANTS_FILE=/etc/switchboard/tenants.yaml \
     SWITCHBOARD_HTTP_HOST=0.0.0.0 \
-    SWITCHBOARD_HTTP_PORT=8080
+    SWITCHBOARD_HTTP_PORT=8080 \
+    MONGOC_DISABLE_SHM=1
 USER switchboard
 EXPOSE 8080
 CMD ["switchboard", "--help"]

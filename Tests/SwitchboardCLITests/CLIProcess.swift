@@ -26,7 +26,7 @@ struct CLIProcess {
         let process = Process()
         process.executableURL = DaemonProcesses.binaries.appendingPathComponent("switchboard")
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(TestStack.libmongocQuiet) { given, _ in given }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(TestStack.uniqueName("cli"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let out = folder.appendingPathComponent("out")

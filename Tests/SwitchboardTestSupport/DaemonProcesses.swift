@@ -52,6 +52,7 @@ public final class DaemonProcesses: @unchecked Sendable {
         environment["SWITCHBOARD_KAFKA_LINGER_MS"] = "1"
         environment["SWITCHBOARD_LOG_LEVEL"] = "info"
         environment["SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS"] = "10"
+        environment.merge(TestStack.libmongocQuiet) { given, _ in given }
         for (key, value) in extra { environment[key] = value }
         self.environment = environment
         for name in Self.names { ports[name] = try Self.freePort() }

@@ -38,6 +38,11 @@ public enum TestStack {
     }
 
     /// A name no other test in this run uses: topic prefixes, group ids, database names.
+    /// Keeps libmongoc from printing "Falling back to malloc for counters" in a child process (the stack
+    /// script exports the same): its load-time init makes a `/dev/shm/mongoc-<pid>` file that a killed
+    /// process leaves behind, and a later process given the same pid (pid_max is 32768 here) warns on stderr.
+    public static let libmongocQuiet = ["MONGOC_DISABLE_SHM": "1"]
+
     public static func uniqueName(_ prefix: String) -> String {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         return "\(prefix)-\(suffix)"

@@ -32,6 +32,9 @@ print_env() {
     echo "export SWITCHBOARD_KAFKA_BROKERS=127.0.0.1:$(cat "$state/kafka.port")"
     echo "export SWITCHBOARD_MONGO_URI=mongodb://127.0.0.1:$(cat "$state/mongo.port")"
     echo "export LD_LIBRARY_PATH=$root/.local/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+    # libmongoc's load-time init keeps counters in /dev/shm/mongoc-<pid>, which a killed process leaves
+    # behind; a later process with that pid then prints a warning. The daemons use no such counters.
+    echo "export MONGOC_DISABLE_SHM=1"
 }
 
 start() {

@@ -28,5 +28,8 @@ if swift test --skip-build "$@" 2>&1 | tee "$log"; then
     exit 0
 fi
 echo "test: FAILED. The failures, repeated from above:"
-grep -E '✘|error:|Fatal error|Assertion failed' "$log" | grep -v ' passed after ' | head -n 80 || true
+# Each failure with the lines that continue it (an expectation's comment, a multi-line message).
+awk '/✘|error:|Fatal error|Assertion failed/ && !/ passed after / { print; more = 1; next }
+     /^(◇|✔|✘|↳ Test|Test Suite|\[)/ { more = 0 }
+     more { print }' "$log" | head -n 200 || true
 exit 1
