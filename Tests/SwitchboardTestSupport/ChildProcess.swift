@@ -1,7 +1,8 @@
 public import Foundation
 
 /// Runs a program to its end and returns its exit status and what it printed (standard output and error
-/// together), waiting with ``Foundation/Process/ended(killingAt:)``.
+/// together), waiting with ``Foundation/Process/ended(killingAt:)``. The child runs with
+/// ``TestStack/libmongocQuiet`` unless the environment given says otherwise.
 public enum ChildProcess {
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
@@ -14,7 +15,7 @@ public enum ChildProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(TestStack.libmongocQuiet) { given, _ in given }
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
