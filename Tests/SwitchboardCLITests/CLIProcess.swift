@@ -15,6 +15,13 @@ struct CLIProcess {
         self.environment = environment
     }
 
+    /// The CLI against running daemons: their broker, database and topics, and channel-webhook's URL.
+    init(against daemons: DaemonProcesses) {
+        var environment = daemons.environment
+        environment["SWITCHBOARD_WEBHOOK_URL"] = daemons.url("channel-webhook", "").absoluteString
+        self.init(environment: environment)
+    }
+
     /// Runs `switchboard arguments…` to the end.
     func run(_ arguments: [String]) async throws -> Result {
         let running = try start(arguments)

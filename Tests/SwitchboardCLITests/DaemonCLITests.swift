@@ -12,9 +12,7 @@ import Testing
         defer { daemons.signalAll() }
         try daemons.startAll()
         try await daemons.waitUntilReady()
-        var environment = daemons.environment
-        environment["SWITCHBOARD_WEBHOOK_URL"] = daemons.url("channel-webhook", "").absoluteString
-        let cli = CLIProcess(environment: environment)
+        let cli = CLIProcess(against: daemons)
 
         // send + trace: one web chat message through all stages, and its reply.
         let sent = try await cli.run(["send", "--tenant", "demo", "--user", "cli-user", "--text", "Hello!"])

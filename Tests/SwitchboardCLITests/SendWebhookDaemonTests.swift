@@ -32,9 +32,7 @@ import Testing
         defer { daemons.signalAll() }
         try daemons.startAll()
         try await daemons.waitUntilReady()
-        var environment = daemons.environment
-        environment["SWITCHBOARD_WEBHOOK_URL"] = daemons.url("channel-webhook", "").absoluteString
-        let cli = CLIProcess(environment: environment)
+        let cli = CLIProcess(against: daemons)
 
         func send(_ channel: String, _ user: String, _ text: String, _ extra: [String] = []) async throws -> Sent {
             let result = try await cli.run(
