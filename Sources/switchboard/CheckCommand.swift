@@ -26,6 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try CLIFailure.check("--messages", messages, in: 1...10_000)
         do {
             try KafkaLibrary.requireSupportedVersion()
         } catch let error as KafkaError {

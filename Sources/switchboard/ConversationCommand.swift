@@ -13,16 +13,19 @@ struct ConversationCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "A customer id, session id or conversation id.") var id: String
-    @Option(help: "The most messages to print.") var limit = 500
+    @Option(help: "The most messages to print: the newest, oldest first.") var limit = 500
 
     func run() async throws {
+        try CLIFailure.check("--limit", limit, in: 1...Int.max)
         let context = try OperatorContext()
         let database = try await context.database()
         let collection = database.client.collection("messages", as: MessageStore.StoredMessage.self)
         var messages: [String: MessageStore.StoredMessage] = [:]
         for field in ["customer_id", "session_id", "conversation_id"] {
             let found = try await context.query {
-                try await collection.find([field: .string(id)], sort: ["created_at": 1], limit: limit)
+                // The newest `limit` under this field; they are printed oldest first below.
+                try await collection.find(
+                    [field: .string(id)], sort: ["created_at": -1, "sequence": -1], limit: limit)
             }
             for message in found { messages[message._id] = message }
         }

@@ -114,9 +114,16 @@ struct OperatorContext {
     }
 }
 
-/// Parses `30s`, `10m`, `2h`, `1d` (a bare number is seconds).
+/// Parses `30s`, `10m`, `2h`, `1d` (a bare number is seconds); nil for anything else and for spans outside
+/// 0 to ``CLIFailure/longestSeconds`` (NaN, infinity, negative).
 func parseDuration(_ text: String) -> TimeInterval? {
     let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-    if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()) { return value * factor }
-    return Double(text)
+    let seconds: TimeInterval?
+    if let unit = text.last, let factor = units[unit] {
+        seconds = Double(text.dropLast()).map { $0 * factor }
+    } else {
+        seconds = Double(text)
+    }
+    guard let seconds, (0...CLIFailure.longestSeconds).contains(seconds) else { return nil }
+    return seconds
 }

@@ -43,6 +43,7 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "How long --wait waits, in seconds.") var timeout = 60.0
 
     func run() async throws {
+        try CLIFailure.checkSeconds("--timeout", timeout)
         let environment = ProcessInfo.processInfo.environment
         let base = environment["SWITCHBOARD_WEBHOOK_URL"] ?? "http://127.0.0.1:8080"
         if channel == .webchat {

@@ -27,6 +27,8 @@ struct TailCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds.") var timeout: Double?
 
     func run() async throws {
+        if let limit { try CLIFailure.check("--limit", limit, in: 1...Int.max) }
+        if let timeout { try CLIFailure.checkSeconds("--timeout", timeout) }
         let context = try OperatorContext()
         var position = KafkaStartPosition.end
         // Records older than this are skipped even if the broker's end offset lags behind its log (Tansu
@@ -38,10 +40,13 @@ struct TailCommand: AsyncParsableCommand {
         }
         if let since {
             guard let seconds = parseDuration(since) else {
-                throw CLIFailure.usage("--since: not a duration: \(since)")
+                throw CLIFailure.usage(
+                    "--since: not a duration from 0 to \(Int(CLIFailure.longestSeconds))s (e.g. 30s, 10m, 2h): \(since)"
+                )
             }
-            position = .time(Date().addingTimeInterval(-seconds))
-            notBefore = Date().addingTimeInterval(-seconds)
+            let start = Date().addingTimeInterval(-seconds)
+            position = .time(start)
+            notBefore = start
         }
         let topic = context.topic(named: name)
         let reader = try await context.reader()

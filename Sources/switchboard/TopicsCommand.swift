@@ -62,8 +62,9 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(help: "Replication factor.") var replicationFactor = 1
 
         func run() async throws {
+            try CLIFailure.check("--partitions", partitions, in: 1...Int(Int32.max))
+            try CLIFailure.check("--replication-factor", replicationFactor, in: 1...Int(Int16.max))
             let context = try OperatorContext()
-            guard partitions > 0 else { throw CLIFailure.usage("--partitions must be at least 1") }
             try await context.broker {
                 let admin = try KafkaAdmin(configuration: context.kafka, logger: context.logger)
                 let created = try await admin.createTopics(

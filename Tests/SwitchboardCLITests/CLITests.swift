@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import SwitchboardCore
 import SwitchboardKafka
+import SwitchboardMongo
+import SwitchboardStages
 import SwitchboardTestSupport
 import Testing
 
@@ -128,5 +130,76 @@ import Testing
         let after = try await cli.run(["topics"])
         let line = after.output.split(separator: "\n").first { $0.hasPrefix(group + " ") }
         #expect(line?.contains("lag 0") == true, "\(after.output)")
+    }
+
+    @Test func tailStartsEarlierFromTheBeginningOrSince() async throws {
+        #expect(try await cli.run(["topics", "create", "--partitions", "3"]).status == 0)
+        try await produce(
+            [Self.envelope(tenant: "t1", user: "early", text: "the older one")], to: prefix + "identified")
+        try await Task.sleep(for: .seconds(6))
+        try await produce([Self.envelope(tenant: "t1", user: "late", text: "the newer one")], to: prefix + "identified")
+
+        // Both older than this start, the first 6 s older than the second: --since 5s takes only the second.
+        let everything = try cli.start(["tail", "identified", "--from-beginning", "--limit", "2", "--timeout", "60"])
+        let recent = try cli.start(["tail", "identified", "--since", "5s", "--timeout", "4"])
+        let fromNow = try cli.start(["tail", "identified", "--timeout", "4"])
+
+        let all = try await everything.finished()
+        #expect(all.status == 0, "\(all.error)")
+        #expect(all.output.contains("the older one") && all.output.contains("the newer one"), "\(all.output)")
+        #expect(all.output.split(separator: "\n").count == 2, "\(all.output)")
+        let since = try await recent.finished()
+        #expect(since.status == 0, "\(since.error)")
+        #expect(since.output.contains("the newer one"), "\(since.output)")
+        #expect(!since.output.contains("the older one"), "\(since.output)")
+        let now = try await fromNow.finished()
+        #expect(now.status == 0, "\(now.error)")
+        #expect(now.output.isEmpty, "\(now.output)")
+    }
+
+    /// Numbers out of range (NaN, infinity, negative, zero counts, spans whose dates would overflow) are
+    /// usage errors naming the option, before anything connects: none of them may crash the CLI.
+    @Test func numericOptionsOutOfRangeAreOneLineUsageErrors() async throws {
+        let refused: [[String]] = [
+            ["tail", "identified", "--since=nan"], ["tail", "identified", "--since=inf"],
+            ["tail", "identified", "--since=1e30"], ["tail", "identified", "--since=-5m"],
+            ["tail", "identified", "--timeout=nan"], ["tail", "identified", "--limit=0"],
+            ["send", "--user", "u", "--text", "hi", "--timeout=inf"],
+            ["send", "--channel", "whatsapp", "--user", "+1", "--text", "hi", "--wait", "--timeout=-1"],
+            ["conversation", "someone", "--limit=0"], ["conversation", "someone", "--limit=-3"],
+            ["check", "--messages=0"], ["check", "--messages=-1"],
+            ["topics", "create", "--partitions=0"], ["topics", "create", "--replication-factor=0"],
+            ["topics", "create", "--partitions=99999999999"],
+        ]
+        for arguments in refused {
+            let result = try await cli.run(arguments)
+            let option = try #require(arguments.last?.split(separator: "=").first.map(String.init))
+            #expect(result.status == 2, "\(arguments): \(result.status) \(result.error)")
+            #expect(result.error.split(separator: "\n").count == 1, "\(arguments): \(result.error)")
+            #expect(result.error.contains(option), "\(arguments): \(result.error)")
+            #expect(result.output.isEmpty, "\(arguments): \(result.output)")
+        }
+    }
+
+    @Test func conversationLimitKeepsTheNewestMessagesOldestFirst() async throws {
+        var logger = Logger(label: "cli-tests")
+        logger.logLevel = .error
+        let database = try await SwitchboardDatabase.connect(
+            configuration: try MongoConfiguration(environment: cli.environment), logger: logger)
+        let start = Date().addingTimeInterval(-60)
+        for (index, text) in ["first words", "second words", "third words"].enumerated() {
+            let envelope = Self.envelope(tenant: "t1", user: "zed", text: text)
+            let stored = MessageStore.StoredMessage(
+                envelope, status: "received", at: start.addingTimeInterval(Double(index)))
+            #expect(try await database.messages.insertIfNew(stored))
+        }
+        let newest = try await cli.run(["conversation", "customer-zed", "--limit", "2"])
+        #expect(newest.status == 0, "\(newest.error)")
+        #expect(!newest.output.contains("first words"), "\(newest.output)")
+        let second = try #require(newest.output.range(of: "second words"), "\(newest.output)")
+        let third = try #require(newest.output.range(of: "third words"), "\(newest.output)")
+        #expect(second.lowerBound < third.lowerBound)
+        let all = try await cli.run(["conversation", "customer-zed"])
+        #expect(all.output.contains("first words") && all.output.contains("third words"), "\(all.output)")
     }
 }
