@@ -26,17 +26,17 @@ public struct SwitchboardSettings: Sendable {
             }
             return value
         }
-        func integer(_ name: String, _ fallback: Int) throws -> Int {
+        func integer(_ name: String, _ fallback: Int, atMost maximum: Int) throws -> Int {
             guard let text = value(name) else { return fallback }
-            guard let number = Int(text), number > 0 else {
-                throw SettingsError(reason: "\(name) must be a positive whole number")
+            guard let number = Int(text), (1...maximum).contains(number) else {
+                throw SettingsError(reason: "\(name) must be a whole number from 1 to \(maximum)")
             }
             return number
         }
         topicPrefix = value("SWITCHBOARD_TOPIC_PREFIX") ?? "switchboard."
-        topicPartitions = try integer("SWITCHBOARD_TOPIC_PARTITIONS", 6)
+        topicPartitions = try integer("SWITCHBOARD_TOPIC_PARTITIONS", 6, atMost: Int(Int32.max))
         httpHost = value("SWITCHBOARD_HTTP_HOST") ?? "127.0.0.1"
-        httpPort = try integer("SWITCHBOARD_HTTP_PORT", defaultHTTPPort)
+        httpPort = try integer("SWITCHBOARD_HTTP_PORT", defaultHTTPPort, atMost: 65_535)
         tenantsFile = value("SWITCHBOARD_TENANTS_FILE") ?? "deploy/tenants.yaml"
     }
 }
