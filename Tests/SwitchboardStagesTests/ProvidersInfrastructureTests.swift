@@ -47,6 +47,13 @@ struct ProvidersRetryPolicyTests {
         #expect(RetryPolicy.retryAfter(header: "3") == .seconds(3))
         #expect(RetryPolicy.retryAfter(header: " 1.5 ") == .milliseconds(1500))
         #expect(RetryPolicy.retryAfter(header: "Wed, 21 Oct 2015 07:28:00 GMT") == nil)
+        // Numbers no server should send are a wait too long to honour, never a crash.
+        for huge in ["inf", "1e300", "99999999999999999999"] {
+            #expect(RetryPolicy.retryAfter(header: huge) == .seconds(1_000_000_000), "\(huge)")
+            #expect(policy.delay(afterAttempt: 1, retryAfter: RetryPolicy.retryAfter(header: huge)) == nil)
+        }
+        #expect(RetryPolicy.retryAfter(header: "nan") == nil)
+        #expect(RetryPolicy.retryAfter(header: "-1") == nil)
         #expect(RetryPolicy.retryAfter(header: nil) == nil)
     }
 

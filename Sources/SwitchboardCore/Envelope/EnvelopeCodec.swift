@@ -28,7 +28,8 @@ public struct EnvelopeCodec: Sendable {
     }
 }
 
-/// An envelope could not be encoded (only possible with non-finite numbers such as a NaN confidence).
+/// An envelope could not be encoded (only possible with non-finite numbers such as a NaN confidence, or a
+/// date outside `Date.writable`).
 public struct EnvelopeEncodingError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String

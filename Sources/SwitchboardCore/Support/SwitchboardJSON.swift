@@ -23,6 +23,13 @@ public enum SwitchboardJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
+            guard date.isWritable else {
+                throw EncodingError.invalidValue(
+                    date,
+                    .init(
+                        codingPath: encoder.codingPath,
+                        debugDescription: "a date before 1970 or after 9999 cannot be written"))
+            }
             var container = encoder.singleValueContainer()
             try container.encode(formatDate(date))
         }
@@ -30,8 +37,11 @@ public enum SwitchboardJSON {
     }
 
     /// Formats a date as ISO-8601 UTC with milliseconds, e.g. `2025-03-01T09:30:00.123Z`.
-    /// Wire dates have millisecond precision; the date is rounded to the nearest millisecond.
+    /// Wire dates have millisecond precision; the date is rounded to the nearest millisecond. A date outside
+    /// ``Foundation/Date/writable`` (not a number, before 1970, after 9999) has no such form: it is shown as
+    /// `invalid date (<seconds since 1970>)` (the encoder refuses it).
     public static func formatDate(_ date: Date) -> String {
+        guard date.isWritable else { return "invalid date (\(date.timeIntervalSince1970))" }
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
         let seconds = (milliseconds / 1000).rounded(.down)
         let fraction = Int(milliseconds - seconds * 1000)

@@ -41,11 +41,12 @@ public struct RetryPolicy: Sendable {
         status == 408 || status == 429 || (500..<600).contains(status)
     }
 
-    /// `Retry-After` as delay-seconds (HTTP dates are not used by the providers we call).
+    /// `Retry-After` as delay-seconds (HTTP dates are not used by the providers we call). A wait past a
+    /// billion seconds (`inf` included) is read as a billion: far beyond any ``maxDelay``, so it gives up.
     public static func retryAfter(header: String?) -> Duration? {
         guard let text = header?.trimmingCharacters(in: .whitespaces), let seconds = Double(text), seconds >= 0
         else { return nil }
-        return .milliseconds(Int64(seconds * 1000))
+        return .milliseconds(Int64(min(seconds, 1_000_000_000) * 1000))
     }
 
     /// The wait before attempt `attempt + 1` after attempt `attempt` (1-based) failed; nil to give up

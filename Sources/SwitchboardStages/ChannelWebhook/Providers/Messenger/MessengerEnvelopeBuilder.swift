@@ -120,6 +120,6 @@ struct MessengerEnvelopeBuilder {
     }
 
     static func date(milliseconds: Int64?) -> Date? {
-        milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        milliseconds.flatMap { Date(epochSeconds: Double($0) / 1000) }
     }
 }

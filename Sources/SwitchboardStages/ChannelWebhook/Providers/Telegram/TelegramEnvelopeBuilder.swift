@@ -30,7 +30,7 @@ public struct TelegramEnvelopeBuilder: Sendable {
             var envelope = Envelope(
                 id: Self.envelopeId(tenantId: tenantId, name: name), tenantId: tenantId, channel: .telegram,
                 direction: .inbound, kind: kind, channelMessageId: channelMessageId, externalId: String(externalId),
-                content: content, channelTimestamp: timestamp.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                content: content, channelTimestamp: timestamp.flatMap { Date(epochSeconds: Double($0)) },
                 receivedAt: receivedAt, traceId: traceId, relatesTo: relatesTo)
             envelope.conversationId = String(externalId)
             return envelope

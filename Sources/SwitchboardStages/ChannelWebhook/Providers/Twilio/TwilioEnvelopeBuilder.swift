@@ -36,7 +36,8 @@ public struct TwilioEnvelopeBuilder: Sendable {
             return envelope
         }
         let body = form["Body"] ?? ""
-        let mediaCount = min(Int(form["NumMedia"] ?? "") ?? 0, 10)
+        // Twilio sends at most 10; a count that is not one (negative, huge, not a number) reads as none or 10.
+        let mediaCount = min(max(Int(form["NumMedia"] ?? "") ?? 0, 0), 10)
         let media: [Content] = (0..<mediaCount).compactMap { index in
             guard let url = form["MediaUrl\(index)"], !url.isEmpty else { return nil }
             return .media(

@@ -111,6 +111,6 @@ struct WhatsAppEnvelopeBuilder {
     }
 
     static func date(_ timestamp: String?) -> Date? {
-        timestamp.flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) }
+        timestamp.flatMap(TimeInterval.init).flatMap(Date.init(epochSeconds:))
     }
 }
