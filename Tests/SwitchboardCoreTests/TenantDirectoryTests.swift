@@ -47,6 +47,9 @@ struct TenantDirectoryTests {
             ("tenants:\n  - id: a\n  - id: a", "appears more than once"),
             ("tenants:\n  - name: x", "missing 'tenants[0].id'"),
             ("tenants:\n  - id: a\n    idle_timeout_seconds: -1", "must be positive"),
+            ("tenants:\n  - id: a\n    idle_timeout_seconds: .nan", "must be positive"),
+            ("tenants:\n  - id: a\n    idle_timeout_seconds: .inf", "at most 31536000 (365 days)"),
+            ("tenants:\n  - id: a\n    idle_timeout_seconds: 1e300", "at most 31536000 (365 days)"),
             ("tenants:\n  - id: a\n    nlp:\n      confidence_threshold: 2", "between 0 and 1"),
             (
                 "tenants:\n  - id: a\n    rules:\n      business_hours:\n        time_zone: Nowhere/City",

@@ -66,13 +66,19 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     /// The session policy for this tenant.
     public var sessionPolicy: SessionPolicy { SessionPolicy(idleTimeout: idleTimeoutSeconds) }
 
-    /// Checks values a decoder cannot: non-empty id, positive timeout, threshold in 0...1.
+    /// The longest idle timeout a tenant may set: 365 days. Sessions are short-lived; and a timeout of
+    /// `.inf` or 1e300 seconds would overflow the clock arithmetic of the session stage.
+    public static let longestIdleTimeoutSeconds: Double = 31_536_000
+
+    /// Checks values a decoder cannot: non-empty id, a timeout from just above 0 to 365 days, threshold in
+    /// 0...1.
     public func validate() throws(TenantConfigurationError) {
         guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw TenantConfigurationError("tenant id '\(id)' must be non-empty ASCII letters, digits, '-', '_' or '.'")
         }
-        guard idleTimeoutSeconds > 0 else {
-            throw TenantConfigurationError("tenant '\(id)': idle_timeout_seconds must be positive")
+        guard idleTimeoutSeconds > 0, idleTimeoutSeconds <= Self.longestIdleTimeoutSeconds else {
+            throw TenantConfigurationError(
+                "tenant '\(id)': idle_timeout_seconds must be positive and at most 31536000 (365 days)")
         }
         guard (0...1).contains(nlp.confidenceThreshold) else {
             throw TenantConfigurationError("tenant '\(id)': nlp.confidence_threshold must be between 0 and 1")

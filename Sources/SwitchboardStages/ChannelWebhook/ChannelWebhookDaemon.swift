@@ -27,22 +27,18 @@ public struct ChannelWebhookDaemon: Sendable {
         environment: DaemonEnvironment, logger: Logger,
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) async throws -> ChannelWebhookDaemon {
+        let providers = ProviderConfiguration(variables: environment.variables)
+        try providers.check()
         let parts = try await DaemonParts.connect(environment, logger: logger)
         return try ChannelWebhookDaemon(
             environment: environment, producer: parts.producer, database: parts.database,
             readinessChecks: parts.readinessChecks, metricsRegistry: metricsRegistry,
             adapters: [
                 WebChatAdapter(),
-                WhatsAppAdapter(
-                    secrets: environment.secrets, configuration: ProviderConfiguration(variables: environment.variables)
-                ),
-                MessengerAdapter(
-                    secrets: environment.secrets, configuration: ProviderConfiguration(variables: environment.variables)
-                ),
-                TelegramAdapter(
-                    secrets: environment.secrets, providers: ProviderConfiguration(variables: environment.variables)),
-                TwilioAdapter(
-                    secrets: environment.secrets, providers: ProviderConfiguration(variables: environment.variables)),
+                WhatsAppAdapter(secrets: environment.secrets, configuration: providers),
+                MessengerAdapter(secrets: environment.secrets, configuration: providers),
+                TelegramAdapter(secrets: environment.secrets, providers: providers),
+                TwilioAdapter(secrets: environment.secrets, providers: providers),
             ], logger: logger)
     }
 

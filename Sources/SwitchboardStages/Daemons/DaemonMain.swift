@@ -3,6 +3,7 @@ public import Logging
 public import ServiceLifecycle
 import SwitchboardKafka
 import SwitchboardObservability
+import SwitchboardRuntime
 
 /// What every daemon's `main` does: JSON logs, Prometheus metrics, configuration from the environment,
 /// the librdkafka check, then its services until SIGTERM. A configuration error is one clear line and
@@ -17,7 +18,7 @@ public enum DaemonMain {
         do {
             logger = try LoggingBootstrap.bootstrap(label: name)
         } catch {
-            fail(name, "\(error)", status: 2)
+            fail(name, "configuration error: \(error)", status: 2)
         }
         let registry = MetricsBootstrap.bootstrap()
         do {
@@ -38,6 +39,10 @@ public enum DaemonMain {
             let services = try await build(environment, logger)
             try await runDaemon(name: name, services: services, logger: logger)
             exit(0)
+        } catch  where error is SettingsError || error is ObservabilityConfigurationError {
+            // A setting read while building (channel-webhook's web chat and provider ones) or running (the
+            // shutdown timeout).
+            fail(name, "configuration error: \(error)", status: 2)
         } catch {
             fail(name, "stopped: \(error)", status: 1)
         }

@@ -1,3 +1,5 @@
+public import SwitchboardRuntime
+
 /// Settings shared by the provider adapters, read once from the daemon's environment variables.
 ///
 /// Base URLs are per provider, `SWITCHBOARD_<PROVIDER>_API_BASE` (tests point them at a fake server):
@@ -25,14 +27,41 @@ public struct ProviderConfiguration: Sendable {
     /// Every variable, for the provider-specific lookups below.
     public var variables: [String: String]
 
+    /// The whole-number settings and the largest value each takes (an hour for every time).
+    static let wholeNumberLimits: KeyValuePairs<String, Int> = [
+        "SWITCHBOARD_PROVIDER_TIMEOUT_MS": 3_600_000, "SWITCHBOARD_PROVIDER_MAX_ATTEMPTS": 100,
+        "SWITCHBOARD_PROVIDER_RETRY_BASE_MS": 3_600_000, "SWITCHBOARD_PROVIDER_RETRY_MAX_MS": 3_600_000,
+        "SWITCHBOARD_PROVIDER_BREAKER_FAILURES": 1_000_000, "SWITCHBOARD_PROVIDER_BREAKER_COOL_DOWN_MS": 3_600_000,
+    ]
+    /// The highest send rate per second a `SWITCHBOARD_<PROVIDER>_…RATE_PER_SECOND` takes.
+    static let highestRate = 1_000_000.0
+
+    /// Reads the settings over their defaults. A value that is not a number in its range reads as the
+    /// default here; ``check()`` names it, and channel-webhook refuses to start.
     public init(variables: [String: String] = [:]) {
         self.variables = variables
-        timeout = .milliseconds(Self.positive(variables["SWITCHBOARD_PROVIDER_TIMEOUT_MS"]) ?? 10_000)
-        maxAttempts = Self.positive(variables["SWITCHBOARD_PROVIDER_MAX_ATTEMPTS"]) ?? 3
-        retryBaseDelay = .milliseconds(Self.positive(variables["SWITCHBOARD_PROVIDER_RETRY_BASE_MS"]) ?? 500)
-        retryMaxDelay = .milliseconds(Self.positive(variables["SWITCHBOARD_PROVIDER_RETRY_MAX_MS"]) ?? 30_000)
-        breakerFailureThreshold = Self.positive(variables["SWITCHBOARD_PROVIDER_BREAKER_FAILURES"]) ?? 5
-        breakerCoolDown = .milliseconds(Self.positive(variables["SWITCHBOARD_PROVIDER_BREAKER_COOL_DOWN_MS"]) ?? 30_000)
+        func whole(_ name: String, _ fallback: Int) -> Int { Self.wholeNumber(name, in: variables) ?? fallback }
+        timeout = .milliseconds(whole("SWITCHBOARD_PROVIDER_TIMEOUT_MS", 10_000))
+        maxAttempts = whole("SWITCHBOARD_PROVIDER_MAX_ATTEMPTS", 3)
+        retryBaseDelay = .milliseconds(whole("SWITCHBOARD_PROVIDER_RETRY_BASE_MS", 500))
+        retryMaxDelay = .milliseconds(whole("SWITCHBOARD_PROVIDER_RETRY_MAX_MS", 30_000))
+        breakerFailureThreshold = whole("SWITCHBOARD_PROVIDER_BREAKER_FAILURES", 5)
+        breakerCoolDown = .milliseconds(whole("SWITCHBOARD_PROVIDER_BREAKER_COOL_DOWN_MS", 30_000))
+    }
+
+    /// Refuses the first setting that is given but not a number in its range, naming it (never its value).
+    public func check() throws(SettingsError) {
+        for (name, maximum) in Self.wholeNumberLimits where Self.given(name, in: variables) != nil {
+            guard Self.wholeNumber(name, in: variables) != nil else {
+                throw SettingsError(reason: "\(name) must be a whole number from 1 to \(maximum)")
+            }
+        }
+        let rates = variables.keys.filter { $0.hasPrefix("SWITCHBOARD_") && $0.hasSuffix("RATE_PER_SECOND") }
+        for name in rates.sorted() where Self.given(name, in: variables) != nil {
+            guard Self.rate(name, in: variables) != nil else {
+                throw SettingsError(reason: "\(name) must be a number of sends per second above 0, at most 1000000")
+            }
+        }
     }
 
     /// `SWITCHBOARD_<PROVIDER>_API_BASE` (provider upper-cased) or `defaultBase`, without a trailing slash.
@@ -54,15 +83,14 @@ public struct ProviderConfiguration: Sendable {
         RetryPolicy(maxAttempts: maxAttempts, baseDelay: retryBaseDelay, maxDelay: retryMaxDelay)
     }
 
-    /// A rate limiter of `SWITCHBOARD_<PROVIDER>_<NAME>` sends per second per key (a positive number), else
-    /// `defaultRate`.
+    /// A rate limiter of `SWITCHBOARD_<PROVIDER>_<NAME>` sends per second per key (above 0, at most
+    /// 1 000 000), else `defaultRate`.
     public func rateLimiter(
         _ provider: String, _ name: String = "RATE_PER_SECOND", default defaultRate: Double
     )
         -> RateLimiter
     {
-        let configured = Double(value(provider, name, default: "")).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
-        return RateLimiter(rate: configured ?? defaultRate)
+        RateLimiter(rate: Self.rate("SWITCHBOARD_\(provider.uppercased())_\(name)", in: variables) ?? defaultRate)
     }
 
     /// Circuit breakers per channel account with these settings.
@@ -73,8 +101,22 @@ public struct ProviderConfiguration: Sendable {
     /// An HTTP client with this timeout.
     public var httpClient: ProviderHTTPClient { ProviderHTTPClient(timeout: timeout) }
 
-    private static func positive(_ text: String?) -> Int? {
-        guard let text, let value = Int(text), value > 0 else { return nil }
+    private static func given(_ name: String, in variables: [String: String]) -> String? {
+        variables[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private static func wholeNumber(_ name: String, in variables: [String: String]) -> Int? {
+        let maximum = wholeNumberLimits.first { $0.key == name }?.value ?? Int.max
+        guard let value = given(name, in: variables).flatMap({ Int($0) }), (1...maximum).contains(value) else {
+            return nil
+        }
         return value
+    }
+
+    private static func rate(_ name: String, in variables: [String: String]) -> Double? {
+        guard let rate = given(name, in: variables).flatMap({ Double($0) }), rate > 0, rate <= highestRate else {
+            return nil
+        }
+        return rate
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import SwitchboardTestSupport
+import Testing
+
+/// A daemon given a bad setting stops with one line, `<daemon>: configuration error: …` naming the variable,
+/// and exit status 2, never echoing the value (it might be a pasted secret).
+@Suite("daemons refuse bad settings")
+struct DaemonConfigurationErrorTests {
+    @Test(arguments: [
+        ("channel-webhook", "SWITCHBOARD_HTTP_PORT", "99999"),
+        ("channel-webhook", "SWITCHBOARD_WHATSAPP_RATE_PER_SECOND", "1e300"),
+        ("channel-webhook", "SWITCHBOARD_PROVIDER_TIMEOUT_MS", "-0"),
+        ("channel-webhook", "SWITCHBOARD_WEBCHAT_DEMO_PAGE", "maybe"),
+        ("session", "SWITCHBOARD_TOPIC_PARTITIONS", "-1"),
+        ("human-handover", "SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS", "inf"),
+    ])
+    func oneLineAndExitTwo(_ daemon: String, _ variable: String, _ value: String) async throws {
+        let daemons = try DaemonProcesses(idleTimeoutSeconds: 600, extra: [variable: value])
+        var environment = daemons.environment
+        environment["SWITCHBOARD_HTTP_PORT"] =
+            environment["SWITCHBOARD_HTTP_PORT"] ?? String(daemons.ports[daemon] ?? 0)
+        let (status, output) = try await ChildProcess.run(
+            DaemonProcesses.binaries.appendingPathComponent(daemon), [], environment: environment)
+        // Standard output carries the JSON log; the refusal is the one other line.
+        let lines = output.split(separator: "\n").filter { !$0.hasPrefix("{") }
+        #expect(status == 2, "\(output)")
+        #expect(lines.count == 1, "\(output)")
+        #expect(lines.first?.hasPrefix("\(daemon): configuration error: ") == true, "\(output)")
+        #expect(lines.first?.contains(variable) == true, "\(output)")
+        #expect(!(lines.first?.contains(value) ?? true), "\(output)")
+    }
+}
