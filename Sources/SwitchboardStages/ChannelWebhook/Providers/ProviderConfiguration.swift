@@ -66,16 +66,14 @@ public struct ProviderConfiguration: Sendable {
 
     /// `SWITCHBOARD_<PROVIDER>_API_BASE` (provider upper-cased) or `defaultBase`, without a trailing slash.
     public func apiBase(_ provider: String, default defaultBase: String) -> String {
-        var base =
-            variables["SWITCHBOARD_\(provider.uppercased())_API_BASE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? defaultBase
+        var base = value(provider, "API_BASE", default: defaultBase)
         while base.hasSuffix("/") { base.removeLast() }
         return base
     }
 
     /// `SWITCHBOARD_<PROVIDER>_<NAME>` or `defaultValue`.
     public func value(_ provider: String, _ name: String, default defaultValue: String) -> String {
-        variables["SWITCHBOARD_\(provider.uppercased())_\(name)"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultValue
+        Self.given("SWITCHBOARD_\(provider.uppercased())_\(name)", in: variables) ?? defaultValue
     }
 
     /// A retry policy with these settings (real sleep and random jitter).
