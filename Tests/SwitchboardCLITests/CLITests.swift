@@ -73,6 +73,16 @@ import Testing
         #expect(try await cli.run(["tail", "--help"]).status == 0)
     }
 
+    @Test func databaseUnreachableExitsFiveWithOneLine() async throws {
+        var offline = cli
+        offline.environment["SWITCHBOARD_MONGO_URI"] = "mongodb://127.0.0.1:1"
+        let result = try await offline.run(["conversation", "someone"])
+        #expect(result.status == 5, "\(result.error)")
+        #expect(result.error.split(separator: "\n").count == 1, "stderr: \(result.error)")
+        #expect(result.error.contains("mongodb://127.0.0.1:1"), "\(result.error)")
+        #expect(result.error.contains("SWITCHBOARD_MONGO_URI"), "\(result.error)")
+    }
+
     @Test func tailShowsNewRecordsFilteredAndJoinsNoGroup() async throws {
         #expect(try await cli.run(["topics", "create", "--partitions", "3"]).status == 0)
         let tail = try cli.start([
@@ -155,6 +165,33 @@ import Testing
         let now = try await fromNow.finished()
         #expect(now.status == 0, "\(now.error)")
         #expect(now.output.isEmpty, "\(now.output)")
+    }
+
+    @Test func tailFiltersBySessionAndChannelAndPrintsTheRawEnvelope() async throws {
+        #expect(try await cli.run(["topics", "create", "--partitions", "3"]).status == 0)
+        func envelope(_ session: String, _ channel: Channel, _ text: String) -> Envelope {
+            var envelope = Self.envelope(tenant: "t1", user: "sam", text: text)
+            envelope.sessionId = session
+            envelope.channel = channel
+            return envelope
+        }
+        let wanted = envelope("session-1", .whatsapp, "the one")
+        try await produce(
+            [
+                envelope("session-1", .webchat, "other channel"), wanted,
+                envelope("session-2", .whatsapp, "other session"),
+            ],
+            to: prefix + "identified")
+        let result = try await cli.run([
+            "tail", "identified", "--from-beginning", "--session", "session-1", "--channel", "whatsapp", "--json",
+            "--limit", "2", "--timeout", "8",
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.output)")
+        let printed = try EnvelopeCodec().decode(Array(try #require(lines.first).utf8))
+        #expect(printed.id == wanted.id)
+        #expect(printed.content == .text("the one"))
     }
 
     /// Numbers out of range (NaN, infinity, negative, zero counts, spans whose dates would overflow) are
