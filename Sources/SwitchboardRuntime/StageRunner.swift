@@ -152,6 +152,10 @@ public final class StageRunner: Service, Sendable {
             } catch let failure as StageFailure {
                 logger.warning("Envelope dead-lettered", metadata: ["reason": "\(failure.reason)"])
                 return deadLetter(record, reason: failure.reason, kind: "rejected", traceId: envelope.traceId)
+            } catch let failure as EnvelopeEncodingError {
+                // The same envelope would fail the same way on every retry and hold up its partition.
+                logger.warning("Envelope dead-lettered", metadata: ["reason": "\(failure)"])
+                return deadLetter(record, reason: failure.description, kind: "unencodable", traceId: envelope.traceId)
             } catch {
                 metrics.recordError(kind: "transient")
                 logger.warning("Transient failure; retrying", metadata: ["error": "\(error)", "backoff": "\(backoff)"])

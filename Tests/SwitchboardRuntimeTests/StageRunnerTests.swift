@@ -13,7 +13,7 @@ struct StageRunnerTests {
     let logger = TestStack.logger("runner-tests")
 
     /// Copies each envelope to `identified` with a note; fails transiently the first time it sees "flaky"
-    /// and permanently on "poison".
+    /// and permanently on "poison"; makes an envelope that cannot be written of "unwritable".
     final class EchoHandler: StageHandler {
         let failures = Mutex<Set<String>>([])
 
@@ -25,6 +25,7 @@ struct StageRunnerTests {
             }
             var copy = envelope
             copy.customerId = "customer-\(envelope.externalId)"
+            if text == "unwritable" { copy.channelTimestamp = Date(timeIntervalSince1970: .nan) }
             return [try .envelope(copy, to: context.topics.identified)]
         }
     }
@@ -48,6 +49,8 @@ struct StageRunnerTests {
         }
         inputs.append(try StageOutput.envelope(envelope("flaky", from: "u1"), to: topics.inbound).record)
         inputs.append(try StageOutput.envelope(envelope("poison", from: "u2"), to: topics.inbound).record)
+        // Before the last messages of u0: an output that cannot be encoded must not hold up its partition.
+        inputs.insert(try StageOutput.envelope(envelope("unwritable", from: "u0"), to: topics.inbound).record, at: 20)
         inputs.append(KafkaOutgoingRecord(topic: topics.inbound, key: "garbage", value: Array("{not json".utf8)))
         try await producer.send(inputs)
 
@@ -68,7 +71,7 @@ struct StageRunnerTests {
             let letters = try KafkaConsumer(
                 configuration: kafka, groupID: TestStack.uniqueName("letters"), topics: [topics.deadletter],
                 logger: logger)
-            let dead = try await letters.collect(2)
+            let dead = try await letters.collect(3)
             await letters.close()
 
             let decoded = try outputs.map { try EnvelopeCodec().decode($0.value) }
@@ -86,6 +89,7 @@ struct StageRunnerTests {
                 try SwitchboardJSON.makeDecoder().decode(DeadLetter.self, from: Data($0.value))
             }
             #expect(reasons.contains { $0.reason.contains("poison is never accepted") && $0.stage == "echo" })
+            #expect(reasons.contains { $0.reason.contains("envelope could not be encoded") }, "\(reasons)")
             #expect(
                 reasons.contains {
                     $0.reason.contains("undecodable envelope") && $0.originalBytes == Array("{not json".utf8)

@@ -28,9 +28,11 @@ struct ChannelTimestampTests {
         var envelope = Envelope(
             id: UUID(), tenantId: "acme", channel: .webchat, direction: .inbound, channelMessageId: "m",
             externalId: "u", content: .text("hi"), receivedAt: Date(), traceId: "t")
-        envelope.channelTimestamp = far
-        let refusal = #expect(throws: EnvelopeEncodingError.self) { try EnvelopeCodec().encode(envelope) }
-        #expect(refusal?.description.contains("a date before 1970 or after 9999") == true)
+        for date in [far, Date(timeIntervalSince1970: .nan), Date(timeIntervalSince1970: -1)] {
+            envelope.channelTimestamp = date
+            let refusal = #expect(throws: EnvelopeEncodingError.self) { try EnvelopeCodec().encode(envelope) }
+            #expect(refusal?.description.contains("a date before 1970 or after 9999") == true)
+        }
     }
 
     @Test(arguments: ["NaN", "inf", "-5", "1e23", "99999999999999999999999"])

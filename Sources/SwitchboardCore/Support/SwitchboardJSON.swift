@@ -24,8 +24,9 @@ public enum SwitchboardJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             guard date.isWritable else {
+                // The seconds, not the date: describing a date that is not a number traps in Foundation.
                 throw EncodingError.invalidValue(
-                    date,
+                    date.timeIntervalSince1970,
                     .init(
                         codingPath: encoder.codingPath,
                         debugDescription: "a date before 1970 or after 9999 cannot be written"))
