@@ -32,7 +32,9 @@ public final class KafkaConsumer: Sendable {
     /// Commits, per partition, the offset after the highest of these records, synchronously.
     ///
     /// Records of a partition that was revoked since they were read are left out: the partition's new owner
-    /// reads them again from the last commit.
+    /// reads them again from the last commit. Likewise a commit the group refuses because it moved the
+    /// partitions to another member meanwhile (unknown member, old generation, rebalance in progress) is
+    /// logged, not thrown: a stage carries on instead of stopping on an ordinary rebalance.
     public func commit(_ records: [KafkaRecord]) async throws {
         try await core.commit(records)
     }
@@ -191,9 +193,13 @@ final class ConsumerCore: Sendable {
                 rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)?.pointee.offset = offset
             }
             let err = rd_kafka_commit(client.handle, list, 0)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
-                throw KafkaError.from(err, context: "commit")
-            }
+            guard err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET else { return }
+            let error = KafkaError.from(err, context: "commit")
+            guard error.meansPartitionsMovedToAnotherMember else { throw error }
+            // As for records of revoked partitions above: their new owner consumes them again.
+            logger.warning(
+                "Commit refused: the group moved these partitions to another member, which consumes them again",
+                metadata: ["error": "\(error)", "records": "\(records.count)"])
         }
     }
 

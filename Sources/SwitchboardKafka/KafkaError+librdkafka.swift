@@ -42,6 +42,21 @@ extension KafkaError {
         )
     }
 
+    /// Whether a commit was refused because the group gave this member's partitions to another member
+    /// meanwhile (a rebalance, or this member timed out of the group). The new owner consumes from the last
+    /// committed offset, so the records come again there: at least once holds, and the commit is not a
+    /// failure of the batch.
+    var meansPartitionsMovedToAnotherMember: Bool {
+        guard let underlyingCode else { return false }
+        switch rd_kafka_resp_err_t(rawValue: underlyingCode) {
+        case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION,
+            RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Takes ownership of an `rd_kafka_error_t` and destroys it.
     static func consuming(
         _ error: OpaquePointer,

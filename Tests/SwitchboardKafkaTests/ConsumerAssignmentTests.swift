@@ -55,3 +55,20 @@ struct ConsumerAssignmentTests {
         #expect(state.owned.isEmpty)
     }
 }
+
+@Suite("Commit refusals after a rebalance")
+struct CommitRefusalTests {
+    /// librdkafka's codes: 22 illegal generation, 25 unknown member, 27 rebalance in progress, 82 fenced
+    /// instance id. A two-member test on the real broker met 25 when a starved member was rebalanced out,
+    /// and its commit stopped the consumer.
+    @Test func refusalsThatMeanThePartitionsMovedAreNotFailures() {
+        for code: Int32 in [22, 25, 27, 82] {
+            let error = KafkaError(code: .broker, underlyingCode: code, reason: "commit", isRetriable: false)
+            #expect(error.meansPartitionsMovedToAnotherMember, "\(code)")
+        }
+        for code: Int32? in [nil, 3, 7, 16, 29, -185] {
+            let error = KafkaError(code: .broker, underlyingCode: code, reason: "commit", isRetriable: false)
+            #expect(!error.meansPartitionsMovedToAnotherMember, "\(String(describing: code))")
+        }
+    }
+}
