@@ -52,8 +52,11 @@ struct MongoClientLifetimeTests {
     func clientsComeAndGo() async throws {
         let uri = try TestStack.mongoURI
         func useClient(_ round: Int) async throws {
+            // Each round connects anew; at the start of a full run on two cores the local server can take
+            // more than the default 5 s to answer a new connection. This bound only guards a hang.
             let client = try MongoClient(
-                configuration: MongoConfiguration(uri: uri, database: "lifetime", maxPoolSize: 4),
+                configuration: MongoConfiguration(
+                    uri: uri, database: "lifetime", maxPoolSize: 4, serverSelectionTimeout: .seconds(30)),
                 logger: Logger(label: "test.mongo"))
             let collection = client.collection("probe", as: Note.self)
             #expect(try await collection.count(["text": "round \(round)"]) == 0)
