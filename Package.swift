@@ -144,15 +144,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Benchmarks: `switchboard-bench micro` (in-process) and `pipeline` (against the running daemons).
+        // Benchmarks (deploy/local/bench.sh): `switchboard-bench micro` (in-process), `broker` and `database`
+        // (the local limits), `pipeline`, `open-loop` and `webhook` (against the running daemons), `summary`.
+        // Its HTTP load runs on swift-nio directly: no extra HTTP client package to build.
         .executableTarget(
             name: "switchboard-bench",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardKafka",
                 "SwitchboardMongo",
                 "SwitchboardStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -6,9 +6,12 @@ import Foundation
 struct SwitchboardBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard-bench",
-        abstract: "Measure Switchboard: in-process hot paths (micro) and the running pipeline (pipeline).",
+        abstract: "Measure Switchboard: hot paths, the local limits, and the running pipeline.",
         discussion: "Exit codes: 0 measured, 1 the measurement failed (e.g. replies missing), 2 usage.",
-        subcommands: [MicroCommand.self, PipelineCommand.self]
+        subcommands: [
+            MicroCommand.self, BrokerCommand.self, DatabaseCommand.self, PipelineCommand.self, OpenLoopCommand.self,
+            WebhookCommand.self, SummaryCommand.self,
+        ]
     )
 
     /// Runs the command; a ``BenchFailure`` prints its message and exits with its code.

@@ -1,17 +1,14 @@
 import Foundation
+import NIOCore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
-/// Sends web chat messages to `POST /api/v1/messages` as distinct visitors, a bounded number at a time.
+/// Web chat messages to `POST /api/v1/messages` from visitors with fixed ids (`bench-<run>-<n>`), so a
+/// visitor's later messages reuse its profile and session.
 struct WebChatLoad: Sendable {
     /// What one request saw.
     struct Answer: Sendable {
-        var index: Int
-        /// When the request was sent (wall clock, to compare with the stored reply's `created_at`).
+        /// When the message was meant to be sent (closed loop: when it was; open loop: its slot).
         var sentAt: Date
-        /// From sending to the complete HTTP answer.
+        /// From `sentAt` to the complete HTTP answer.
         var milliseconds: Double
         /// 0 when the request failed before an answer.
         var status: Int
@@ -20,64 +17,70 @@ struct WebChatLoad: Sendable {
         var failure: String?
     }
 
-    var base: String
     var apiKey: String
     var run: String
-    var concurrency: Int
+    var wall: WallClock
 
+    /// Texts the demo bot answers with confidence (a low-confidence text would hand the visitor to a person
+    /// and stop the bot's replies to it).
     private static let texts = [
         "hi there", "what are your opening hours", "where is my order?", "has my order shipped yet",
         "thanks a lot", "are you open on sunday", "good morning", "track my order",
     ]
 
-    /// Sends `count` messages, `concurrency` at a time, calling `answered` as each answer arrives.
-    func send(count: Int, answered: @escaping @Sendable (Answer) -> Void) async {
-        let configuration = URLSessionConfiguration.default
-        configuration.httpMaximumConnectionsPerHost = concurrency
-        configuration.timeoutIntervalForRequest = 60
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        await withTaskGroup(of: Void.self) { group in
-            var next = 0
-            func startOne() {
-                let index = next
-                next += 1
-                group.addTask { answered(await self.post(index, session: session)) }
-            }
-            while next < min(count, concurrency) { startOne() }
-            while await group.next() != nil {
-                if next < count { startOne() }
-            }
+    /// The request for visitor `visitor`'s message number `sequence`, meant to leave at `due`.
+    func job(
+        visitor: Int, sequence: Int, due: ContinuousClock.Instant, host: String,
+        answered: @escaping @Sendable (Answer) -> Void
+    ) -> HTTPJob {
+        let user = "bench-\(run)-\(visitor)"
+        let fields: [String: String] = [
+            "user_id": user, "conversation_id": user, "message": Self.texts[(visitor + sequence) % Self.texts.count],
+            "client_message_id": "\(user)-\(sequence)",
+        ]
+        let body = (try? JSONSerialization.data(withJSONObject: fields)) ?? Data()
+        let sentAt = wall.date(due)
+        return HTTPJob.post(
+            "/api/v1/messages", host: host,
+            headers: [("Authorization", "Bearer \(apiKey)"), ("Content-Type", "application/json")],
+            body: ByteBuffer(bytes: body)
+        ) { http in
+            let json = (try? JSONSerialization.jsonObject(with: Data(buffer: http.body))) as? [String: Any]
+            let failure =
+                http.failure ?? ((200..<300).contains(http.status) ? nil : String(http.bodyText.prefix(200)))
+            answered(
+                Answer(
+                    sentAt: sentAt, milliseconds: WallClock.milliseconds(http.answeredAt - due), status: http.status,
+                    messageId: json?["message_id"] as? String, failure: failure))
         }
     }
 
-    private func post(_ index: Int, session: URLSession) async -> Answer {
-        let user = "bench-\(run)-\(index)"
-        let body: [String: String] = [
-            "user_id": user, "conversation_id": user, "message": Self.texts[index % Self.texts.count],
-            "client_message_id": "\(user)-1",
-        ]
-        var request = URLRequest(url: URL(string: base + "/api/v1/messages")!)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try? JSONSerialization.data(withJSONObject: body)
-        let sentAt = Date()
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let (data, response) = try await session.data(for: request)
-            let elapsed = Stopwatch.nanoseconds(clock.now - start) / 1e6
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-            let failure = (200..<300).contains(status) ? nil : String(decoding: data.prefix(200), as: UTF8.self)
-            return Answer(
-                index: index, sentAt: sentAt, milliseconds: elapsed, status: status,
-                messageId: json?["message_id"] as? String, failure: failure)
-        } catch {
-            return Answer(
-                index: index, sentAt: sentAt, milliseconds: Stopwatch.nanoseconds(clock.now - start) / 1e6,
-                status: 0, messageId: nil, failure: error.localizedDescription)
+    /// Closed loop: `customers` visitors share `messages` messages (as evenly as they divide); `concurrency`
+    /// visitors are in flight at once, each sending its next message when the previous one is answered.
+    func closedLoop(
+        pool: HTTPPool, customers: Int, messages: Int, concurrency: Int,
+        answered: @escaping @Sendable (Answer) -> Void
+    ) async {
+        let nextVisitor = SharedCounter()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<min(concurrency, customers) {
+                group.addTask {
+                    while true {
+                        let visitor = nextVisitor.next()
+                        guard visitor < customers else { return }
+                        let count = messages / customers + (visitor < messages % customers ? 1 : 0)
+                        for sequence in 0..<count {
+                            let answer = await withCheckedContinuation { continuation in
+                                pool.submit(
+                                    job(visitor: visitor, sequence: sequence, due: wall.now, host: pool.authority) {
+                                        continuation.resume(returning: $0)
+                                    })
+                            }
+                            answered(answer)
+                        }
+                    }
+                }
+            }
         }
     }
 }
