@@ -193,6 +193,8 @@ let package = Package(
             name: "SwitchboardTestSupport",
             dependencies: [
                 "SwitchboardKafka",
+                "SwitchboardCore",
+                "SwitchboardRuntime",
                 "SwitchboardMongo",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

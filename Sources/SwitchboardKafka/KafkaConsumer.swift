@@ -29,6 +29,11 @@ public final class KafkaConsumer: Sendable {
         KafkaBatchSequence(core: core)
     }
 
+    /// The next batch of `batches()`: waits for at least one record; nil once stopped.
+    public func nextBatch() async throws -> [KafkaRecord]? {
+        try await core.nextBatch()
+    }
+
     /// Commits, per partition, the offset after the highest of these records, synchronously.
     ///
     /// Records of a partition that was revoked since they were read are left out: the partition's new owner
@@ -52,6 +57,25 @@ public final class KafkaConsumer: Sendable {
     /// The partitions this member owns now.
     public var assignment: Set<TopicPartition> {
         core.assignment.withLock { $0.owned }
+    }
+
+    /// Whether the record's partition is still owned under the assignment it was read in. A record that is not
+    /// current belongs to a partition revoked since: its new owner reads it again, so it is neither handled
+    /// nor committed here.
+    public func isCurrent(_ record: KafkaRecord) -> Bool {
+        core.assignment.withLock { $0.generation(of: record.topicPartition) == record.generation }
+    }
+
+    /// Stops fetching these partitions until `resume(_:)`; records already handed out stay valid, and
+    /// fetching resumes after the last record handed out. A stage pauses a partition whose records it
+    /// cannot take yet, so the others keep flowing.
+    public func pause(_ partitions: [TopicPartition]) {
+        core.setPaused(partitions, paused: true)
+    }
+
+    /// Fetches these partitions again (a partition that is not paused is left as it is).
+    public func resume(_ partitions: [TopicPartition]) {
+        core.setPaused(partitions, paused: false)
     }
 
     /// Records behind the end of each owned partition (high watermark minus this consumer's position),
@@ -82,6 +106,8 @@ public struct KafkaBatchSequence: AsyncSequence, Sendable {
 final class ConsumerCore: Sendable {
     private let client: KafkaClient
     private let queue: DispatchQueue
+    /// Commits and lag reads run here, not on `queue`: a poll waiting on an idle topic must hold up neither.
+    private let sideQueue: DispatchQueue
     private let maxBatchSize: Int
     private let stopRequested = Atomic<Bool>(false)
     private let closed = Atomic<Bool>(false)
@@ -98,6 +124,7 @@ final class ConsumerCore: Sendable {
             rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
         }
         queue = DispatchQueue(label: "switchboard.kafka.consumer.\(groupID)")
+        sideQueue = DispatchQueue(label: "switchboard.kafka.consumer.commit.\(groupID)")
         maxBatchSize = configuration.maxBatchSize
         client.context.onRebalance { [weak self] event in self?.rebalanced(event) }
 
@@ -176,9 +203,22 @@ final class ConsumerCore: Sendable {
         return KafkaRecord(copying: message, generation: generation)
     }
 
+    func setPaused(_ partitions: [TopicPartition], paused: Bool) {
+        guard !partitions.isEmpty, !closed.load(ordering: .acquiring) else { return }
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
+        let err = paused ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning(
+                "Kafka pause or resume failed",
+                metadata: ["error": "\(KafkaError.from(err, context: paused ? "pause" : "resume"))"])
+        }
+    }
+
     func commit(_ records: [KafkaRecord]) async throws {
         guard !records.isEmpty else { return }
-        try await runBlocking(on: queue) { [self] in
+        try await runBlocking(on: sideQueue) { [self] in
             let (offsets, skipped) = assignment.withLock { $0.commitPlan(for: records) }
             if skipped > 0 {
                 logger.info("Not committing records of revoked partitions", metadata: ["records": "\(skipped)"])
@@ -216,25 +256,50 @@ final class ConsumerCore: Sendable {
     }
 
     func lag() async -> [TopicPartition: Int64] {
-        await runBlocking(on: queue) { [self] in
+        await runBlocking(on: sideQueue) { [self] in
+            guard !closed.load(ordering: .acquiring) else { return [:] }
             let owned = assignment.withLock { Array($0.owned) }
             guard !owned.isEmpty else { return [:] }
             let list = rd_kafka_topic_partition_list_new(Int32(owned.count))
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for partition in owned { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
             guard rd_kafka_position(client.handle, list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [:] }
+            // Nothing consumed yet from a partition (an idle topic, or just assigned): its committed offset is
+            // where this member stands.
+            let unknown = rd_kafka_topic_partition_list_new(1)
+            defer { rd_kafka_topic_partition_list_destroy(unknown) }
+            for index in 0..<Int(list.pointee.cnt) where list.pointee.elems[index].offset < 0 {
+                rd_kafka_topic_partition_list_add(unknown, list.pointee.elems[index].topic, list.pointee.elems[index].partition)
+            }
+            var committed: [TopicPartition: Int64] = [:]
+            if let unknown, unknown.pointee.cnt > 0,
+                rd_kafka_committed(client.handle, unknown, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR
+            {
+                for index in 0..<Int(unknown.pointee.cnt) {
+                    let element = unknown.pointee.elems[index]
+                    committed[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
+                        element.offset
+                }
+            }
             var lags: [TopicPartition: Int64] = [:]
             for index in 0..<Int(list.pointee.cnt) {
                 let element = list.pointee.elems[index]
                 let topic = String(cString: element.topic)
+                let partition = TopicPartition(topic: topic, partition: element.partition)
                 var low: Int64 = 0
                 var high: Int64 = 0
-                guard
-                    rd_kafka_get_watermark_offsets(client.handle, topic, element.partition, &low, &high)
-                        == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0
-                else { continue }
-                let position = element.offset >= 0 ? element.offset : low
-                lags[TopicPartition(topic: topic, partition: element.partition)] = max(0, high - position)
+                // The cached watermarks, else (nothing fetched yet) a query to the broker.
+                if rd_kafka_get_watermark_offsets(client.handle, topic, element.partition, &low, &high)
+                    != RD_KAFKA_RESP_ERR_NO_ERROR || high < 0
+                {
+                    guard
+                        rd_kafka_query_watermark_offsets(client.handle, topic, element.partition, &low, &high, 2000)
+                            == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0
+                    else { continue }
+                }
+                let stored = committed[partition] ?? -1
+                let position = element.offset >= 0 ? element.offset : (stored >= 0 ? stored : low)
+                lags[partition] = max(0, high - position)
             }
             return lags
         }
@@ -273,6 +338,8 @@ private func consumerRebalanceCallback(
         } else {
             rd_kafka_assign(handle, partitions)
         }
+        // A partition paused by an earlier owner of this member's assignment starts out fetching.
+        if let partitions { rd_kafka_resume_partitions(handle, partitions) }
     default:
         context?.rebalance(.revoked(changed))
         if cooperative {

@@ -26,6 +26,9 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         public static let broker = Code("broker")
         /// A fatal client error (e.g. the idempotent producer lost its guarantees); the client must be recreated.
         public static let fatal = Code("fatal")
+        /// The broker or client refused this one record for good (too large, not authorized, invalid): producing
+        /// it again cannot succeed.
+        public static let recordRejected = Code("recordRejected")
         /// The client was already shut down.
         public static let shutDown = Code("shutDown")
     }

@@ -39,6 +39,13 @@ public final class KafkaProducer: Service, Sendable {
         try await core.send(records)
     }
 
+    /// Produces records in order and waits until every one is acknowledged or has failed; returns each
+    /// record's outcome, so a caller can tell the record the broker refused for good
+    /// (``KafkaError/Code/recordRejected``) from a broker that is away.
+    public func sendEach(_ records: [KafkaOutgoingRecord]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
+        await core.sendEach(records)
+    }
+
     /// Waits until every record handed to librdkafka is delivered or has failed.
     public func flush(timeout: Duration = .seconds(30)) async throws {
         try await core.flush(timeout: timeout)
@@ -147,6 +154,10 @@ final class ProducerCore: Sendable {
     }
 
     func send(_ records: [KafkaOutgoingRecord]) async throws -> [KafkaDeliveryReport] {
+        try await sendEach(records).map { try $0.get() }
+    }
+
+    func sendEach(_ records: [KafkaOutgoingRecord]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         guard !records.isEmpty else { return [] }
         let batch = DeliveryBatch(count: records.count)
         for (index, record) in records.enumerated() {
@@ -156,10 +167,7 @@ final class ProducerCore: Sendable {
             }
             try? await enqueue(record, id: id)
         }
-        var reports: [KafkaDeliveryReport] = []
-        reports.reserveCapacity(records.count)
-        for outcome in await batch.wait() { reports.append(try outcome.get()) }
-        return reports
+        return await batch.wait()
     }
 
     private var closedError: KafkaError {

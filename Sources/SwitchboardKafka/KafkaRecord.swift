@@ -46,6 +46,10 @@ public struct KafkaRecord: Sendable {
     /// has since been revoked are dropped.
     let generation: Int
 
+    /// The assignment generation the record was read under (see ``KafkaConsumer/isCurrent(_:)``): state a
+    /// stage keeps for a partition is valid only while the generation it was loaded under is current.
+    public var assignmentGeneration: Int { generation }
+
     public var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: partition) }
 
     /// The first header with this name, as text.
@@ -55,11 +59,11 @@ public struct KafkaRecord: Sendable {
 
     public init(
         topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8],
-        headers: [KafkaHeader] = [], timestamp: Date? = nil
+        headers: [KafkaHeader] = [], timestamp: Date? = nil, assignmentGeneration: Int = 0
     ) {
         self.init(
             topic: topic, partition: partition, offset: offset, key: key, value: value, headers: headers,
-            timestamp: timestamp, generation: 0)
+            timestamp: timestamp, generation: assignmentGeneration)
     }
 
     init(

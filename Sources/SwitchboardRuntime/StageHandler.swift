@@ -1,33 +1,95 @@
 public import Logging
 public import SwitchboardCore
-public import SwitchboardKafka
 
-/// What one pipeline stage does with one consumed envelope.
+/// What one pipeline stage does with a consumed batch.
 ///
-/// The runner calls it once per record (again after a crash or a rebalance: effects must be idempotent),
-/// in order per customer, and produces what it returns before committing the record.
+/// The runner hands over every decodable envelope of the batch at once, so a handler can read what it lacks
+/// with one query per collection, decide in memory in order per key, and write in bulk. It returns one
+/// ``StageResult`` per item, in the items' order; the runner encodes and produces the outputs, and commits
+/// only after the broker has them. A batch can come again (after a crash, a rebalance or a retry): every
+/// effect must be idempotent.
+///
+/// An item whose result is ``StageResult/failed(_:)``, and every later item of the same key, is handled again
+/// on its own with backoff, up to the runner's attempt limit, and then dead-lettered; a thrown error fails
+/// every item of the batch that way.
 public protocol StageHandler: Sendable {
-    /// Returns the records to produce. Throw `StageFailure.permanent` for input that can never succeed
-    /// (it is dead-lettered); any other error is treated as transient and retried with backoff.
-    func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput]
+    func handle(_ batch: StageBatch) async throws -> [StageResult]
 }
 
-/// Where a consumed envelope came from, and a logger carrying its trace id.
-public struct StageContext: Sendable {
+/// The envelopes of one consumed batch, with where each came from.
+public struct StageBatch: Sendable {
+    /// The envelopes, in offset order per partition.
+    public var items: [StageItem]
+    /// The installation's topics.
+    public var topics: TopicNames
+    /// The stage's logger.
+    public var logger: Logger
+
+    public init(items: [StageItem], topics: TopicNames, logger: Logger) {
+        self.items = items
+        self.topics = topics
+        self.logger = logger
+    }
+
+    /// Item indices grouped by record key, each group in order; groups in the order their keys first appear.
+    public var keyGroups: [[Int]] {
+        var order: [[UInt8]] = []
+        var groups: [[UInt8]: [Int]] = [:]
+        for (index, item) in items.enumerated() {
+            if groups[item.origin.key] == nil { order.append(item.origin.key) }
+            groups[item.origin.key, default: []].append(index)
+        }
+        return order.map { groups[$0]! }
+    }
+}
+
+/// One consumed envelope.
+public struct StageItem: Sendable {
+    public var envelope: Envelope
+    public var origin: StageOrigin
     /// Logger with `trace_id`, `tenant` and `envelope_id` metadata set.
     public var logger: Logger
+
+    public init(envelope: Envelope, origin: StageOrigin, logger: Logger) {
+        self.envelope = envelope
+        self.origin = origin
+        self.logger = logger
+    }
+}
+
+/// Where a consumed record came from.
+public struct StageOrigin: Sendable, Hashable {
     public var topic: String
     public var partition: Int32
     public var offset: Int64
-    /// The topics of this installation.
-    public var topics: TopicNames
+    /// The record's key bytes (empty when it had none).
+    public var key: [UInt8]
+    /// The assignment generation it was read under: state loaded for this partition is valid only while it
+    /// is read under the same generation (a revoke and a new assignment change it).
+    public var generation: Int
 
-    public init(logger: Logger, topic: String, partition: Int32, offset: Int64, topics: TopicNames) {
-        self.logger = logger
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], generation: Int) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
-        self.topics = topics
+        self.key = key
+        self.generation = generation
+    }
+}
+
+/// What became of one item.
+public enum StageResult: Sendable {
+    /// Handled: produce these (possibly none).
+    case produced([StageOutput])
+    /// Input that can never succeed: dead-lettered with the reason.
+    case rejected(String)
+    /// A transient failure: handled again with backoff.
+    case failed(any Error)
+
+    /// The result for an error a handler threw: ``StageFailure`` is a rejection, anything else transient.
+    public static func from(_ error: any Error) -> StageResult {
+        if let failure = error as? StageFailure { return .rejected(failure.reason) }
+        return .failed(error)
     }
 }
 
@@ -42,30 +104,17 @@ public struct StageFailure: Error, Sendable, CustomStringConvertible {
     public var description: String { reason }
 }
 
-/// A record a stage produces.
-public struct StageOutput: Sendable {
-    public var record: KafkaOutgoingRecord
-
-    public init(record: KafkaOutgoingRecord) {
-        self.record = record
-    }
-
+/// What a stage produces: domain values, encoded by the runner.
+public enum StageOutput: Sendable {
     /// An envelope, keyed by its partition key, with the trace id and version headers.
-    public static func envelope(_ envelope: Envelope, to topic: String) throws -> StageOutput {
-        let value = try EnvelopeCodec().encode(envelope)
-        let headers = EnvelopeHeaders.headers(for: envelope).map { KafkaHeader(name: $0.name, value: $0.value) }
-        return StageOutput(
-            record: KafkaOutgoingRecord(topic: topic, key: envelope.partitionKey.bytes, value: value, headers: headers)
-        )
-    }
+    case envelope(Envelope, to: String)
+    /// An event, keyed like the customer's messages.
+    case event(SwitchboardEvent, to: String, key: PartitionKey)
 
-    /// An event on the events topic, keyed like the customer's messages.
-    public static func event(_ event: SwitchboardEvent, to topic: String, key: PartitionKey) throws -> StageOutput {
-        var headers: [KafkaHeader] = []
-        if let traceId = event.traceId { headers.append(KafkaHeader(name: EnvelopeHeaders.traceId, text: traceId)) }
-        return StageOutput(
-            record: KafkaOutgoingRecord(
-                topic: topic, key: key.bytes, value: Array(try SwitchboardJSON.makeEncoder().encode(event)),
-                headers: headers))
+    /// The topic it goes to.
+    public var topic: String {
+        switch self {
+        case .envelope(_, let topic), .event(_, let topic, _): topic
+        }
     }
 }

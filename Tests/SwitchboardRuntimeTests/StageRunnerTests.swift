@@ -14,7 +14,7 @@ struct StageRunnerTests {
 
     /// Copies each envelope to `identified` with a note; fails transiently the first time it sees "flaky"
     /// and permanently on "poison"; makes an envelope that cannot be written of "unwritable".
-    final class EchoHandler: StageHandler {
+    final class EchoHandler: EnvelopeHandler {
         let failures = Mutex<Set<String>>([])
 
         func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
@@ -26,7 +26,7 @@ struct StageRunnerTests {
             var copy = envelope
             copy.customerId = "customer-\(envelope.externalId)"
             if text == "unwritable" { copy.channelTimestamp = Date(timeIntervalSince1970: .nan) }
-            return [try .envelope(copy, to: context.topics.identified)]
+            return [.envelope(copy, to: context.topics.identified)]
         }
     }
 
@@ -44,20 +44,20 @@ struct StageRunnerTests {
 
         var inputs: [KafkaOutgoingRecord] = []
         for index in 0..<30 {
-            let output = try StageOutput.envelope(envelope("m\(index)", from: "u\(index % 3)"), to: topics.inbound)
-            inputs.append(output.record)
+            let output = StageOutput.envelope(envelope("m\(index)", from: "u\(index % 3)"), to: topics.inbound)
+            inputs.append(try output.record())
         }
-        inputs.append(try StageOutput.envelope(envelope("flaky", from: "u1"), to: topics.inbound).record)
-        inputs.append(try StageOutput.envelope(envelope("poison", from: "u2"), to: topics.inbound).record)
+        inputs.append(try StageOutput.envelope(envelope("flaky", from: "u1"), to: topics.inbound).record())
+        inputs.append(try StageOutput.envelope(envelope("poison", from: "u2"), to: topics.inbound).record())
         // Before the last messages of u0: an output that cannot be encoded must not hold up its partition.
-        inputs.insert(try StageOutput.envelope(envelope("unwritable", from: "u0"), to: topics.inbound).record, at: 20)
+        inputs.insert(try StageOutput.envelope(envelope("unwritable", from: "u0"), to: topics.inbound).record(), at: 20)
         inputs.append(KafkaOutgoingRecord(topic: topics.inbound, key: "garbage", value: Array("{not json".utf8)))
         try await producer.send(inputs)
 
         let handler = EchoHandler()
         let runner = try StageRunner(
             configuration: StageRunner.Configuration(stage: "echo", inputTopic: topics.inbound, topics: topics),
-            kafka: kafka, producer: producer, handler: handler, logger: logger)
+            kafka: kafka, producer: producer, handler: handler.perEnvelope(), logger: logger)
         let group = ServiceGroup(services: [runner], logger: logger)
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -103,11 +103,11 @@ struct StageRunnerTests {
         let counting = CountingHandler()
         let second = try StageRunner(
             configuration: StageRunner.Configuration(stage: "echo", inputTopic: topics.inbound, topics: topics),
-            kafka: kafka, producer: producer, handler: counting, logger: logger)
+            kafka: kafka, producer: producer, handler: counting.perEnvelope(), logger: logger)
         let secondGroup = ServiceGroup(services: [second], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await secondGroup.run() }
-            try await producer.send(try StageOutput.envelope(envelope("after", from: "u9"), to: topics.inbound).record)
+            try await producer.send(try StageOutput.envelope(envelope("after", from: "u9"), to: topics.inbound).record())
             try await withTimeout(.seconds(60), "the new record") {
                 while counting.texts.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(100)) }
             }
@@ -119,7 +119,7 @@ struct StageRunnerTests {
         await producer.shutdown()
     }
 
-    final class CountingHandler: StageHandler {
+    final class CountingHandler: EnvelopeHandler {
         let texts = Mutex<[String]>([])
         func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
             texts.withLock { $0.append(envelope.content?.textForUnderstanding ?? "") }

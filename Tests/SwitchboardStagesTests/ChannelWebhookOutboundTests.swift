@@ -53,7 +53,7 @@ extension ChannelWebhookStackTests {
                 let text = reply(channel: .sms, user: "+15550100")
                 let orphan = reply(channel: .whatsapp, user: "+15550101")
                 let records = try [chat, chat, text, text, orphan].map {
-                    try StageOutput.envelope($0, to: topics.outbound).record
+                    try StageOutput.envelope($0, to: topics.outbound).record()
                 }
                 try await daemon.producer.send(records)
 

@@ -32,7 +32,7 @@ extension ChannelWebhookStackTests {
                 let blocked = reply(channel: .telegram, user: "4711")
                 let unlucky = reply(channel: .messenger, user: "psid-1")
                 try await daemon.producer.send(
-                    try [sent, blocked, unlucky].map { try StageOutput.envelope($0, to: topics.outbound).record })
+                    try [sent, blocked, unlucky].map { try StageOutput.envelope($0, to: topics.outbound).record() })
 
                 let deadletters = try KafkaConsumer(
                     configuration: environment.kafka, groupID: TestStack.uniqueName("dlq"), topics: [topics.deadletter],

@@ -33,8 +33,8 @@ struct HandoverHandlerTests {
         #expect(events.first?.details["handover_id"] == handover.id)
         #expect(events.first?.details["reason"] == "customer_asked_for_human")
         #expect(events.first?.traceId == fixture.request.traceId)
-        let eventRecord = try #require(outputs.first { $0.record.topic == topics.events })
-        #expect(eventRecord.record.key == PartitionKey.customer(tenantId: "demo", customerId: fixture.customerId).bytes)
+        let eventRecord = try #require(outputs.first { $0.topic == topics.events })
+        #expect(try eventRecord.record().key == PartitionKey.customer(tenantId: "demo", customerId: fixture.customerId).bytes)
 
         let replies = try outputs.envelopes(on: topics.outbound)
         #expect(replies.count == 1)
@@ -127,7 +127,7 @@ struct HandoverHandlerTests {
         // The request, the same request again (a redelivery), then a second message of the same session.
         try await producer.send(
             try [fixture.request, fixture.request, second].map {
-                try StageOutput.envelope($0, to: topics.handover).record
+                try StageOutput.envelope($0, to: topics.handover).record()
             })
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -31,7 +31,7 @@ struct IdentificationAndSessionTests {
 
         // After identification the key is tenant + customer id, whichever channel the message came from.
         let key = PartitionKey.customer(tenantId: "demo", customerId: ids[0]).bytes
-        #expect([first, again, whatsapp].allSatisfy { $0.first?.record.key == key })
+        #expect([first, again, whatsapp].allSatisfy { (try? $0.first?.record().key) == key })
     }
 
     @Test func concurrentFirstMessagesOfOneNewCustomerCreateOneProfile() async throws {
@@ -66,8 +66,7 @@ struct IdentificationAndSessionTests {
     @Test func sessionsContinueExpireAfterTheIdleTimeoutAndSurviveRedelivery() async throws {
         let test = try await StageTestEnvironment(idleTimeoutSeconds: 60)
         defer { Task { await test.drop() } }
-        let handler = SessionHandler(
-            sessions: test.database.sessions, messages: test.database.messages, environment: test.environment)
+        let handler = SessionHandler(store: test.database, environment: test.environment)
         let context = test.context(test.topics.identified)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         func message(_ text: String, at offset: TimeInterval) -> Envelope {

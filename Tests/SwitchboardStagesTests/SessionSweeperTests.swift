@@ -13,8 +13,7 @@ struct SessionSweeperTests {
         defer { Task { await test.drop() } }
         try await TopicBootstrap.ensureTopics(
             test.topics, partitions: 1, kafka: test.environment.kafka, logger: test.logger)
-        let handler = SessionHandler(
-            sessions: test.database.sessions, messages: test.database.messages, environment: test.environment)
+        let handler = SessionHandler(store: test.database, environment: test.environment)
         let now = Date()
         var quiet = inbound("hello", from: "quiet", at: now.addingTimeInterval(-120))
         quiet.customerId = "customer-quiet"

@@ -74,13 +74,14 @@ func inbound(
 }
 
 extension Array where Element == StageOutput {
+    /// The envelopes among these outputs for `topic`, as the next stage decodes them.
     func envelopes(on topic: String) throws -> [Envelope] {
-        try filter { $0.record.topic == topic }.map { try EnvelopeCodec().decode($0.record.value) }
+        try filter { $0.topic == topic }.map { try EnvelopeCodec().decode($0.record().value) }
     }
 
     func events(on topic: String) throws -> [SwitchboardEvent] {
-        try filter { $0.record.topic == topic }.map {
-            try SwitchboardJSON.makeDecoder().decode(SwitchboardEvent.self, from: Data($0.record.value))
+        try filter { $0.topic == topic }.map {
+            try SwitchboardJSON.makeDecoder().decode(SwitchboardEvent.self, from: Data($0.record().value))
         }
     }
 }

@@ -30,7 +30,9 @@ wait_for() { # name port logline
 
 print_env() {
     echo "export SWITCHBOARD_KAFKA_BROKERS=127.0.0.1:$(cat "$state/kafka.port")"
-    echo "export SWITCHBOARD_MONGO_URI=mongodb://127.0.0.1:$(cat "$state/mongo.port")"
+    # retryWrites=false: SecantusDB prunes its registry of retryable writes in linear time on every write, so
+    # with the driver default each write costs more the longer it runs. A real MongoDB keeps the default.
+    echo "export SWITCHBOARD_MONGO_URI=\"mongodb://127.0.0.1:$(cat "$state/mongo.port")/?retryWrites=false\""
     echo "export LD_LIBRARY_PATH=$root/.local/lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
     # libmongoc's load-time init keeps counters in /dev/shm/mongoc-<pid>, which a killed process leaves
     # behind; a later process with that pid then prints a warning. The daemons use no such counters.

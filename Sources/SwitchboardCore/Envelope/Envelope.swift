@@ -129,6 +129,9 @@ public struct Envelope: Sendable, Hashable {
         )
         reply.annotations = annotations
         reply.conversationId = conversationId
+        // The number of the message it answers: the session's numbers count the customer's messages, which
+        // only the session stage (their partition's owner) hands out; a reply sorts after its message by time.
+        reply.sequence = sequence
         reply.channelTimestamp = nil
         return reply
     }

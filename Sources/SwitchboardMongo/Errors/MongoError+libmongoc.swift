@@ -9,6 +9,11 @@ extension MongoError {
     ]
     private static let authenticationCodes: Set<Int> = [13, 18]
 
+    /// Whether a server error code means a duplicate key.
+    static func isDuplicateKey(code: Int?) -> Bool {
+        code.map(duplicateKeyCodes.contains) ?? false
+    }
+
     /// Every libmongoc `bson_error_t` becomes a `MongoError` here, and only here.
     ///
     /// `reply` is the server reply of a write, whose `writeErrors` carry duplicate keys of bulk writes.

@@ -17,3 +17,11 @@ public struct MongoBulkResult: Sendable, Hashable {
     static let empty = MongoBulkResult(
         insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedIds: [:])
 }
+
+/// What ``MongoCollection/insertManyIgnoringDuplicates(_:)`` did.
+public struct MongoInsertResult: Sendable, Hashable {
+    /// Documents inserted.
+    public let insertedCount: Int
+    /// Positions, in the request, of documents whose key was already there.
+    public let duplicateIndexes: [Int]
+}

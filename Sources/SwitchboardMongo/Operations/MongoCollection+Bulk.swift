@@ -40,6 +40,36 @@ extension MongoCollection {
         }
     }
 
+    /// Inserts documents with one unordered bulk write, treating a duplicate key as "already there" (a
+    /// redelivered record): returns the positions of the documents that collided. Any other failure throws.
+    public func insertManyIgnoringDuplicates(_ documents: [T]) async throws(MongoError) -> MongoInsertResult {
+        guard !documents.isEmpty else { return MongoInsertResult(insertedCount: 0, duplicateIndexes: []) }
+        return try await withCollection("insertMany(unordered)") { collection throws(MongoError) in
+            let options = try BSONDocument(["ordered": .bool(false)])
+            guard let bulk = mongoc_collection_create_bulk_operation_with_opts(collection, options.pointer) else {
+                throw MongoError(code: .invalidArgument, reason: "libmongoc refused the bulk options")
+            }
+            defer { mongoc_bulk_operation_destroy(bulk) }
+            for document in documents {
+                try Self.append(.insertOne(document), to: bulk)
+            }
+            let reply = BSONDocument()
+            var error = bson_error_t()
+            let serverId = mongoc_bulk_operation_execute(bulk, reply.pointer, &error)
+            let document = reply.document
+            let inserted = document["nInserted"]?.intValue ?? 0
+            guard serverId == 0 else { return MongoInsertResult(insertedCount: inserted, duplicateIndexes: []) }
+            let writeErrors = (document["writeErrors"]?.arrayValue ?? []).compactMap(\.documentValue)
+            let duplicates = writeErrors.filter { MongoError.isDuplicateKey(code: $0["code"]?.intValue) }
+            // Only duplicates, and every failed document accounted for: the write itself succeeded.
+            guard !writeErrors.isEmpty, duplicates.count == writeErrors.count,
+                document["writeConcernErrors"]?.arrayValue?.isEmpty ?? true
+            else { throw MongoError.from(error, reply: writeErrors.isEmpty ? document : nil) }
+            return MongoInsertResult(
+                insertedCount: inserted, duplicateIndexes: duplicates.compactMap { $0["index"]?.intValue }.sorted())
+        }
+    }
+
     private static func append(_ model: MongoWriteModel<T>, to bulk: OpaquePointer) throws(MongoError) {
         var error = bson_error_t()
         let accepted: Bool

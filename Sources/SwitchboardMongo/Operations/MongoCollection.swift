@@ -51,6 +51,20 @@ public struct MongoCollection<T: Codable & Sendable>: Sendable {
         }
     }
 
+    /// The documents matching `filter` with only the fields of `projection` (e.g. `["session_id": 1]`),
+    /// decoded as `R`: reads that need a few fields of large documents.
+    public func find<R: Decodable & Sendable>(
+        _ filter: MongoDocument, projection: MongoDocument, as type: R.Type
+    ) async throws(MongoError) -> [R] {
+        let options: MongoDocument = ["projection": .document(projection)]
+        return try await withCollection("find") { collection throws(MongoError) in
+            let bsonFilter = try BSONDocument(filter)
+            let bsonOptions = try BSONDocument(options)
+            let cursor = mongoc_collection_find_with_opts(collection, bsonFilter.pointer, bsonOptions.pointer, nil)
+            return try Self.drain(cursor, as: R.self)
+        }
+    }
+
     /// The first document matching `filter` in `sort` order, or `nil`.
     public func findOne(_ filter: MongoDocument = [:], sort: MongoDocument? = nil) async throws(MongoError) -> T? {
         try await find(filter, sort: sort, limit: 1).first

@@ -29,13 +29,13 @@ public struct InboundPublisher: Sendable {
         do {
             records = try envelopes.map { envelope in
                 guard envelope.kind == .deliveryStatus else {
-                    return try StageOutput.envelope(envelope, to: topic).record
+                    return try StageOutput.envelope(envelope, to: topic).record()
                 }
                 return try StageOutput.event(
                     Self.event(for: envelope), to: eventsTopic,
                     key: .inbound(
                         tenantId: envelope.tenantId, channel: envelope.channel, externalId: envelope.externalId)
-                ).record
+                ).record()
             }
         } catch {
             throw ChannelHTTPError(.internalServerError, "message could not be encoded")

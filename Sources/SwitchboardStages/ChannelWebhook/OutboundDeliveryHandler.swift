@@ -1,4 +1,5 @@
 public import Foundation
+import Logging
 public import SwitchboardCore
 public import SwitchboardObservability
 public import SwitchboardRuntime
@@ -30,48 +31,94 @@ public struct OutboundDeliveryHandler: StageHandler {
         self.now = now
     }
 
-    public func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
-        guard envelope.direction == .outbound else {
-            throw StageFailure.permanent("channel-webhook-outbound only takes outbound envelopes")
+    /// What to do with one reply once the batch's new replies are stored.
+    private enum Plan: Sendable {
+        case deliver(Envelope, sentParts: [Int: String])
+        case retryFailed(Envelope, sentParts: [Int: String])
+        case skip
+    }
+
+    /// Stores the batch's new replies with one bulk insert (a reply already stored is found by its id), then
+    /// delivers them: keys in parallel, in order per key.
+    public func handle(_ batch: StageBatch) async throws -> [StageResult] {
+        var results = [StageResult?](repeating: nil, count: batch.items.count)
+        var candidates: [Int] = []
+        for (index, item) in batch.items.enumerated() {
+            guard item.envelope.direction == .outbound else {
+                results[index] = .rejected("channel-webhook-outbound only takes outbound envelopes")
+                continue
+            }
+            guard adapters.adapter(for: item.envelope.channel) != nil else {
+                results[index] = .rejected("no adapter for channel \(item.envelope.channel.rawValue)")
+                continue
+            }
+            candidates.append(index)
         }
+        let messages = database.messages
+        let time = now()
+        let documents = candidates.map { index in
+            let envelope = batch.items[index].envelope
+            let local = adapters.adapter(for: envelope.channel)!.deliversLocally
+            return MessageStore.StoredMessage(envelope, status: local ? "delivered" : "pending", at: time)
+        }
+        let duplicates = try await messages.insertManyIgnoringDuplicates(documents)
+        let again = duplicates.map { candidates[$0] }
+        let existing = try await messages.messages(ids: again.map { batch.items[$0].envelope.id })
+        var plans: [Int: Plan] = [:]
+        for index in candidates { plans[index] = .deliver(batch.items[index].envelope, sentParts: [:]) }
+        for index in again {
+            let envelope = batch.items[index].envelope
+            let local = adapters.adapter(for: envelope.channel)!.deliversLocally
+            guard let found = existing[envelope.id.uuidString.lowercased()] else {
+                plans[index] = .skip
+                continue
+            }
+            var stored = envelope
+            // A reply stored before keeps its place in the session and the parts an earlier attempt sent.
+            stored.sequence = found.sequence ?? stored.sequence
+            var sentParts: [Int: String] = [:]
+            for (part, id) in found.sent_parts ?? [:] { if let part = Int(part) { sentParts[part] = id } }
+            switch found.status {
+            case "pending" where !local:
+                plans[index] = .deliver(stored, sentParts: sentParts)
+            case "failed" where !local:
+                plans[index] = .retryFailed(stored, sentParts: sentParts)
+            default:
+                batch.items[index].logger.debug(
+                    "Outbound message already handled", metadata: ["status": "\(found.status)"])
+                plans[index] = .skip
+            }
+        }
+        let decided = plans
+        let delivered = await batch.forEachKey(concurrency: 16) { index, item in
+            guard let plan = decided[index] else { return .produced([]) }
+            do {
+                switch plan {
+                case .skip:
+                    return .produced([])
+                case .deliver(let stored, let sentParts):
+                    return .produced(try await deliver(stored, sentParts: sentParts, logger: item.logger))
+                case .retryFailed(let stored, let sentParts):
+                    // A dead letter replayed once its cause is fixed (credentials configured, the provider
+                    // back): delivery is tried again, resuming after any parts already sent.
+                    item.logger.info("Retrying an outbound message that failed before")
+                    try await messages.retryFailed(id: stored.id)
+                    return .produced(try await deliver(stored, sentParts: sentParts, logger: item.logger))
+                }
+            } catch {
+                return .from(error)
+            }
+        }
+        for index in candidates where results[index] == nil { results[index] = delivered[index] }
+        return results.map { $0 ?? .produced([]) }
+    }
+
+    private func deliver(_ stored: Envelope, sentParts: [Int: String], logger: Logger) async throws -> [StageOutput] {
+        let envelope = stored
+        let messages = database.messages
         guard let adapter = adapters.adapter(for: envelope.channel) else {
             throw StageFailure.permanent("no adapter for channel \(envelope.channel.rawValue)")
         }
-        let messages = database.messages
-        var stored = envelope
-        var existing = try await messages.message(id: envelope.id)
-        if let found = existing {
-            switch found.status {
-            case "pending":
-                break
-            case "failed" where !adapter.deliversLocally:
-                // A dead letter replayed once its cause is fixed (credentials configured, the provider back):
-                // delivery is tried again, resuming after any parts already sent.
-                context.logger.info("Retrying an outbound message that failed before")
-                try await messages.retryFailed(id: envelope.id)
-            default:
-                context.logger.debug("Outbound message already handled", metadata: ["status": "\(found.status)"])
-                return []
-            }
-        } else {
-            if stored.sequence == nil, let sessionId = stored.sessionId {
-                stored.sequence = try await database.sessions.allocateSequence(sessionId: sessionId)
-            }
-            let initialStatus = adapter.deliversLocally ? "delivered" : "pending"
-            if try await !messages.insertIfNew(.init(stored, status: initialStatus, at: now())) {
-                // Stored by another consumer since the lookup (a rebalance handed it over mid-batch).
-                if adapter.deliversLocally { return [] }
-                existing = try await messages.message(id: envelope.id)
-                guard existing?.status == "pending" else { return [] }
-            }
-        }
-        // A reply stored before keeps its place in the session and the parts an earlier attempt sent.
-        var sentParts: [Int: String] = [:]
-        if let existing {
-            stored.sequence = existing.sequence ?? stored.sequence
-            for (index, id) in existing.sent_parts ?? [:] { if let index = Int(index) { sentParts[index] = id } }
-        }
-
         let outcome: DeliveryOutcome
         do {
             if let resumable = adapter as? any ResumableDeliveryAdapter {

@@ -4,39 +4,51 @@ public import SwitchboardKafka
 public import SwitchboardObservability
 public import SwitchboardRuntime
 
-/// What every daemon connects to: the producer, the database with its indexes, and the topics.
+/// What every daemon connects to: the producer, the topics, and (for the daemons that keep state) the
+/// database with its indexes.
 public struct DaemonParts: Sendable {
     public let environment: DaemonEnvironment
     public let producer: KafkaProducer
-    public let database: SwitchboardDatabase
+    /// The database, for daemons connected with `needsDatabase` (all but the router and the bot).
+    public let connectedDatabase: SwitchboardDatabase?
     public let logger: Logger
     private let admin: KafkaAdmin
 
     public var topics: TopicNames { environment.settings.topics }
 
-    /// Connects to the broker and database, creating missing topics and indexes.
-    public static func connect(_ environment: DaemonEnvironment, logger: Logger) async throws -> DaemonParts {
+    /// The database of a daemon connected with `needsDatabase`.
+    public var database: SwitchboardDatabase {
+        guard let connectedDatabase else { preconditionFailure("this daemon was connected without a database") }
+        return connectedDatabase
+    }
+
+    /// Connects to the broker and, unless `needsDatabase` is false, the database, creating missing topics and
+    /// indexes. A daemon without a database neither connects to one nor waits for it to be ready.
+    public static func connect(
+        _ environment: DaemonEnvironment, logger: Logger, needsDatabase: Bool = true
+    ) async throws -> DaemonParts {
         try KafkaLibrary.requireSupportedVersion()
         try await TopicBootstrap.ensureTopics(
             environment.settings.topics, partitions: environment.settings.topicPartitions, kafka: environment.kafka,
             logger: logger)
-        let database = try await SwitchboardDatabase.connect(configuration: environment.mongo, logger: logger)
+        let database =
+            needsDatabase ? try await SwitchboardDatabase.connect(configuration: environment.mongo, logger: logger) : nil
         return DaemonParts(
             environment: environment,
             producer: try KafkaProducer(configuration: environment.kafka, logger: logger),
-            database: database,
+            connectedDatabase: database,
             logger: logger,
             admin: try KafkaAdmin(configuration: environment.kafka, logger: logger, timeout: .seconds(2)))
     }
 
-    /// Readiness: the broker answers a metadata request and the database a ping.
+    /// Readiness: the broker answers a metadata request and, if connected, the database a ping.
     public var readinessChecks: [ReadinessCheck] {
         let admin = self.admin
-        let database = self.database
-        return [
-            ReadinessCheck(name: "kafka") { (try? await admin.listTopics()) != nil },
-            ReadinessCheck(name: "mongo") { await database.isReachable() },
-        ]
+        var checks = [ReadinessCheck(name: "kafka") { (try? await admin.listTopics()) != nil }]
+        if let database = connectedDatabase {
+            checks.append(ReadinessCheck(name: "mongo") { await database.isReachable() })
+        }
+        return checks
     }
 
     /// `/health/live`, `/health/ready` (these checks) and `/metrics` for the daemon's HTTP server.

@@ -20,30 +20,30 @@ public enum StageDaemons {
 
     public static func session(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let parts = try await DaemonParts.connect(environment, logger: logger)
-        let handler = SessionHandler(
-            sessions: parts.database.sessions, messages: parts.database.messages, environment: environment)
+        let handler = SessionHandler(store: parts.database, environment: environment)
         let sweeper = SessionSweeper(
             sessions: parts.database.sessions, producer: parts.producer, environment: environment,
             interval: try environment.milliseconds("SWITCHBOARD_SESSION_SWEEP_MS", default: .seconds(30)),
-            logger: logger)
+            logger: logger, onExpired: { handler.forget(customerId: $0) })
         var services = try services(parts, stage: "session", input: parts.topics.identified, handler: handler)
         services.insert(sweeper, at: 1)
         return services
     }
 
     public static func messageRouter(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
-        let parts = try await DaemonParts.connect(environment, logger: logger)
+        let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: false)
         return try services(
             parts, stage: "message-router", input: parts.topics.sessioned,
-            handler: RouterHandler(environment: environment))
+            handler: RouterHandler(environment: environment).perEnvelope())
     }
 
     public static func nlpPlugin(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let engine = try NLPModels.builtInEngine(for: environment)
         logger.info("NLP models trained", metadata: ["tenants": "\(environment.tenants.tenants.map(\.id))"])
-        let parts = try await DaemonParts.connect(environment, logger: logger)
+        let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: false)
         let handler = NLPHandler(
-            engine: engine, templates: { engine.templates(forTenant: $0) }, environment: environment)
+            engine: engine, templates: { engine.templates(forTenant: $0) }, environment: environment
+        ).perEnvelope()
         return try services(parts, stage: "nlp-plugin", input: parts.topics.nlp, handler: handler)
     }
 

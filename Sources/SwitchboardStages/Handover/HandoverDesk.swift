@@ -112,7 +112,7 @@ public struct HandoverDesk: Sendable {
             traceId: ids.next().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             sender: .agent(id: agentId))
         envelope.conversationId = latest.conversationId
-        try await publish(try StageOutput.envelope(envelope, to: topics.outbound), traceId: envelope.traceId)
+        try await publish(StageOutput.envelope(envelope, to: topics.outbound), traceId: envelope.traceId)
         logger.info(
             "Agent reply produced",
             metadata: ["trace_id": "\(envelope.traceId)", "tenant": "\(tenantId)", "handover_id": "\(record.id)"])
@@ -155,16 +155,16 @@ public struct HandoverDesk: Sendable {
     }
 
     private func publish(event: SwitchboardEvent, for record: HandoverRecord) async throws {
-        try await publish(try .event(event, to: topics.events, key: record.partitionKey), traceId: event.traceId)
+        try await publish(.event(event, to: topics.events, key: record.partitionKey), traceId: event.traceId)
     }
 
     /// Produces one record and waits for the broker; any failure is reported as ``HandoverDeskError/brokerUnavailable``
     /// so the agent is never told a change went out that the broker did not acknowledge.
     private func publish(_ output: StageOutput, traceId: String?) async throws {
         do {
-            try await sink.publish([output.record])
+            try await sink.publish([output.record()])
         } catch {
-            var metadata: Logger.Metadata = ["topic": "\(output.record.topic)", "error": "\(error)"]
+            var metadata: Logger.Metadata = ["topic": "\(output.topic)", "error": "\(error)"]
             if let traceId { metadata["trace_id"] = "\(traceId)" }
             logger.error("The broker did not acknowledge a handover record", metadata: metadata)
             throw HandoverDeskError.brokerUnavailable

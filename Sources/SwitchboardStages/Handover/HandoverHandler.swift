@@ -10,7 +10,7 @@ public import SwitchboardRuntime
 /// outbound stage and event readers deduplicate) in case a crash lost them. Any other message of a
 /// session that already has an active handover produces nothing: the session stage has stored it and
 /// agents read it through the API.
-public struct HandoverHandler: StageHandler {
+public struct HandoverHandler: EnvelopeHandler {
     /// The stage's name: consumer group, log and metric label.
     public static let stage = "human-handover"
     /// The name the acknowledgement's id is derived with, distinct from replies other stages derive.
@@ -78,8 +78,8 @@ public struct HandoverHandler: StageHandler {
         let acknowledgement = envelope.reply(
             content: .text(Self.acknowledgementText), sender: .system, stage: Self.acknowledgementStage, at: now())
         return [
-            try .event(event, to: context.topics.events, key: record.partitionKey),
-            try .envelope(acknowledgement, to: context.topics.outbound),
+            .event(event, to: context.topics.events, key: record.partitionKey),
+            .envelope(acknowledgement, to: context.topics.outbound),
         ]
     }
 

@@ -17,7 +17,7 @@ public enum HumanHandoverDaemon {
     public static func build(environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let parts = try await DaemonParts.connect(environment, logger: logger)
         let handler = HandoverHandler(database: parts.database, tenants: environment.tenants)
-        let runner = try parts.runner(stage: name, input: parts.topics.handover, handler: handler)
+        let runner = try parts.runner(stage: name, input: parts.topics.handover, handler: handler.perEnvelope())
         let api = AgentAPI(
             desk: HandoverDesk(database: parts.database, sink: parts.producer, topics: parts.topics, logger: logger),
             secrets: environment.secrets, logger: logger)

@@ -1,45 +1,134 @@
 import Foundation
+import Logging
 public import SwitchboardCore
 public import SwitchboardRuntime
 
-/// customer-identification: finds or creates the customer's profile and re-keys the envelope by customer.
+/// customer-identification: finds or creates the customer of each inbound envelope and re-keys it by customer.
+///
+/// A batch costs at most one read of identities (for identities not in the cache), one read of profiles (for
+/// new identities with a phone or email), one bulk claim of identities and one bulk write of profiles. A
+/// known customer costs no database call at all: an identity's customer never changes once claimed, so the
+/// mapping is cached (bounded) whatever partition it came from.
 public struct IdentificationHandler: StageHandler {
     /// Customer ids are derived from the first identity a customer was seen with, so a redelivered or
     /// concurrently handled first message always yields the same id.
     static let customerNamespace = UUID(uuidString: "6f1c8d2e-3b4a-4c5d-9e8f-0a1b2c3d4e5f")!
 
-    let profiles: ProfileStore
+    let profiles: any IdentityStoring
     let environment: DaemonEnvironment
+    /// Identity key to customer id.
+    let known: BoundedCache<String, String>
 
-    public init(profiles: ProfileStore, environment: DaemonEnvironment) {
+    public init(profiles: any IdentityStoring, environment: DaemonEnvironment, cacheCapacity: Int = 200_000) {
         self.profiles = profiles
         self.environment = environment
+        self.known = BoundedCache(capacity: cacheCapacity)
     }
 
-    public func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
-        _ = try environment.tenant(envelope.tenantId)
-        guard envelope.direction == .inbound else {
-            throw StageFailure.permanent("customer-identification only takes inbound envelopes")
+    public func handle(_ batch: StageBatch) async throws -> [StageResult] {
+        var results = [StageResult?](repeating: nil, count: batch.items.count)
+        var inbound: [Int: (identity: InboundIdentity, key: String)] = [:]
+        for (index, item) in batch.items.enumerated() {
+            let envelope = item.envelope
+            do {
+                _ = try environment.tenant(envelope.tenantId)
+            } catch {
+                results[index] = .from(error)
+                continue
+            }
+            guard envelope.direction == .inbound else {
+                results[index] = .rejected("customer-identification only takes inbound envelopes")
+                continue
+            }
+            // The phone of SMS and WhatsApp addresses is derived from the address itself, so the same number on
+            // both channels resolves to one customer. A shared contact card is someone else's, never merged.
+            let identity = InboundIdentity(channel: envelope.channel, externalId: envelope.externalId)
+            inbound[index] = (identity, ProfileStore.identityKey(tenantId: envelope.tenantId, identity: identity.identity))
         }
-        // The phone of SMS and WhatsApp addresses is derived from the address itself, so the same number on
-        // both channels resolves to one customer. A shared contact card is someone else's, never merged.
-        let inbound = InboundIdentity(channel: envelope.channel, externalId: envelope.externalId)
-        let key = ProfileStore.identityKey(tenantId: envelope.tenantId, identity: inbound.identity)
-        let newId = DerivedID.make(from: Self.customerNamespace, name: key).uuidString.lowercased()
-        let decision = try await profiles.resolve(
-            inbound, tenantId: envelope.tenantId, now: envelope.receivedAt, newCustomerId: newId)
-        var identified = envelope
-        identified.customerId = decision.profile.id
-        switch decision {
-        case .created:
-            context.logger.info("New customer", metadata: ["customer_id": "\(decision.profile.id)"])
-        case .existing(_, let match, _) where match != .identity:
-            context.logger.info(
-                "Identity merged into an existing customer",
-                metadata: ["customer_id": "\(decision.profile.id)", "matched_by": "\(match.rawValue)"])
-        case .existing:
-            break
+
+        var customers: [String: String] = [:]
+        let unknown = Set(inbound.values.map(\.key)).filter { key in
+            guard let id = known[key] else { return true }
+            customers[key] = id
+            return false
         }
-        return [try .envelope(identified, to: context.topics.identified)]
+        if !unknown.isEmpty {
+            for (key, id) in try await profiles.customerIds(identityKeys: unknown.sorted()) { customers[key] = id }
+        }
+        let new = inbound.keys.sorted().filter { customers[inbound[$0]!.key] == nil }
+        if !new.isEmpty {
+            for (key, id) in try await createCustomers(new.map { (batch.items[$0], inbound[$0]!) }) { customers[key] = id }
+        }
+
+        for (index, (_, key)) in inbound {
+            guard let customerId = customers[key] else {
+                results[index] = .failed(IdentificationRaced())
+                continue
+            }
+            known.set(customerId, for: key)
+            var identified = batch.items[index].envelope
+            identified.customerId = customerId
+            results[index] = .produced([.envelope(identified, to: batch.topics.identified)])
+        }
+        return results.map { $0 ?? .failed(IdentificationRaced()) }
     }
+
+    /// Decides the new identities in batch order (so two new identities with the same phone in one batch
+    /// become one customer), claims them in bulk, saves the profiles, and resolves one at a time the few that
+    /// another writer claimed first. Returns identity key to customer id.
+    private func createCustomers(
+        _ new: [(item: StageItem, inbound: (identity: InboundIdentity, key: String))]
+    ) async throws -> [String: String] {
+        let phones = Set(new.compactMap(\.inbound.identity.phone)).sorted()
+        let emails = Set(new.compactMap(\.inbound.identity.email)).sorted()
+        var candidates = try await profiles.profiles(
+            tenantIds: Set(new.map(\.item.envelope.tenantId)).sorted(), phones: phones, emails: emails)
+        var decided: [String: IdentityDecision] = [:]
+        var claims: [IdentityClaim] = []
+        var created: [String: CustomerProfile] = [:]
+        var changed: [String: CustomerProfile] = [:]
+        for (item, (identity, key)) in new where decided[key] == nil {
+            let envelope = item.envelope
+            let newId = DerivedID.make(from: Self.customerNamespace, name: key).uuidString.lowercased()
+            let decision = IdentityResolver.resolve(
+                identity, tenantId: envelope.tenantId, candidates: candidates, now: envelope.receivedAt,
+                newCustomerId: newId)
+            decided[key] = decision
+            let profile = decision.profile
+            candidates.removeAll { $0.id == profile.id }
+            candidates.append(profile)
+            claims.append(IdentityClaim(key: key, tenantId: envelope.tenantId, customerId: profile.id, at: envelope.receivedAt))
+            switch decision {
+            case .created:
+                created[profile.id] = profile
+                item.logger.info("New customer", metadata: ["customer_id": "\(profile.id)"])
+            case .existing(_, let match, let isChanged):
+                if created[profile.id] != nil {
+                    created[profile.id] = profile
+                } else if isChanged {
+                    changed[profile.id] = profile
+                }
+                item.logger.info(
+                    "Identity merged into an existing customer",
+                    metadata: ["customer_id": "\(profile.id)", "matched_by": "\(match.rawValue)"])
+            }
+        }
+        // Profiles first: a crash before the claims leaves a profile that the redelivery finds again.
+        try await profiles.save(created: Array(created.values), changed: Array(changed.values))
+        let taken = try await profiles.claim(claims)
+        var customers: [String: String] = [:]
+        for (key, decision) in decided where !taken.contains(key) { customers[key] = decision.profile.id }
+        for (item, (identity, key)) in new where taken.contains(key) && customers[key] == nil {
+            let newId = DerivedID.make(from: Self.customerNamespace, name: key).uuidString.lowercased()
+            customers[key] = try await profiles.resolve(
+                identity, tenantId: item.envelope.tenantId, now: item.envelope.receivedAt, newCustomerId: newId
+            ).profile.id
+        }
+        return customers
+    }
+}
+
+/// An identity could not be resolved in this pass; the runner retries it.
+struct IdentificationRaced: Error, CustomStringConvertible {
+    var description: String { "the customer of this identity could not be resolved yet; retrying" }
 }

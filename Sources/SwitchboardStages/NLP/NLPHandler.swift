@@ -5,7 +5,7 @@ public import SwitchboardRuntime
 /// nlp-plugin: classifies the customer's text with the tenant's NLP engine and answers from the intent's
 /// response templates, or hands the conversation to a human (low confidence, an intent that asks for a
 /// person, no template, content it cannot read). Intent, entities and confidence go into the envelope.
-public struct NLPHandler: StageHandler {
+public struct NLPHandler: EnvelopeHandler {
     let engine: any NLPEngine
     let templates: @Sendable (String) -> ResponseTemplates?
     let environment: DaemonEnvironment
@@ -46,7 +46,7 @@ public struct NLPHandler: StageHandler {
         case .reply(let reply, let intent, let confidence, _):
             context.logger.info("Bot reply", metadata: ["intent": "\(intent)", "confidence": "\(confidence)"])
             let outbound = annotated.reply(content: .text(reply), sender: .bot, stage: "nlp", at: clock())
-            return [try .envelope(outbound, to: context.topics.outbound)]
+            return [.envelope(outbound, to: context.topics.outbound)]
         case .handover(let reason, _, _):
             return try handOver(annotated, reason: reason, tenant: tenant, context: context)
         }
@@ -63,8 +63,8 @@ public struct NLPHandler: StageHandler {
         if decision.target == .offlineReply {
             let text = decision.replyText ?? tenant.rules.offlineReply
             let reply = envelope.reply(content: .text(text), sender: .system, stage: "nlp-offline", at: clock())
-            return [try .envelope(reply, to: context.topics.outbound)]
+            return [.envelope(reply, to: context.topics.outbound)]
         }
-        return [try .envelope(envelope, to: context.topics.handover)]
+        return [.envelope(envelope, to: context.topics.handover)]
     }
 }

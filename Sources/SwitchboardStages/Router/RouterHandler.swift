@@ -5,7 +5,7 @@ public import SwitchboardRuntime
 /// message-router: sends each message to the bot (`nlp`) or to a human (`handover`) by the session's owner
 /// and the tenant's rules, or answers with the tenant's offline reply outside business hours. The decision
 /// and its reason go into the envelope.
-public struct RouterHandler: StageHandler {
+public struct RouterHandler: EnvelopeHandler {
     let environment: DaemonEnvironment
     let clock: @Sendable () -> Date
 
@@ -28,14 +28,14 @@ public struct RouterHandler: StageHandler {
             "Routed", metadata: ["target": "\(decision.target.rawValue)", "reason": "\(decision.reason.rawValue)"])
         switch decision.target {
         case .bot:
-            return [try .envelope(routed, to: context.topics.nlp)]
+            return [.envelope(routed, to: context.topics.nlp)]
         case .human:
             if decision.reason == .customerAskedForHuman { routed.annotations.handoverReason = .customerAskedForHuman }
-            return [try .envelope(routed, to: context.topics.handover)]
+            return [.envelope(routed, to: context.topics.handover)]
         case .offlineReply:
             let text = decision.replyText ?? tenant.rules.offlineReply
             let reply = routed.reply(content: .text(text), sender: .system, stage: "router-offline", at: clock())
-            return [try .envelope(reply, to: context.topics.outbound)]
+            return [.envelope(reply, to: context.topics.outbound)]
         }
     }
 }

@@ -1,76 +1,197 @@
 import Foundation
+import Logging
 public import SwitchboardCore
 public import SwitchboardRuntime
 
 /// session: puts each message in the customer's open session (or a new one after the tenant's idle
 /// timeout), stores it with its sequence number, and stamps the session and its owner on the envelope.
 ///
-/// Idempotent: a redelivered message is found by its envelope id and re-emitted with the session and
-/// sequence it was stored with; a session opened for a message has an id derived from that message.
+/// The stage owns its customers' sessions while it owns their partition (records are keyed by customer), so
+/// it keeps each customer's open session in a bounded cache, valid for the partition assignment it was
+/// loaded under. A batch then costs one bulk write of sessions, one bulk insert of messages and one read of
+/// the few sessions humans own; customers not cached cost one read of sessions and one of their messages.
+///
+/// Idempotent: a redelivered message is found stored and re-emitted with the session and sequence it was
+/// stored with; a session opened for a message has an id derived from that message.
 public struct SessionHandler: StageHandler {
-    let sessions: SessionStore
-    let messages: MessageStore
-    let environment: DaemonEnvironment
-
-    public init(sessions: SessionStore, messages: MessageStore, environment: DaemonEnvironment) {
-        self.sessions = sessions
-        self.messages = messages
-        self.environment = environment
+    struct Cached: Sendable {
+        var session: SessionRecord
+        var partition: Int32
+        var generation: Int
     }
 
-    public func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
-        let tenant = try environment.tenant(envelope.tenantId)
-        guard let customerId = envelope.customerId else {
-            throw StageFailure.permanent("the envelope has no customer id (not identified)")
-        }
-        if let stored = try await messages.message(id: envelope.id), let sessionId = stored.session_id {
-            var again = envelope
-            again.sessionId = sessionId
-            again.sequence = stored.sequence
-            again.sessionOwner = try await sessions.session(id: sessionId)?.owner ?? .bot
-            return [try .envelope(again, to: context.topics.sessioned)]
-        }
+    let store: any SessionStoring
+    let environment: DaemonEnvironment
+    let cache: BoundedCache<String, Cached>
 
-        var outputs: [StageOutput] = []
-        let now = envelope.receivedAt
-        let key = PartitionKey.customer(tenantId: envelope.tenantId, customerId: customerId)
-        var session: SessionRecord
-        var sequence: Int64
-        let current = try await sessions.openSession(tenantId: envelope.tenantId, customerId: customerId)
-        let decision = tenant.sessionPolicy.decide(
-            current: current, tenantId: envelope.tenantId, customerId: customerId, now: now,
-            newSessionId: DerivedID.make(from: envelope.id, name: "session").uuidString.lowercased())
-        switch decision {
-        case .continue(let continued, _):
-            if let touched = try await sessions.touch(sessionId: continued.id, at: now) {
-                (session, sequence) = touched
+    public init(store: any SessionStoring, environment: DaemonEnvironment, cacheCapacity: Int = 200_000) {
+        self.store = store
+        self.environment = environment
+        self.cache = BoundedCache(capacity: cacheCapacity)
+    }
+
+    /// Forgets a customer's cached session (the sweeper expired it).
+    public func forget(customerId: String) {
+        cache.removeValue(for: customerId)
+    }
+
+    /// What one message gets.
+    private struct Placed {
+        var sessionId: String
+        var sequence: Int64?
+        var events: [SwitchboardEvent] = []
+        var redelivered = false
+    }
+
+    public func handle(_ batch: StageBatch) async throws -> [StageResult] {
+        var results = [StageResult?](repeating: nil, count: batch.items.count)
+        var policies: [String: SessionPolicy] = [:]
+        var customerOrder: [String] = []
+        var itemsOf: [String: [Int]] = [:]
+        for (index, item) in batch.items.enumerated() {
+            do {
+                policies[item.envelope.tenantId] = try environment.tenant(item.envelope.tenantId).sessionPolicy
+            } catch {
+                results[index] = .from(error)
+                continue
+            }
+            guard let customerId = item.envelope.customerId else {
+                results[index] = .rejected("the envelope has no customer id (not identified)")
+                continue
+            }
+            if itemsOf[customerId] == nil { customerOrder.append(customerId) }
+            itemsOf[customerId, default: []].append(index)
+        }
+        do {
+            try await place(batch, customers: customerOrder, itemsOf: itemsOf, policies: policies, into: &results)
+        } catch {
+            // What the batch decided may be half written: the retry reloads these customers.
+            for customerId in customerOrder { cache.removeValue(for: customerId) }
+            throw error
+        }
+        return results.map { $0 ?? .failed(SessionRaced()) }
+    }
+
+    private func place(
+        _ batch: StageBatch, customers: [String], itemsOf: [String: [Int]], policies: [String: SessionPolicy],
+        into results: inout [StageResult?]
+    ) async throws {
+        guard !customers.isEmpty else { return }
+        var current: [String: SessionRecord] = [:]
+        var misses: [String] = []
+        for customerId in customers {
+            let origin = batch.items[itemsOf[customerId]![0]].origin
+            if let cached = cache[customerId], cached.partition == origin.partition,
+                cached.generation == origin.generation
+            {
+                current[customerId] = cached.session
             } else {
-                // Expired or closed between the read and the update: open a new one on the next attempt.
-                throw SessionRaced()
+                misses.append(customerId)
             }
-        case .startNew(let fresh, let expired):
-            if let expired, try await sessions.expire(sessionId: expired.id) {
-                var ended = event(
-                    .sessionExpired, envelope, customerId, expired.id,
-                    ["idle_since": SwitchboardJSON.formatDate(expired.lastActivityAt)])
-                ended.id = SessionSweeper.expiryEventID(sessionId: expired.id)
-                outputs.append(try .event(ended, to: context.topics.events, key: key))
-            }
-            try await sessions.insert(fresh)
-            session = fresh
-            sequence = 0
-            outputs.append(
-                try .event(
-                    event(.sessionStarted, envelope, customerId, fresh.id, [:]), to: context.topics.events, key: key))
+        }
+        var stored: [String: MessagePlacement] = [:]
+        if !misses.isEmpty {
+            for session in try await store.openSessions(customerIds: misses) { current[session.customerId] = session }
+            let ids = misses.flatMap { itemsOf[$0]! }.map { batch.items[$0].envelope.id.uuidString.lowercased() }
+            stored = try await store.placements(messageIds: ids)
         }
 
-        var sessioned = envelope
-        sessioned.sessionId = session.id
-        sessioned.sequence = sequence
-        sessioned.sessionOwner = session.owner
-        try await messages.insertIfNew(MessageStore.StoredMessage(sessioned, status: "received", at: Date()))
-        outputs.insert(try .envelope(sessioned, to: context.topics.sessioned), at: 0)
-        return outputs
+        var latest: [String: SessionRecord] = [:]
+        var created: Set<String> = []
+        var advanced: Set<String> = []
+        var expiredIds: Set<String> = []
+        var placed: [Int: Placed] = [:]
+        for customerId in customers {
+            for index in itemsOf[customerId]! {
+                let envelope = batch.items[index].envelope
+                if let found = stored[envelope.id.uuidString.lowercased()] {
+                    placed[index] = Placed(sessionId: found.sessionId, sequence: found.sequence, redelivered: true)
+                    continue
+                }
+                let decision = policies[envelope.tenantId]!.decide(
+                    current: current[customerId], tenantId: envelope.tenantId, customerId: customerId,
+                    now: envelope.receivedAt,
+                    newSessionId: DerivedID.make(from: envelope.id, name: "session").uuidString.lowercased())
+                switch decision {
+                case .continue(let session, let sequence):
+                    current[customerId] = session
+                    latest[session.id] = session
+                    advanced.insert(session.id)
+                    placed[index] = Placed(sessionId: session.id, sequence: sequence)
+                case .startNew(let fresh, let expired):
+                    var events: [SwitchboardEvent] = []
+                    if let expired {
+                        latest[expired.id] = expired
+                        expiredIds.insert(expired.id)
+                        var ended = event(
+                            .sessionExpired, envelope, customerId, expired.id,
+                            ["idle_since": SwitchboardJSON.formatDate(expired.lastActivityAt)])
+                        ended.id = SessionSweeper.expiryEventID(sessionId: expired.id)
+                        events.append(ended)
+                    }
+                    events.append(event(.sessionStarted, envelope, customerId, fresh.id, [:]))
+                    current[customerId] = fresh
+                    latest[fresh.id] = fresh
+                    created.insert(fresh.id)
+                    placed[index] = Placed(sessionId: fresh.id, sequence: 0, events: events)
+                }
+            }
+        }
+        // A session created in this batch is written once, as it ends the batch (even if already expired).
+        var writes = SessionWrites()
+        for id in latest.keys.sorted() {
+            let session = latest[id]!
+            if created.contains(id) {
+                writes.created.append(session)
+            } else if expiredIds.contains(id) {
+                writes.expired.append(id)
+            } else if advanced.contains(id) {
+                writes.advanced.append(session)
+            }
+        }
+
+        let owners = try await store.humanOwners(sessionIds: Array(Set(placed.values.map(\.sessionId))).sorted())
+        guard try await store.apply(writes) else { throw SessionRaced() }
+
+        var sessioned: [Int: Envelope] = [:]
+        for (index, place) in placed {
+            var envelope = batch.items[index].envelope
+            envelope.sessionId = place.sessionId
+            envelope.sequence = place.sequence
+            envelope.sessionOwner = owners[place.sessionId] ?? .bot
+            sessioned[index] = envelope
+        }
+        let fresh = placed.filter { !$0.value.redelivered }.keys.sorted()
+        let now = Date()
+        let duplicates = try await store.insertMessages(
+            fresh.map { MessageStore.StoredMessage(sessioned[$0]!, status: "received", at: now) })
+        if !duplicates.isEmpty {
+            // Stored before under another place (the stage before produced it twice): that place stands.
+            let again = duplicates.map { fresh[$0] }
+            let found = try await store.placements(
+                messageIds: again.map { batch.items[$0].envelope.id.uuidString.lowercased() })
+            for index in again {
+                guard let earlier = found[batch.items[index].envelope.id.uuidString.lowercased()] else { continue }
+                sessioned[index]?.sessionId = earlier.sessionId
+                sessioned[index]?.sequence = earlier.sequence
+                sessioned[index]?.sessionOwner = owners[earlier.sessionId] ?? .bot
+                placed[index]?.events = []
+            }
+        }
+
+        for customerId in customers {
+            let origin = batch.items[itemsOf[customerId]![0]].origin
+            if let session = current[customerId] {
+                cache.set(Cached(session: session, partition: origin.partition, generation: origin.generation), for: customerId)
+            }
+        }
+        for (index, place) in placed {
+            guard let envelope = sessioned[index], let customerId = envelope.customerId else { continue }
+            let key = PartitionKey.customer(tenantId: envelope.tenantId, customerId: customerId)
+            var outputs: [StageOutput] = [.envelope(envelope, to: batch.topics.sessioned)]
+            for event in place.events { outputs.append(.event(event, to: batch.topics.events, key: key)) }
+            results[index] = .produced(outputs)
+        }
     }
 
     private func event(

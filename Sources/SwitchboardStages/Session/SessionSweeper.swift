@@ -17,11 +17,15 @@ public struct SessionSweeper: Service {
     let interval: Duration
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// Told the customer whose session it expired (the session stage drops what it cached of it).
+    let onExpired: @Sendable (_ customerId: String) -> Void
 
     public init(
         sessions: SessionStore, producer: KafkaProducer, environment: DaemonEnvironment, interval: Duration,
-        logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+        logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
+        onExpired: @escaping @Sendable (_ customerId: String) -> Void = { _ in }
     ) {
+        self.onExpired = onExpired
         self.sessions = sessions
         self.producer = producer
         self.environment = environment
@@ -62,8 +66,12 @@ public struct SessionSweeper: Service {
                     details: ["idle_since": SwitchboardJSON.formatDate(session.lastActivityAt)])
                 let key = PartitionKey.customer(tenantId: tenant.id, customerId: session.customerId)
                 try await producer.send(
-                    try StageOutput.event(event, to: environment.settings.topics.events, key: key).record)
-                if try await sessions.expire(sessionId: session.id) { expired += 1 }
+                    try StageOutput.event(event, to: environment.settings.topics.events, key: key).record())
+                // Not if the customer wrote since it was read: that message continued the session.
+                if try await sessions.expire(sessionId: session.id, idleBefore: cutoff) {
+                    expired += 1
+                    onExpired(session.customerId)
+                }
             }
         }
         if expired > 0 { logger.info("Expired idle sessions", metadata: ["count": "\(expired)"]) }

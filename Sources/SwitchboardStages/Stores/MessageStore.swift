@@ -79,6 +79,18 @@ public struct MessageStore: Sendable {
         }
     }
 
+    /// Stores messages with one unordered bulk insert; returns the positions of those already stored.
+    public func insertManyIgnoringDuplicates(_ stored: [StoredMessage]) async throws -> [Int] {
+        try await messages.insertManyIgnoringDuplicates(stored).duplicateIndexes
+    }
+
+    /// The stored messages with these envelope ids, by id.
+    public func messages(ids: [UUID]) async throws -> [String: StoredMessage] {
+        guard !ids.isEmpty else { return [:] }
+        let found = try await messages.find(["_id": ["$in": .array(ids.map { .string($0.uuidString.lowercased()) })]])
+        return Dictionary(found.map { ($0._id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func message(id: UUID) async throws -> StoredMessage? {
         try await messages.findOne(["_id": .string(id.uuidString.lowercased())])
     }

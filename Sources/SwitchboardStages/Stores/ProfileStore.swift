@@ -41,7 +41,7 @@ public struct ProfileStore: Sendable {
         ])
     }
 
-    static func identityKey(tenantId: String, identity: ChannelIdentity) -> String {
+    public static func identityKey(tenantId: String, identity: ChannelIdentity) -> String {
         "\(tenantId)|\(identity.channel.rawValue)|\(identity.externalId)"
     }
 
@@ -97,14 +97,19 @@ public struct ProfileStore: Sendable {
     }
 
     private func save(_ profile: CustomerProfile, upsertOnly: Bool) async throws {
+        _ = try await profiles.updateOne(
+            filter: ["_id": .string(profile.id)], update: try Self.update(profile, upsertOnly: upsertOnly),
+            upsert: true)
+    }
+
+    private static func update(_ profile: CustomerProfile, upsertOnly: Bool) throws -> MongoDocument {
         let document = try MongoValue(
             encoding: ProfileDocument(
                 _id: profile.id, profile: profile, tenant_id: profile.tenantId, phones: profile.phones,
                 emails: profile.emails))
-        guard case .document(var fields) = document else { return }
+        guard case .document(var fields) = document else { return [:] }
         fields["_id"] = nil
-        let update: MongoDocument = upsertOnly ? ["$setOnInsert": .document(fields)] : ["$set": .document(fields)]
-        _ = try await profiles.updateOne(filter: ["_id": .string(profile.id)], update: update, upsert: true)
+        return upsertOnly ? ["$setOnInsert": .document(fields)] : ["$set": .document(fields)]
     }
 
     /// The profile with this customer id.
@@ -115,5 +120,44 @@ public struct ProfileStore: Sendable {
     /// How many profiles a tenant has.
     public func count(tenantId: String) async throws -> Int {
         try await profiles.count(["tenant_id": .string(tenantId)])
+    }
+}
+
+extension ProfileStore: IdentityStoring {
+    private struct IdentityMapping: Decodable, Sendable {
+        var _id: String
+        var customer_id: String
+    }
+
+    public func customerIds(identityKeys: [String]) async throws -> [String: String] {
+        guard !identityKeys.isEmpty else { return [:] }
+        let found = try await identities.find(
+            ["_id": ["$in": .array(identityKeys.map { .string($0) })]], projection: ["customer_id": 1],
+            as: IdentityMapping.self)
+        return Dictionary(found.map { ($0._id, $0.customer_id) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func profiles(tenantIds: [String], phones: [String], emails: [String]) async throws -> [CustomerProfile] {
+        var any: [MongoValue] = []
+        if !phones.isEmpty { any.append(["phones": ["$in": .array(phones.map { .string($0) })]]) }
+        if !emails.isEmpty { any.append(["emails": ["$in": .array(emails.map { .string($0) })]]) }
+        guard !any.isEmpty, !tenantIds.isEmpty else { return [] }
+        return try await profiles.find(
+            ["tenant_id": ["$in": .array(tenantIds.map { .string($0) })], "$or": .array(any)]
+        ).map(\.profile)
+    }
+
+    public func claim(_ claims: [IdentityClaim]) async throws -> Set<String> {
+        let result = try await identities.insertManyIgnoringDuplicates(
+            claims.map { IdentityDocument(_id: $0.key, tenant_id: $0.tenantId, customer_id: $0.customerId, created_at: $0.at) })
+        return Set(result.duplicateIndexes.map { claims[$0].key })
+    }
+
+    public func save(created: [CustomerProfile], changed: [CustomerProfile]) async throws {
+        let models: [MongoWriteModel<ProfileDocument>] =
+            try created.map { .updateOne(filter: ["_id": .string($0.id)], update: try Self.update($0, upsertOnly: true), upsert: true) }
+            + changed.map { .updateOne(filter: ["_id": .string($0.id)], update: try Self.update($0, upsertOnly: false), upsert: true) }
+        guard !models.isEmpty else { return }
+        try await profiles.bulkWrite(models, ordered: false)
     }
 }

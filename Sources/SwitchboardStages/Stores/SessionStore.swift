@@ -33,15 +33,24 @@ public struct SessionStore: Sendable {
         }
     }
 
-    private let sessions: MongoCollection<SessionDocument>
+    /// Who owns a session that humans own: one small document per such session, so the session stage can
+    /// read the owners of a batch's sessions cheaply (sessions the bot owns have none).
+    struct OwnerDocument: Codable, Sendable {
+        var _id: String
+        var owner: SessionOwner
+    }
+
+    let sessions: MongoCollection<SessionDocument>
+    let owners: MongoCollection<OwnerDocument>
 
     init(client: MongoClient) {
         sessions = client.collection("sessions")
+        owners = client.collection("session_owners")
     }
 
     func createIndexes() async throws {
         try await sessions.createIndexes([
-            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "status": 1], name: "tenant_customer_status")
+            MongoIndex(keys: ["customer_id": 1, "status": 1], name: "customer_status")
         ])
     }
 
@@ -55,28 +64,6 @@ public struct SessionStore: Sendable {
 
     public func session(id: String) async throws -> SessionRecord? {
         try await sessions.findOne(["_id": .string(id)])?.record
-    }
-
-    /// Records activity on an open session and takes the next message sequence number atomically.
-    /// Nil when the session is no longer open.
-    public func touch(sessionId: String, at time: Date) async throws -> (session: SessionRecord, sequence: Int64)? {
-        guard
-            let updated = try await sessions.findOneAndUpdate(
-                filter: ["_id": .string(sessionId), "status": "open"],
-                update: ["$inc": ["next_sequence": 1], "$max": ["last_activity_at": .date(time)]],
-                upsert: false, returnNew: true)
-        else { return nil }
-        let record = updated.record
-        return (record, record.nextSequence - 1)
-    }
-
-    /// Takes the next sequence number of a session without recording customer activity (for outbound
-    /// messages, which do not keep a session alive). Nil when the session does not exist.
-    public func allocateSequence(sessionId: String) async throws -> Int64? {
-        try await sessions.findOneAndUpdate(
-            filter: ["_id": .string(sessionId)], update: ["$inc": ["next_sequence": 1]], upsert: false,
-            returnNew: true
-        ).map { $0.next_sequence - 1 }
     }
 
     /// Inserts a new session; inserting the same id again (a redelivery) is not an error.
@@ -96,11 +83,14 @@ public struct SessionStore: Sendable {
         ).map(\.record)
     }
 
-    /// Marks an open session expired. True when this call changed it.
+    /// Marks an open session expired, unless it saw activity at or after `idleBefore` meanwhile. True when
+    /// this call changed it.
     @discardableResult
-    public func expire(sessionId: String) async throws -> Bool {
+    public func expire(sessionId: String, idleBefore: Date? = nil) async throws -> Bool {
+        var filter: MongoDocument = ["_id": .string(sessionId), "status": "open"]
+        if let idleBefore { filter["last_activity_at"] = ["$lt": .date(idleBefore)] }
         let result = try await sessions.updateOne(
-            filter: ["_id": .string(sessionId), "status": "open"],
+            filter: filter,
             update: ["$set": ["status": "expired", "session.status": "expired"]], upsert: false)
         return result.modifiedCount > 0
     }
@@ -110,5 +100,11 @@ public struct SessionStore: Sendable {
         var fields: MongoDocument = ["session.owner": try MongoValue(encoding: owner)]
         fields["session.handover"] = try handover.map { try MongoValue(encoding: $0) } ?? .null
         _ = try await sessions.updateOne(filter: ["_id": .string(sessionId)], update: ["$set": .document(fields)])
+        if owner.isHuman {
+            _ = try await owners.replaceOne(
+                filter: ["_id": .string(sessionId)], replacement: OwnerDocument(_id: sessionId, owner: owner), upsert: true)
+        } else {
+            _ = try await owners.deleteMany(["_id": .string(sessionId)])
+        }
     }
 }

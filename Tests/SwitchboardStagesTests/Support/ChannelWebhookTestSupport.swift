@@ -86,7 +86,7 @@ final class ChannelWebhookFakeBot: Sendable {
                 let text = inbound.content?.textForUnderstanding ?? ""
                 let reply = inbound.reply(
                     content: .text("echo: \(text)"), sender: .bot, stage: "nlp-plugin", at: Date())
-                try await producer.send(try StageOutput.envelope(reply, to: topics.outbound).record)
+                try await producer.send(try StageOutput.envelope(reply, to: topics.outbound).record())
             }
             try await consumer.commit(batch)
         }

@@ -1,0 +1,42 @@
+public import Foundation
+public import SwitchboardCore
+
+/// What the session stage needs of the database, in bulk: one call per batch and collection.
+public protocol SessionStoring: Sendable {
+    /// The open sessions of these customers (the latest one when a customer has several).
+    func openSessions(customerIds: [String]) async throws -> [SessionRecord]
+    /// Where these messages (by envelope id) were stored, for those that were.
+    func placements(messageIds: [String]) async throws -> [String: MessagePlacement]
+    /// The human owners of those of these sessions that humans own.
+    func humanOwners(sessionIds: [String]) async throws -> [String: SessionOwner]
+    /// Creates, advances and expires sessions in one bulk write. False when a session to advance was no
+    /// longer open (another writer expired it): nothing of the batch may be stored then.
+    func apply(_ writes: SessionWrites) async throws -> Bool
+    /// Stores messages in one bulk write; returns the positions of those already stored (redelivered).
+    func insertMessages(_ messages: [MessageStore.StoredMessage]) async throws -> [Int]
+}
+
+/// A stored message's place: its session and sequence number.
+public struct MessagePlacement: Sendable, Hashable {
+    public var sessionId: String
+    public var sequence: Int64?
+
+    public init(sessionId: String, sequence: Int64?) {
+        self.sessionId = sessionId
+        self.sequence = sequence
+    }
+}
+
+/// The session changes of one batch.
+public struct SessionWrites: Sendable {
+    /// New sessions, as they stand after the batch (kept as they are if they exist: a redelivery).
+    public var created: [SessionRecord] = []
+    /// Open sessions with later activity and sequence numbers (only ever moved forward).
+    public var advanced: [SessionRecord] = []
+    /// Sessions to mark expired.
+    public var expired: [String] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { created.isEmpty && advanced.isEmpty && expired.isEmpty }
+}
