@@ -29,6 +29,10 @@ struct WebhookCommand: AsyncParsableCommand {
     @Option(help: "channel-webhook's base URL (default $SWITCHBOARD_WEBHOOK_URL or http://127.0.0.1:8080).")
     var webhook: String?
     @Option(help: "Seconds to wait for the last answer after the last send.") var timeout = 60
+    @Flag(
+        name: .customLong("health-only"),
+        help: "Send GET /health/live instead of webhooks: the load generator's and HTTP server's own ceiling.")
+    var healthOnly = false
     @OptionGroup var output: BenchResults
 
     var count: Int { max(1, Int((rate * seconds).rounded())) }
@@ -47,11 +51,12 @@ struct WebhookCommand: AsyncParsableCommand {
         let secret = try BenchEnvironment.credential("WHATSAPP_APP_SECRET", tenant: tenant)
         let run = String(UUID().uuidString.prefix(8)).lowercased()
         let hooks = WhatsAppWebhooks(tenant: tenant, appSecret: secret, run: run, customers: customers)
-        let signed = hooks.make(count: warmup + count)
+        let signed = healthOnly ? [] : hooks.make(count: warmup + count)
         let wall = WallClock()
         let (answers, schedule, deepest) = try await HTTPPool.with(base: base, connections: connections) { pool in
             try await BenchEnvironment.checkReady(pool, base: base)
             func job(_ index: Int, due: ContinuousClock.Instant, done: @escaping @Sendable (HTTPAnswer) -> Void) -> HTTPJob {
+                if healthOnly { return .get("/health/live", host: pool.authority, completion: done) }
                 let hook = signed[index]
                 return .post(
                     hooks.path, host: pool.authority,
@@ -94,9 +99,9 @@ struct WebhookCommand: AsyncParsableCommand {
         let ackedRate = Double(ack.count) / max(WallClock.seconds(lastAck - schedule.start), 0.001)
         printLine(
             String(
-                format: "webhook ingest (%@): %d signed WhatsApp webhooks at %.0f/s offered for %.0f s, "
-                    + "%d connections, %d customers (%@)", label, count, rate, seconds, connections, customers,
-                BenchEnvironment.machine))
+                format: "webhook ingest (%@): %d %@ at %.0f/s offered for %.0f s, %d connections, %d customers (%@)",
+                label, count, healthOnly ? "GET /health/live (no webhooks)" : "signed WhatsApp webhooks", rate, seconds,
+                connections, customers, BenchEnvironment.machine))
         let statusText = statuses.keys.sorted().map { "\($0 == 0 ? "no answer" : String($0)): \(statuses[$0]!)" }
         printLine("answers: " + statusText.joined(separator: ", ") + " of \(count) (200: the broker has it)")
         if let failure = answers.first(where: { $0.answer.status != 200 })?.answer {

@@ -7,7 +7,8 @@
 #   3. closed loop      web chat visitors through the six daemons, a smaller and a larger run
 #   4. open loop        web chat messages at a fixed offered rate; reply latency p50/p99/max, kept up or not
 #   5. webhook ingest   signed WhatsApp webhooks at a fixed offered rate, while the pipeline runs and then with
-#                       channel-webhook alone (the other five daemons stopped, and started again afterwards)
+#                       channel-webhook alone (the other five daemons stopped, and started again afterwards),
+#                       with the load generator's own ceiling (GET /health/live at the same rate) beside it
 # Usage: bench.sh [--quick]   (or SWITCHBOARD_BENCH_QUICK=1): the same steps with smaller numbers.
 # Sizes (defaults full / quick):
 #   SWITCHBOARD_BENCH_MESSAGES        larger closed-loop run, 20000 / 2000 (the smaller is a tenth, customers a
@@ -150,8 +151,11 @@ if wanted webhook; then
     step "webhook (pipeline)" "$bin/switchboard-bench" webhook --label pipeline --rate "$hook_rate" \
         --seconds "$hook_seconds" --connections "$hook_connections" --results "$results"
     echo "== webhook ingest, channel-webhook alone (the other five daemons stopped)"
+    echo "   first the ceiling of the load generator and HTTP server: GET /health/live at the same rate"
     stopped_others=1
     for name in "${others[@]}"; do stop_daemon "$name"; done
+    step "webhook (generator)" "$bin/switchboard-bench" webhook --health-only --label generator \
+        --rate "$hook_rate" --seconds "$hook_seconds" --connections "$hook_connections" --results "$results"
     step "webhook (alone)" "$bin/switchboard-bench" webhook --label alone --rate "$hook_rate" \
         --seconds "$hook_seconds" --connections "$hook_connections" --results "$results"
 fi
