@@ -44,7 +44,8 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// Where the error was thrown.
     public let location: String
 
-    init(
+    /// An error of `code` (adapters map librdkafka's codes; fakes in tests build their own).
+    public init(
         code: Code,
         underlyingCode: Int32? = nil,
         reason: String,

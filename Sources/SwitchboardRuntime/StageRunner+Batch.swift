@@ -11,8 +11,10 @@ extension StageRunner {
     }
 
     /// Handles one batch: decodes, hands the envelopes to the handler at once, retries what failed key by
-    /// key, and completes each partition (produce, then commit) as soon as its records are done.
-    func process(_ records: [KafkaRecord]) async {
+    /// key, and completes each partition (produce, then commit) as soon as its records are done. `release` is
+    /// called exactly once for every partition of the batch, as soon as it is done (or given up on shutdown),
+    /// so the next records of that partition can go into a new batch while others are still retried.
+    func process(_ records: [KafkaRecord], release: @escaping @Sendable (Set<TopicPartition>) -> Void) async {
         let started = ContinuousClock.now
         var outcomes = [Outcome?](repeating: nil, count: records.count)
         var items: [StageItem] = []
@@ -60,10 +62,12 @@ extension StageRunner {
             if !clean.isEmpty {
                 group.addTask {
                     await self.complete(clean.map { (records[$0], fixedOutcomes[$0]!) })
+                    release(Set(clean.map { records[$0].topicPartition }))
                 }
             }
             for (partition, keys) in retryKeys {
                 group.addTask {
+                    defer { release([partition]) }
                     var retried: [Int: Outcome] = [:]
                     await withTaskGroup(of: [(Int, Outcome)]?.self) { keyTasks in
                         for key in keys {

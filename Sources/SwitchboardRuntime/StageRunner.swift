@@ -133,10 +133,11 @@ public final class StageRunner: Service, Sendable {
             for await _ in wakeups {
                 while case let batch = takeBatch(), !batch.isEmpty {
                     batches.addTask {
-                        await self.process(batch)
-                        let resume = self.lanes.withLock { $0.finish(Set(batch.map(\.topicPartition))) }
-                        if !resume.isEmpty { self.source.resume(resume) }
-                        wake.yield()
+                        await self.process(batch) { partitions in
+                            let resume = self.lanes.withLock { $0.finish(partitions) }
+                            if !resume.isEmpty { self.source.resume(resume) }
+                            wake.yield()
+                        }
                     }
                 }
             }

@@ -32,16 +32,30 @@ struct StageTestEnvironment {
 
     init(idleTimeoutSeconds: Int = 60) async throws {
         let name = TestStack.uniqueName("stages")
+        let mongo = MongoConfiguration(
+            uri: try TestStack.mongoURI, database: name.replacingOccurrences(of: "-", with: "_"))
+        environment = try Self.environment(
+            name: name, kafka: try TestStack.kafkaConfiguration(), mongo: mongo, idleTimeoutSeconds: idleTimeoutSeconds)
+        database = try await SwitchboardDatabase.connect(configuration: mongo, logger: logger)
+    }
+
+    /// The environment alone, for stage logic over in-memory stores (nothing connects).
+    static func inMemory(idleTimeoutSeconds: Int = 60) async throws -> DaemonEnvironment {
+        try environment(
+            name: "unit", kafka: KafkaConfiguration(), mongo: MongoConfiguration(), idleTimeoutSeconds: idleTimeoutSeconds)
+    }
+
+    private static func environment(
+        name: String, kafka: KafkaConfiguration, mongo: MongoConfiguration, idleTimeoutSeconds: Int
+    ) throws -> DaemonEnvironment {
         let settings = try SwitchboardSettings(
             environment: ["SWITCHBOARD_TOPIC_PREFIX": name + ".", "SWITCHBOARD_TOPIC_PARTITIONS": "3"],
             defaultHTTPPort: 0)
-        let mongo = MongoConfiguration(
-            uri: try TestStack.mongoURI, database: name.replacingOccurrences(of: "-", with: "_"))
         let yaml = Self.tenantsYAML.replacingOccurrences(
             of: "idle_timeout_seconds: 60", with: "idle_timeout_seconds: \(idleTimeoutSeconds)")
         let tenants = try TenantDirectory(parsing: yaml)
-        environment = DaemonEnvironment(
-            name: "test", settings: settings, kafka: try TestStack.kafkaConfiguration(), mongo: mongo,
+        return DaemonEnvironment(
+            name: "test", settings: settings, kafka: kafka, mongo: mongo,
             tenants: tenants,
             secrets: TenantSecrets(
                 tenantIds: ["demo", "night"],
@@ -49,7 +63,6 @@ struct StageTestEnvironment {
                     "SWITCHBOARD_TENANT_DEMO_API_KEY": "demo-key", "SWITCHBOARD_TENANT_DEMO_AGENT_KEY": "agent-key",
                 ]),
             tenantsDirectory: URL(fileURLWithPath: "/nonexistent"))
-        database = try await SwitchboardDatabase.connect(configuration: mongo, logger: logger)
     }
 
     func context(_ topic: String) -> StageContext {

@@ -43,7 +43,14 @@ public struct OutboundDeliveryHandler: StageHandler {
     public func handle(_ batch: StageBatch) async throws -> [StageResult] {
         var results = [StageResult?](repeating: nil, count: batch.items.count)
         var candidates: [Int] = []
+        var seen: Set<UUID> = []
+        var repeats: [Int] = []
         for (index, item) in batch.items.enumerated() {
+            // The same reply twice in one batch (produced twice upstream): its first copy is the one handled.
+            guard seen.insert(item.envelope.id).inserted else {
+                repeats.append(index)
+                continue
+            }
             guard item.envelope.direction == .outbound else {
                 results[index] = .rejected("channel-webhook-outbound only takes outbound envelopes")
                 continue
@@ -110,6 +117,7 @@ public struct OutboundDeliveryHandler: StageHandler {
             }
         }
         for index in candidates where results[index] == nil { results[index] = delivered[index] }
+        for index in repeats { results[index] = .produced([]) }
         return results.map { $0 ?? .produced([]) }
     }
 

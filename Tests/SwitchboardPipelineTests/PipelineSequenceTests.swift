@@ -1,0 +1,88 @@
+import Foundation
+import SwitchboardMongo
+import SwitchboardTestSupport
+import Testing
+
+/// Several messages per customer through the six daemons, across a session timeout: numbers and sessions.
+@Suite("Sessions and sequence numbers end to end", .serialized)
+struct PipelineSequenceTests {
+    let logger = TestStack.logger("pipeline-sequence")
+
+    struct Row: Codable, Sendable {
+        var _id: String
+        var direction: String
+        var customer_id: String?
+        var session_id: String?
+        var sequence: Int64?
+        var external_id: String
+    }
+
+    struct SessionRow: Codable, Sendable {
+        var _id: String
+        var customer_id: String
+        var status: String
+    }
+
+    @Test func eachCustomersMessagesAreNumberedInOrderAndANewSessionStartsAfterTheTimeout() async throws {
+        let daemons = try DaemonProcesses(
+            idleTimeoutSeconds: 3,
+            extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "0", "SWITCHBOARD_SESSION_SWEEP_MS": "300"])
+        try daemons.startAll()
+        defer { daemons.signalAll() }
+        try await daemons.waitUntilReady()
+        let client = try MongoClient(
+            configuration: MongoConfiguration(uri: try TestStack.mongoURI, database: daemons.database), logger: logger)
+        let messages = client.collection("messages", as: Row.self)
+        let sessions = client.collection("sessions", as: SessionRow.self)
+        let users = ["ann", "bob", "cid"]
+
+        // Each customer writes four messages one after another; the customers at the same time.
+        func burst(_ texts: [String]) async throws {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for user in users {
+                    group.addTask {
+                        let chat = WebChatClient(daemons: daemons, user: user)
+                        for text in texts {
+                            let sent = try await chat.send(text, conversation: "conversation-\(user)")
+                            #expect(sent.status == 202 || sent.status == 200)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        func inbound() async throws -> [String: [Row]] {
+            Dictionary(grouping: try await messages.find(["direction": "inbound"]), by: \.external_id)
+        }
+
+        try await burst(["one", "two", "three", "four"])
+        try await withTimeout(.seconds(90), "twelve replies stored") {
+            while try await messages.count(["direction": "outbound"]) < 12 { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        var first: [String: String] = [:]
+        for (user, rows) in try await inbound() {
+            #expect(rows.count == 4)
+            #expect(rows.map(\.sequence).sorted { ($0 ?? -1) < ($1 ?? -1) } == [0, 1, 2, 3], "\(user)")
+            #expect(Set(rows.map(\.session_id)).count == 1, "\(user): one session")
+            first[user] = rows.first?.session_id
+        }
+        #expect(first.count == 3)
+
+        // The sweeper expires the three sessions once they have been idle for the timeout.
+        try await withTimeout(.seconds(60), "the sessions to expire") {
+            while try await sessions.count(["status": "expired"]) < 3 { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        try await burst(["five", "six"])
+        try await withTimeout(.seconds(90), "eighteen replies stored") {
+            while try await messages.count(["direction": "outbound"]) < 18 { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        for (user, rows) in try await inbound() {
+            let later = rows.filter { $0.session_id != first[user] }
+            #expect(later.count == 2, "\(user): two messages in a new session")
+            #expect(Set(later.map(\.session_id)).count == 1)
+            #expect(later.map(\.sequence).sorted { ($0 ?? -1) < ($1 ?? -1) } == [0, 1], "\(user)")
+        }
+        #expect(try await sessions.count(["status": "open"]) == 3)
+        #expect(try await sessions.count(["status": "expired"]) == 3)
+    }
+}
