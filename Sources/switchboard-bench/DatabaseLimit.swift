@@ -1,7 +1,19 @@
+import Foundation
 import Logging
+import SwitchboardCore
+import SwitchboardMongo
+import SwitchboardRuntime
+import SwitchboardStages
 
-/// The database limit: the stage handlers' database writes driven without Kafka. A placeholder with the
-/// agreed API until the real measurement lands (it replaces this file).
+/// The database limit: what one message costs the database, exactly as the pipeline writes it, without Kafka
+/// and without daemons.
+///
+/// Web chat messages from `customers` visitors go through the real stage handlers in batches of
+/// `SWITCHBOARD_KAFKA_MAX_BATCH` (500 by default, the stages' batch size): customer-identification
+/// (identities and profiles), session (sessions, human owners, the inbound message), and the outbound stage's
+/// one write for a web chat reply (its bulk insert). The router and the bot write nothing. The handlers keep
+/// their caches across batches as a stage that owns its partitions does. A fresh database per run, with
+/// the pipeline's indexes; dropped at the end.
 enum DatabaseLimit {
     struct Result {
         var messagesPerSecond: Double
@@ -9,13 +21,69 @@ enum DatabaseLimit {
         var messages: Int
     }
 
-    struct NotImplemented: Error, CustomStringConvertible {
-        var description: String { "database limit not implemented yet" }
-    }
-
     static func measure(
         environment: [String: String], messages: Int, customers: Int, logger: Logger
     ) async throws -> DatabaseLimit.Result {
-        throw NotImplemented()
+        let run = String(UUID().uuidString.prefix(8)).lowercased()
+        var variables = environment
+        variables["SWITCHBOARD_MONGO_DATABASE"] = "bench_dblimit_\(run)"
+        let daemon = try DaemonEnvironment.fromProcess(name: "bench", defaultHTTPPort: 0, environment: variables)
+        guard let tenant = daemon.tenants.tenants.first?.id else { throw BenchFailure.failed("the tenants file names no tenant") }
+        let database = try await SwitchboardDatabase.connect(configuration: daemon.mongo, logger: logger)
+        defer { Task { try? await database.client.dropDatabase() } }
+        let identification = IdentificationHandler(profiles: database.profiles, environment: daemon)
+        let session = SessionHandler(store: database, environment: daemon)
+        let topics = daemon.settings.topics
+        let batchSize = max(1, daemon.kafka.maxBatchSize)
+
+        let start = Date()
+        let envelopes = (0..<messages).map { index in
+            var envelope = Envelope(
+                id: UUIDv7Generator().next(), tenantId: tenant, channel: .webchat, direction: .inbound,
+                externalId: "bench-\(run)-\(index % customers)", content: .text("message \(index)"),
+                receivedAt: start.addingTimeInterval(Double(index) / 1000), traceId: "bench-\(run)-\(index)")
+            envelope.conversationId = "bench-\(run)-\(index % customers)"
+            return envelope
+        }
+        let clock = ContinuousClock()
+        let began = clock.now
+        for offset in stride(from: 0, to: messages, by: batchSize) {
+            let slice = Array(envelopes[offset..<min(offset + batchSize, messages)])
+            let identified = try outputs(
+                try await identification.handle(batch(slice, topic: topics.inbound, topics: topics, logger: logger)))
+            let sessioned = try outputs(
+                try await session.handle(batch(identified, topic: topics.identified, topics: topics, logger: logger)))
+            let now = Date()
+            let replies = sessioned.map {
+                MessageStore.StoredMessage(
+                    $0.reply(content: .text("Thanks"), sender: .bot, stage: "nlp", at: now), status: "delivered", at: now)
+            }
+            _ = try await database.messages.insertManyIgnoringDuplicates(replies)
+        }
+        let seconds = (clock.now - began) / .seconds(1)
+        return Result(messagesPerSecond: Double(messages) / max(seconds, 0.000_001), seconds: seconds, messages: messages)
+    }
+
+    /// A batch as the runner hands it over: one partition per customer key is enough here (the caches are
+    /// valid for the partition and generation they were loaded under).
+    private static func batch(_ envelopes: [Envelope], topic: String, topics: TopicNames, logger: Logger) -> StageBatch {
+        StageBatch(
+            items: envelopes.enumerated().map { index, envelope in
+                StageItem(
+                    envelope: envelope,
+                    origin: StageOrigin(
+                        topic: topic, partition: 0, offset: Int64(index), key: envelope.partitionKey.bytes, generation: 1),
+                    logger: logger)
+            }, topics: topics, logger: logger)
+    }
+
+    /// The envelopes a stage produced; any other result means the measurement is wrong.
+    private static func outputs(_ results: [StageResult]) throws -> [Envelope] {
+        try results.flatMap { result -> [Envelope] in
+            guard case .produced(let outputs) = result else {
+                throw BenchFailure.failed("a stage did not handle a benchmark message: \(result)")
+            }
+            return outputs.compactMap { if case .envelope(let envelope, _) = $0 { envelope } else { nil } }
+        }
     }
 }

@@ -45,9 +45,8 @@ final class ReplyWatcher: Sendable {
         let pending = state.withLock { Array($0.pending.keys) }
         for start in stride(from: 0, to: pending.count, by: 200) {
             let ids = pending[start..<min(start + 200, pending.count)].map { MongoValue.string($0) }
-            let replies = try await collection.find([
-                "tenant_id": .string(tenant), "direction": "outbound", "reply_to": ["$in": .array(ids)],
-            ])
+            // By the reply_to index alone (only replies carry reply_to; the ids are this run's envelopes).
+            let replies = try await collection.find(["reply_to": ["$in": .array(ids)]])
             state.withLock { state in
                 for reply in replies {
                     guard let id = reply.reply_to, let sentAt = state.pending.removeValue(forKey: id) else { continue }
