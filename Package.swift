@@ -151,6 +151,7 @@ let package = Package(
             name: "switchboard-bench",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardRuntime",
                 "SwitchboardKafka",
                 "SwitchboardMongo",
                 "SwitchboardStages",
