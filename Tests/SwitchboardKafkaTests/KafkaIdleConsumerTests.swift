@@ -1,0 +1,47 @@
+import Foundation
+import SwitchboardKafka
+import SwitchboardTestSupport
+import Testing
+
+/// What a consumer does while its topic is idle, against the real local broker.
+@Suite("Kafka consumer on an idle topic")
+struct KafkaIdleConsumerTests {
+    let logger = TestStack.logger("kafka-idle")
+
+    @Test func lagAndCommitsAnswerWhileAPollWaitsOnAnIdleTopic() async throws {
+        let kafka = try TestStack.kafkaConfiguration()
+        let topic = TestStack.uniqueName("idle")
+        let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        _ = try await admin.createTopics([KafkaTopicSpec(name: topic, partitions: 3)])
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        try await producer.send(
+            (0..<9).map { KafkaOutgoingRecord(topic: topic, key: "k\($0 % 3)", value: Array("v\($0)".utf8)) })
+        let consumer = try KafkaConsumer(
+            configuration: kafka, groupID: TestStack.uniqueName("idle-group"), topics: [topic], logger: logger)
+        let records = try await withTimeout(.seconds(60), "the nine records") {
+            var records: [KafkaRecord] = []
+            while records.count < 9 { records += try await consumer.nextBatch() ?? [] }
+            return records
+        }
+
+        // Nothing more will come: a poll now waits. Commits and lag must not wait behind it.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await consumer.nextBatch() }
+            try await withTimeout(.seconds(10), "a commit while the poll waits") { try await consumer.commit(records) }
+            try await withTimeout(.seconds(10), "the lag of every partition while the poll waits") {
+                while true {
+                    let lag = await consumer.lag()
+                    if lag.count == 3 {
+                        #expect(lag.values.allSatisfy { $0 == 0 }, "\(lag)")
+                        return
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            consumer.stop()
+            try await group.waitForAll()
+        }
+        await consumer.close()
+        await producer.shutdown()
+    }
+}
