@@ -55,12 +55,17 @@ public struct MessageStore: Sendable {
     }
 
     func createIndexes() async throws {
+        // Every message written costs an entry in each index, so only indexes a read path uses, and the two that
+        // only some messages need are partial: `reply_to` (replies) and `provider_message_id` (sent through a
+        // provider). No query reads by customer with the tenant first, so there is no such index.
         try await messages.createIndexes([
             MongoIndex(keys: ["tenant_id": 1, "session_id": 1, "sequence": 1], name: "tenant_session_sequence"),
             MongoIndex(keys: ["tenant_id": 1, "conversation_id": 1, "created_at": 1], name: "tenant_conversation"),
-            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer"),
-            MongoIndex(keys: ["reply_to": 1], name: "reply_to"),
-            MongoIndex(keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message"),
+            MongoIndex(
+                keys: ["reply_to": 1], name: "replies", partialFilter: ["reply_to": ["$exists": true]]),
+            MongoIndex(
+                keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message_sent",
+                partialFilter: ["provider_message_id": ["$exists": true]]),
         ])
         try await earlyStatuses.createIndexes([
             MongoIndex(keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message"),
@@ -115,13 +120,6 @@ public struct MessageStore: Sendable {
     public func session(tenantId: String, sessionId: String, limit: Int = 500) async throws -> [StoredMessage] {
         try await messages.find(
             ["tenant_id": .string(tenantId), "session_id": .string(sessionId)],
-            sort: ["created_at": 1, "sequence": 1], limit: limit)
-    }
-
-    /// A customer's messages in order, across sessions.
-    public func customer(tenantId: String, customerId: String, limit: Int = 500) async throws -> [StoredMessage] {
-        try await messages.find(
-            ["tenant_id": .string(tenantId), "customer_id": .string(customerId)],
             sort: ["created_at": 1, "sequence": 1], limit: limit)
     }
 

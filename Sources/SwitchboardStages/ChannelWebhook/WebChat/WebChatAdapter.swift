@@ -24,6 +24,9 @@ public struct WebChatAdapter: ChannelAdapter {
     public let waiters: ReplyWaiters
     /// Browsers following conversations.
     public let streams: ReplyStreams
+    /// Messages (by envelope id) this process published recently: a request with a client message id is
+    /// looked up in the store only when it repeats one of them, not on every message.
+    let published = BoundedCache<UUID, Bool>(capacity: 100_000)
 
     public init(waiters: ReplyWaiters = ReplyWaiters(), streams: ReplyStreams = ReplyStreams()) {
         self.waiters = waiters
@@ -31,7 +34,7 @@ public struct WebChatAdapter: ChannelAdapter {
     }
 
     public func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
-        let api = WebChatAPI(context: context, waiters: waiters)
+        let api = WebChatAPI(context: context, waiters: waiters, published: published)
         router.post("/api/v1/messages") { request, _ in
             try await api.postMessage(request)
         }
@@ -65,6 +68,7 @@ public struct WebChatAdapter: ChannelAdapter {
 struct WebChatAPI: Sendable {
     let context: ChannelWebhookContext
     let waiters: ReplyWaiters
+    let published: BoundedCache<UUID, Bool>
     var authenticator: WebChatAuthenticator { WebChatAuthenticator(secrets: context.secrets) }
 
     func postMessage(_ request: Request) async throws -> Response {
@@ -105,8 +109,12 @@ struct WebChatAPI: Sendable {
         logger[metadataKey: LogKeys.envelopeId] = "\(envelope.id.uuidString.lowercased())"
         logger[metadataKey: LogKeys.channel] = "webchat"
 
-        // A repeated request whose reply is already stored is answered from the store, without publishing.
-        if message.clientMessageId != nil, let stored = try await storedReply(to: envelope.id) {
+        // A repeated request whose reply is already stored is answered from the store, without publishing. A
+        // repeat that reaches another instance is published again: the stages recognise it, and its reply
+        // comes from the store after the wait.
+        if message.clientMessageId != nil, published[envelope.id] != nil,
+            let stored = try await storedReply(to: envelope.id)
+        {
             logger.debug("Repeated web chat message answered from the store")
             return (envelope, stored)
         }
@@ -118,10 +126,14 @@ struct WebChatAPI: Sendable {
             logger.warning("Web chat message not published", metadata: [LogKeys.error: "\(error)"])
             throw error
         }
+        if message.clientMessageId != nil { published.set(true, for: envelope.id) }
         logger.debug("Web chat message published")
         if let reply = await waiters.wait(ticket, timeout: context.configuration.replyWait) {
             return (envelope, reply)
         }
+        // No wait asked for (SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS=0): answer at once, without a database read per
+        // message; the visitor's stream or history brings the reply.
+        if context.configuration.replyWait == .zero { return (envelope, nil) }
         // Another instance may have delivered it (the outbound consumer is not necessarily this process).
         return (envelope, try await storedReply(to: envelope.id))
     }
