@@ -208,7 +208,8 @@ final class ConsumerCore: Sendable {
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
-        let err = paused ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
+        let err =
+            paused ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning(
                 "Kafka pause or resume failed",
@@ -269,7 +270,8 @@ final class ConsumerCore: Sendable {
             let unknown = rd_kafka_topic_partition_list_new(1)
             defer { rd_kafka_topic_partition_list_destroy(unknown) }
             for index in 0..<Int(list.pointee.cnt) where list.pointee.elems[index].offset < 0 {
-                rd_kafka_topic_partition_list_add(unknown, list.pointee.elems[index].topic, list.pointee.elems[index].partition)
+                rd_kafka_topic_partition_list_add(
+                    unknown, list.pointee.elems[index].topic, list.pointee.elems[index].partition)
             }
             var committed: [TopicPartition: Int64] = [:]
             if let unknown, unknown.pointee.cnt > 0,

@@ -29,7 +29,10 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard records >= 1, bytes >= 64, customers >= 1, chunk >= 1, inFlight >= 1, hops >= 1, (partitions ?? 1) >= 1
-        else { throw ValidationError("--records, --customers, --chunk, --in-flight, --hops at least 1; --bytes at least 64") }
+        else {
+            throw ValidationError(
+                "--records, --customers, --chunk, --in-flight, --hops at least 1; --bytes at least 64")
+        }
     }
 
     func run() async throws {
@@ -52,14 +55,19 @@ struct BrokerCommand: AsyncParsableCommand {
         printLine(
             "broker limit: \(records) records of \(bytes) B, \(customers) keys, \(partitionCount) partitions, "
                 + "\(chunk) per send x \(inFlight) in flight, broker \(kafka.brokers) (\(BenchEnvironment.machine))")
-        printLine(String(format: "  produce: %.0f records/s (%.2f s, until every delivery report)", result.produceRate, result.produceSeconds))
         printLine(
             String(
-                format: "  consume: %.0f records/s (%.2f s from the first batch, committing each; group join %.1f s before it)",
+                format: "  produce: %.0f records/s (%.2f s, until every delivery report)", result.produceRate,
+                result.produceSeconds))
+        printLine(
+            String(
+                format:
+                    "  consume: %.0f records/s (%.2f s from the first batch, committing each; group join %.1f s before it)",
                 result.consumeRate, result.consumeSeconds, result.joinSeconds))
         printLine(
             String(
-                format: "  %d-hop bound: %.0f messages/s = 1 / (%d/produce + %d/consume)", hops, result.bound(hops: hops),
+                format: "  %d-hop bound: %.0f messages/s = 1 / (%d/produce + %d/consume)", hops,
+                result.bound(hops: hops),
                 hops, hops))
         try output.record([
             ("broker_produce_rate", result.produceRate), ("broker_consume_rate", result.consumeRate),

@@ -78,7 +78,9 @@ struct BrokerLimit {
 
     /// `inFlight` send calls of `chunk` records at a time, as stages hand whole batches to the producer.
     private func send(_ outgoing: [KafkaOutgoingRecord], with producer: KafkaProducer) async throws {
-        let chunks = stride(from: 0, to: outgoing.count, by: chunk).map { Array(outgoing[$0..<min($0 + chunk, outgoing.count)]) }
+        let chunks = stride(from: 0, to: outgoing.count, by: chunk).map {
+            Array(outgoing[$0..<min($0 + chunk, outgoing.count)])
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             while next < min(inFlight, chunks.count) {

@@ -28,7 +28,9 @@ enum DatabaseLimit {
         var variables = environment
         variables["SWITCHBOARD_MONGO_DATABASE"] = "bench_dblimit_\(run)"
         let daemon = try DaemonEnvironment.fromProcess(name: "bench", defaultHTTPPort: 0, environment: variables)
-        guard let tenant = daemon.tenants.tenants.first?.id else { throw BenchFailure.failed("the tenants file names no tenant") }
+        guard let tenant = daemon.tenants.tenants.first?.id else {
+            throw BenchFailure.failed("the tenants file names no tenant")
+        }
         let database = try await SwitchboardDatabase.connect(configuration: daemon.mongo, logger: logger)
         defer { Task { try? await database.client.dropDatabase() } }
         let identification = IdentificationHandler(profiles: database.profiles, environment: daemon)
@@ -56,23 +58,27 @@ enum DatabaseLimit {
             let now = Date()
             let replies = sessioned.map {
                 MessageStore.StoredMessage(
-                    $0.reply(content: .text("Thanks"), sender: .bot, stage: "nlp", at: now), status: "delivered", at: now)
+                    $0.reply(content: .text("Thanks"), sender: .bot, stage: "nlp", at: now), status: "delivered",
+                    at: now)
             }
             _ = try await database.messages.insertManyIgnoringDuplicates(replies)
         }
         let seconds = (clock.now - began) / .seconds(1)
-        return Result(messagesPerSecond: Double(messages) / max(seconds, 0.000_001), seconds: seconds, messages: messages)
+        return Result(
+            messagesPerSecond: Double(messages) / max(seconds, 0.000_001), seconds: seconds, messages: messages)
     }
 
     /// A batch as the runner hands it over: one partition per customer key is enough here (the caches are
     /// valid for the partition and generation they were loaded under).
-    private static func batch(_ envelopes: [Envelope], topic: String, topics: TopicNames, logger: Logger) -> StageBatch {
+    private static func batch(_ envelopes: [Envelope], topic: String, topics: TopicNames, logger: Logger) -> StageBatch
+    {
         StageBatch(
             items: envelopes.enumerated().map { index, envelope in
                 StageItem(
                     envelope: envelope,
                     origin: StageOrigin(
-                        topic: topic, partition: 0, offset: Int64(index), key: envelope.partitionKey.bytes, generation: 1),
+                        topic: topic, partition: 0, offset: Int64(index), key: envelope.partitionKey.bytes,
+                        generation: 1),
                     logger: logger)
             }, topics: topics, logger: logger)
     }

@@ -69,7 +69,9 @@ struct OpenLoopCommand: AsyncParsableCommand {
                 let done = try await loop.drive(pool, clock: wall.clock) { index, due in
                     load.job(visitor: index % visitors, sequence: index / visitors, due: due, host: pool.authority) {
                         answer in
-                        if let id = answer.messageId, answer.failure == nil { watcher.expect(id, sentAt: answer.sentAt) }
+                        if let id = answer.messageId, answer.failure == nil {
+                            watcher.expect(id, sentAt: answer.sentAt)
+                        }
                         answers.withLock { $0.append(answer) }
                     }
                 }
@@ -110,7 +112,8 @@ struct OpenLoopCommand: AsyncParsableCommand {
         printLine(outcome.latencyTable(ackLabel: "http answer"))
         try output.record([
             ("open_loop_rate", rate), ("open_loop_p50_ms", reply.percentile(50) ?? .infinity),
-            ("open_loop_p99_ms", reply.percentile(99) ?? .infinity), ("open_loop_max_ms", reply.percentile(100) ?? .infinity),
+            ("open_loop_p99_ms", reply.percentile(99) ?? .infinity),
+            ("open_loop_max_ms", reply.percentile(100) ?? .infinity),
             ("open_loop_kept_up", keptUp ? 1 : 0),
         ])
     }

@@ -52,7 +52,8 @@ struct PipelineCommand: AsyncParsableCommand {
                 let watcher = ReplyWatcher(client: client, tenant: tenant)
                 _ = try await drive(pool, run: run + "-w", customers: warmup, messages: warmup, watcher: watcher)
                 guard watcher.pendingCount == 0, watcher.found.count == warmup else {
-                    throw BenchFailure.failed("the \(warmup) warm-up messages were not all answered within \(timeout) s")
+                    throw BenchFailure.failed(
+                        "the \(warmup) warm-up messages were not all answered within \(timeout) s")
                 }
             }
             let watcher = ReplyWatcher(client: client, tenant: tenant)
@@ -73,7 +74,8 @@ struct PipelineCommand: AsyncParsableCommand {
     private func drive(
         _ pool: HTTPPool, run: String, customers: Int, messages: Int, watcher: ReplyWatcher
     ) async throws -> LoadOutcome {
-        let load = WebChatLoad(apiKey: try BenchEnvironment.credential("API_KEY", tenant: tenant), run: run, wall: WallClock())
+        let load = WebChatLoad(
+            apiKey: try BenchEnvironment.credential("API_KEY", tenant: tenant), run: run, wall: WallClock())
         let answers = Mutex([WebChatLoad.Answer]())
         let startedAt = Date()
         let concurrency = self.concurrency

@@ -67,7 +67,10 @@ struct SummaryCommand: ParsableCommand {
                 label != "pipeline" || $0 >= 5000
             }
             let p99Target = label == "pipeline" ? "< 25 ms" : "(no target)"
-            row(label == "generator" ? "  p99, generator ceiling" : "  ack p99, \(label)", figures["webhook_\(label)_p99_ms"], "%.1f ms", p99Target) {
+            row(
+                label == "generator" ? "  p99, generator ceiling" : "  ack p99, \(label)",
+                figures["webhook_\(label)_p99_ms"], "%.1f ms", p99Target
+            ) {
                 label != "pipeline" || $0 < 25
             }
         }

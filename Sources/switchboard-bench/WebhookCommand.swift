@@ -55,7 +55,9 @@ struct WebhookCommand: AsyncParsableCommand {
         let wall = WallClock()
         let (answers, schedule, deepest) = try await HTTPPool.with(base: base, connections: connections) { pool in
             try await BenchEnvironment.checkReady(pool, base: base)
-            func job(_ index: Int, due: ContinuousClock.Instant, done: @escaping @Sendable (HTTPAnswer) -> Void) -> HTTPJob {
+            func job(
+                _ index: Int, due: ContinuousClock.Instant, done: @escaping @Sendable (HTTPAnswer) -> Void
+            ) -> HTTPJob {
                 if healthOnly { return .get("/health/live", host: pool.authority, completion: done) }
                 let hook = signed[index]
                 return .post(
@@ -65,7 +67,11 @@ struct WebhookCommand: AsyncParsableCommand {
             }
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<warmup {
-                    group.addTask { _ = await withCheckedContinuation { c in pool.submit(job(index, due: wall.now) { c.resume(returning: $0) }) } }
+                    group.addTask {
+                        _ = await withCheckedContinuation { c in
+                            pool.submit(job(index, due: wall.now) { c.resume(returning: $0) })
+                        }
+                    }
                 }
             }
             let answers = Mutex([(due: ContinuousClock.Instant, answer: HTTPAnswer)]())

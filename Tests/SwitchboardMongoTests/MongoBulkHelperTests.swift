@@ -52,10 +52,14 @@ struct MongoBulkHelperTests {
     func inReadWithProjection() async throws {
         try await withTestDatabase { client in
             let tickets = client.collection("tickets", as: Ticket.self)
-            try await tickets.insertMany((1...6).map { Ticket(_id: "\($0)", customer: "c", priority: $0, status: "open") })
+            try await tickets.insertMany(
+                (1...6).map { Ticket(_id: "\($0)", customer: "c", priority: $0, status: "open") })
             let found = try await tickets.find(
                 ["_id": ["$in": ["2", "5", "9"]]], projection: ["priority": 1], as: PriorityOnly.self)
-            #expect(found.sorted { $0._id < $1._id } == [PriorityOnly(_id: "2", priority: 2), PriorityOnly(_id: "5", priority: 5)])
+            #expect(
+                found.sorted { $0._id < $1._id } == [
+                    PriorityOnly(_id: "2", priority: 2), PriorityOnly(_id: "5", priority: 5),
+                ])
         }
     }
 
@@ -68,7 +72,9 @@ struct MongoBulkHelperTests {
                 [
                     .updateOne(filter: ["_id": "a", "status": "open"], update: ["$max": ["priority": 3]]),
                     .updateOne(filter: ["_id": "a", "status": "closed"], update: ["$max": ["priority": 9]]),
-                    .updateOne(filter: ["_id": "b"], update: ["$setOnInsert": ["customer": "d", "priority": 0, "status": "new"]], upsert: true),
+                    .updateOne(
+                        filter: ["_id": "b"],
+                        update: ["$setOnInsert": ["customer": "d", "priority": 0, "status": "new"]], upsert: true),
                     .updateOne(filter: ["_id": "a"], update: ["$max": ["priority": 2]]),
                 ], ordered: false)
             #expect(result.matchedCount == 2)

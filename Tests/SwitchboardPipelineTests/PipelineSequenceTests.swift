@@ -60,7 +60,9 @@ struct PipelineSequenceTests {
         let hours = "what are your opening hours"
         try await burst([hello, hours, hello, hours])
         try await withTimeout(.seconds(90), "twelve replies stored") {
-            while try await messages.count(["direction": "outbound"]) < 12 { try await Task.sleep(for: .milliseconds(200)) }
+            while try await messages.count(["direction": "outbound"]) < 12 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
         }
         var first: [String: String] = [:]
         for (user, rows) in try await inbound() {
@@ -77,7 +79,9 @@ struct PipelineSequenceTests {
         }
         try await burst([hours, hello])
         try await withTimeout(.seconds(90), "eighteen replies stored") {
-            while try await messages.count(["direction": "outbound"]) < 18 { try await Task.sleep(for: .milliseconds(200)) }
+            while try await messages.count(["direction": "outbound"]) < 18 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
         }
         for (user, rows) in try await inbound() {
             let later = rows.filter { $0.session_id != first[user] }

@@ -113,7 +113,9 @@ struct BatchRunnerTests {
             record.topic != "unit.deadletter" && record.value.firstRange(of: marker) != nil
         }
         let maker = RecordMaker(topic: topics.inbound)
-        source.feed([try maker.record("refuse-me", from: "u1", partition: 0), try maker.record("fine", from: "u1", partition: 0)])
+        source.feed([
+            try maker.record("refuse-me", from: "u1", partition: 0), try maker.record("fine", from: "u1", partition: 0),
+        ])
         try await run(runner(RecordingHandler().perEnvelope(), source: source, sink: sink), source: source) {
             source.committed(TopicPartition(topic: "unit.inbound", partition: 0)) == 2
         }
@@ -134,14 +136,18 @@ struct BatchRunnerTests {
         let p1 = TopicPartition(topic: "unit.inbound", partition: 1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await stage.run() }
-            source.feed([try maker.record("stuck", from: "u0", partition: 0), try maker.record("x1", from: "u1", partition: 1)])
+            source.feed([
+                try maker.record("stuck", from: "u0", partition: 0), try maker.record("x1", from: "u1", partition: 1),
+            ])
             try await withTimeout(.seconds(30), "partition 1's first record") {
                 while source.committed(p1) != 1 || !handler.stuckReached.withLock({ $0 }) {
                     try await Task.sleep(for: .milliseconds(5))
                 }
             }
             // Later records: partition 1 goes on while partition 0 waits behind its stuck record.
-            source.feed([try maker.record("x2", from: "u1", partition: 1), try maker.record("y", from: "u0", partition: 0)])
+            source.feed([
+                try maker.record("x2", from: "u1", partition: 1), try maker.record("y", from: "u0", partition: 0),
+            ])
             try await withTimeout(.seconds(30), "partition 1's second record") {
                 while source.committed(p1) != 2 { try await Task.sleep(for: .milliseconds(5)) }
             }

@@ -54,7 +54,8 @@ final class InMemorySource: StageRecordSource {
     func commit(_ records: [KafkaRecord]) async throws {
         state.withLock { state in
             for record in records {
-                state.committed[record.topicPartition] = max(state.committed[record.topicPartition] ?? 0, record.offset + 1)
+                state.committed[record.topicPartition] = max(
+                    state.committed[record.topicPartition] ?? 0, record.offset + 1)
             }
         }
     }

@@ -107,7 +107,8 @@ struct StageRunnerTests {
         let secondGroup = ServiceGroup(services: [second], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await secondGroup.run() }
-            try await producer.send(try StageOutput.envelope(envelope("after", from: "u9"), to: topics.inbound).record())
+            try await producer.send(
+                try StageOutput.envelope(envelope("after", from: "u9"), to: topics.inbound).record())
             try await withTimeout(.seconds(60), "the new record") {
                 while counting.texts.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(100)) }
             }

@@ -34,7 +34,9 @@ struct HandoverHandlerTests {
         #expect(events.first?.details["reason"] == "customer_asked_for_human")
         #expect(events.first?.traceId == fixture.request.traceId)
         let eventRecord = try #require(outputs.first { $0.topic == topics.events })
-        #expect(try eventRecord.record().key == PartitionKey.customer(tenantId: "demo", customerId: fixture.customerId).bytes)
+        #expect(
+            try eventRecord.record().key
+                == PartitionKey.customer(tenantId: "demo", customerId: fixture.customerId).bytes)
 
         let replies = try outputs.envelopes(on: topics.outbound)
         #expect(replies.count == 1)

@@ -43,7 +43,9 @@ final class InMemorySessionStore: SessionStoring {
 
     func apply(_ writes: SessionWrites) async throws -> Bool {
         state.withLock { state in
-            for session in writes.created where state.sessions[session.id] == nil { state.sessions[session.id] = session }
+            for session in writes.created where state.sessions[session.id] == nil {
+                state.sessions[session.id] = session
+            }
             for session in writes.advanced {
                 guard var stored = state.sessions[session.id], stored.status == .open else { return false }
                 stored.nextSequence = max(stored.nextSequence, session.nextSequence)
@@ -59,7 +61,11 @@ final class InMemorySessionStore: SessionStoring {
         state.withLock { state in
             var duplicates: [Int] = []
             for (index, message) in messages.enumerated() {
-                if state.messages[message._id] != nil { duplicates.append(index) } else { state.messages[message._id] = message }
+                if state.messages[message._id] != nil {
+                    duplicates.append(index)
+                } else {
+                    state.messages[message._id] = message
+                }
             }
             return duplicates
         }
@@ -101,7 +107,8 @@ struct SessionBatchTests {
         let store = InMemorySessionStore()
         let handler = SessionHandler(store: store, environment: environment)
         let messages = [
-            message("a1", customer: "a", at: 0), message("b1", customer: "b", at: 1), message("a2", customer: "a", at: 30),
+            message("a1", customer: "a", at: 0), message("b1", customer: "b", at: 1),
+            message("a2", customer: "a", at: 30),
             message("a3", customer: "a", at: 100), message("b2", customer: "b", at: 50),
         ]
         let first = sessioned(try await handler.handle(batch(messages)))

@@ -42,7 +42,8 @@ struct StageTestEnvironment {
     /// The environment alone, for stage logic over in-memory stores (nothing connects).
     static func inMemory(idleTimeoutSeconds: Int = 60) async throws -> DaemonEnvironment {
         try environment(
-            name: "unit", kafka: KafkaConfiguration(), mongo: MongoConfiguration(), idleTimeoutSeconds: idleTimeoutSeconds)
+            name: "unit", kafka: KafkaConfiguration(), mongo: MongoConfiguration(),
+            idleTimeoutSeconds: idleTimeoutSeconds)
     }
 
     private static func environment(

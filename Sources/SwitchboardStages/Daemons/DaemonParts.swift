@@ -32,7 +32,8 @@ public struct DaemonParts: Sendable {
             environment.settings.topics, partitions: environment.settings.topicPartitions, kafka: environment.kafka,
             logger: logger)
         let database =
-            needsDatabase ? try await SwitchboardDatabase.connect(configuration: environment.mongo, logger: logger) : nil
+            needsDatabase
+            ? try await SwitchboardDatabase.connect(configuration: environment.mongo, logger: logger) : nil
         return DaemonParts(
             environment: environment,
             producer: try KafkaProducer(configuration: environment.kafka, logger: logger),

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-public import SwitchboardCore
+import SwitchboardCore
 public import SwitchboardRuntime
 
 /// customer-identification: finds or creates the customer of each inbound envelope and re-keys it by customer.
@@ -43,7 +43,9 @@ public struct IdentificationHandler: StageHandler {
             // The phone of SMS and WhatsApp addresses is derived from the address itself, so the same number on
             // both channels resolves to one customer. A shared contact card is someone else's, never merged.
             let identity = InboundIdentity(channel: envelope.channel, externalId: envelope.externalId)
-            inbound[index] = (identity, ProfileStore.identityKey(tenantId: envelope.tenantId, identity: identity.identity))
+            inbound[index] = (
+                identity, ProfileStore.identityKey(tenantId: envelope.tenantId, identity: identity.identity)
+            )
         }
 
         var customers: [String: String] = [:]
@@ -57,7 +59,9 @@ public struct IdentificationHandler: StageHandler {
         }
         let new = inbound.keys.sorted().filter { customers[inbound[$0]!.key] == nil }
         if !new.isEmpty {
-            for (key, id) in try await createCustomers(new.map { (batch.items[$0], inbound[$0]!) }) { customers[key] = id }
+            for (key, id) in try await createCustomers(new.map { (batch.items[$0], inbound[$0]!) }) {
+                customers[key] = id
+            }
         }
 
         for (index, (_, key)) in inbound {
@@ -97,7 +101,8 @@ public struct IdentificationHandler: StageHandler {
             let profile = decision.profile
             candidates.removeAll { $0.id == profile.id }
             candidates.append(profile)
-            claims.append(IdentityClaim(key: key, tenantId: envelope.tenantId, customerId: profile.id, at: envelope.receivedAt))
+            claims.append(
+                IdentityClaim(key: key, tenantId: envelope.tenantId, customerId: profile.id, at: envelope.receivedAt))
             switch decision {
             case .created:
                 created[profile.id] = profile

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-public import SwitchboardCore
+import SwitchboardCore
 public import SwitchboardRuntime
 
 /// session: puts each message in the customer's open session (or a new one after the tenant's idle
@@ -182,7 +182,9 @@ public struct SessionHandler: StageHandler {
         for customerId in customers {
             let origin = batch.items[itemsOf[customerId]![0]].origin
             if let session = current[customerId] {
-                cache.set(Cached(session: session, partition: origin.partition, generation: origin.generation), for: customerId)
+                cache.set(
+                    Cached(session: session, partition: origin.partition, generation: origin.generation),
+                    for: customerId)
             }
         }
         for (index, place) in placed {

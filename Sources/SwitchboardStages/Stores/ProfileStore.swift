@@ -149,14 +149,21 @@ extension ProfileStore: IdentityStoring {
 
     public func claim(_ claims: [IdentityClaim]) async throws -> Set<String> {
         let result = try await identities.insertManyIgnoringDuplicates(
-            claims.map { IdentityDocument(_id: $0.key, tenant_id: $0.tenantId, customer_id: $0.customerId, created_at: $0.at) })
+            claims.map {
+                IdentityDocument(_id: $0.key, tenant_id: $0.tenantId, customer_id: $0.customerId, created_at: $0.at)
+            })
         return Set(result.duplicateIndexes.map { claims[$0].key })
     }
 
     public func save(created: [CustomerProfile], changed: [CustomerProfile]) async throws {
         let models: [MongoWriteModel<ProfileDocument>] =
-            try created.map { .updateOne(filter: ["_id": .string($0.id)], update: try Self.update($0, upsertOnly: true), upsert: true) }
-            + changed.map { .updateOne(filter: ["_id": .string($0.id)], update: try Self.update($0, upsertOnly: false), upsert: true) }
+            try created.map {
+                .updateOne(filter: ["_id": .string($0.id)], update: try Self.update($0, upsertOnly: true), upsert: true)
+            }
+            + changed.map {
+                .updateOne(
+                    filter: ["_id": .string($0.id)], update: try Self.update($0, upsertOnly: false), upsert: true)
+            }
         guard !models.isEmpty else { return }
         try await profiles.bulkWrite(models, ordered: false)
     }

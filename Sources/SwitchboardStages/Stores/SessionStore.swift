@@ -102,7 +102,8 @@ public struct SessionStore: Sendable {
         _ = try await sessions.updateOne(filter: ["_id": .string(sessionId)], update: ["$set": .document(fields)])
         if owner.isHuman {
             _ = try await owners.replaceOne(
-                filter: ["_id": .string(sessionId)], replacement: OwnerDocument(_id: sessionId, owner: owner), upsert: true)
+                filter: ["_id": .string(sessionId)], replacement: OwnerDocument(_id: sessionId, owner: owner),
+                upsert: true)
         } else {
             _ = try await owners.deleteMany(["_id": .string(sessionId)])
         }

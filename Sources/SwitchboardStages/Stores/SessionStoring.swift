@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SwitchboardCore
 
 /// What the session stage needs of the database, in bulk: one call per batch and collection.

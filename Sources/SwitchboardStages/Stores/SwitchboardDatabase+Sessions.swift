@@ -15,7 +15,8 @@ extension SwitchboardDatabase: SessionStoring {
             "customer_id": ["$in": .array(customerIds.map { .string($0) })], "status": "open",
         ]).map(\.record)
         var latest: [String: SessionRecord] = [:]
-        for session in found where (latest[session.customerId]?.lastActivityAt ?? .distantPast) <= session.lastActivityAt {
+        for session in found
+        where (latest[session.customerId]?.lastActivityAt ?? .distantPast) <= session.lastActivityAt {
             latest[session.customerId] = session
         }
         return Array(latest.values)
@@ -49,7 +50,8 @@ extension SwitchboardDatabase: SessionStoring {
             }
             fields["_id"] = nil
             models.append(
-                .updateOne(filter: ["_id": .string(session.id)], update: ["$setOnInsert": .document(fields)], upsert: true))
+                .updateOne(
+                    filter: ["_id": .string(session.id)], update: ["$setOnInsert": .document(fields)], upsert: true))
         }
         for session in writes.advanced {
             // $max: a late or repeated write never moves a session back.

@@ -25,7 +25,8 @@ struct HTTPJob: Sendable {
     static func get(_ path: String, host: String, completion: @escaping @Sendable (HTTPAnswer) -> Void) -> HTTPJob {
         HTTPJob(
             head: HTTPRequestHead(
-                version: .http1_1, method: .GET, uri: path, headers: HTTPHeaders([("Host", host), ("Content-Length", "0")])),
+                version: .http1_1, method: .GET, uri: path,
+                headers: HTTPHeaders([("Host", host), ("Content-Length", "0")])),
             body: ByteBuffer(), completion: completion)
     }
 }
