@@ -37,6 +37,21 @@ final class InMemorySessionStore: SessionStoring {
         }
     }
 
+    func lastPlaced(sessionIds: [String]) async throws -> [String: MessagePlacement.Latest] {
+        state.withLock { state in
+            state.reads += 1
+            var latest: [String: MessagePlacement.Latest] = [:]
+            for message in state.messages.values where message.direction == "inbound" {
+                guard let session = message.session_id, sessionIds.contains(session), let sequence = message.sequence
+                else { continue }
+                let last = latest[session]
+                latest[session] = MessagePlacement.Latest(
+                    sequence: max(sequence, last?.sequence ?? sequence), at: max(message.created_at, last?.at ?? .distantPast))
+            }
+            return latest
+        }
+    }
+
     func humanOwners(sessionIds: [String]) async throws -> [String: SessionOwner] {
         state.withLock { state in state.owners.filter { sessionIds.contains($0.key) } }
     }

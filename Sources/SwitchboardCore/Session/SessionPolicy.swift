@@ -36,6 +36,11 @@ public struct SessionPolicy: Sendable, Hashable {
         self.idleTimeout = idleTimeout
     }
 
+    /// How far a session's stored last activity may lag behind the real one: a tenth of the idle timeout, at
+    /// most a minute. The session stage writes a session's activity only when it moved on by this much, and the
+    /// sweeper expires only sessions idle for the timeout plus this, so it never expires an active one.
+    public var activityTolerance: TimeInterval { min(idleTimeout / 10, 60) }
+
     /// Whether `session` counts as expired at `now`.
     public func isExpired(_ session: SessionRecord, at now: Date) -> Bool {
         session.status != .open || now >= session.lastActivityAt.addingTimeInterval(idleTimeout)

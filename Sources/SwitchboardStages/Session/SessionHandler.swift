@@ -8,14 +8,18 @@ public import SwitchboardRuntime
 ///
 /// The stage owns its customers' sessions while it owns their partition (records are keyed by customer), so
 /// it keeps each customer's open session in a bounded cache, valid for the partition assignment it was
-/// loaded under. A batch then costs one bulk write of sessions, one bulk insert of messages and one read of
-/// the few sessions humans own; customers not cached cost one read of sessions and one of their messages.
+/// loaded under. A batch then costs one bulk insert of messages, one read of the few sessions humans own, and
+/// a bulk write of the sessions that started, expired or whose stored activity lags by more than the tenant's
+/// tolerance (`SessionPolicy.activityTolerance`); the sequence numbers live in the stored messages. Customers
+/// not cached cost one read of sessions, one of their sessions' latest messages and one of their messages.
 ///
 /// Idempotent: a redelivered message is found stored and re-emitted with the session and sequence it was
 /// stored with; a session opened for a message has an id derived from that message.
 public struct SessionHandler: StageHandler {
     struct Cached: Sendable {
         var session: SessionRecord
+        /// The last activity the session's document holds (it is written only when it lags by the tolerance).
+        var storedActivity: Date
         var partition: Int32
         var generation: Int
     }
@@ -78,6 +82,7 @@ public struct SessionHandler: StageHandler {
     ) async throws {
         guard !customers.isEmpty else { return }
         var current: [String: SessionRecord] = [:]
+        var storedActivity: [String: Date] = [:]
         var misses: [String] = []
         for customerId in customers {
             let origin = batch.items[itemsOf[customerId]![0]].origin
@@ -85,13 +90,24 @@ public struct SessionHandler: StageHandler {
                 cached.generation == origin.generation
             {
                 current[customerId] = cached.session
+                storedActivity[cached.session.id] = cached.storedActivity
             } else {
                 misses.append(customerId)
             }
         }
         var stored: [String: MessagePlacement] = [:]
         if !misses.isEmpty {
-            for session in try await store.openSessions(customerIds: misses) { current[session.customerId] = session }
+            // The session document lags behind (see `SessionPolicy.activityTolerance`): its stored messages
+            // say how far it really got.
+            var loaded = try await store.openSessions(customerIds: misses)
+            let latest = try await store.lastPlaced(sessionIds: loaded.map(\.id))
+            for index in loaded.indices {
+                storedActivity[loaded[index].id] = loaded[index].lastActivityAt
+                guard let last = latest[loaded[index].id] else { continue }
+                loaded[index].nextSequence = max(loaded[index].nextSequence, last.sequence + 1)
+                loaded[index].lastActivityAt = max(loaded[index].lastActivityAt, last.at)
+            }
+            for session in loaded { current[session.customerId] = session }
             let ids = misses.flatMap { itemsOf[$0]! }.map { batch.items[$0].envelope.id.uuidString.lowercased() }
             stored = try await store.placements(messageIds: ids)
         }
@@ -138,15 +154,21 @@ public struct SessionHandler: StageHandler {
             }
         }
         // A session created in this batch is written once, as it ends the batch (even if already expired).
+        // An open session's activity is written only once it moved on by the tolerance: the messages hold the
+        // rest, and the sweeper allows for the lag.
         var writes = SessionWrites()
         for id in latest.keys.sorted() {
             let session = latest[id]!
             if created.contains(id) {
                 writes.created.append(session)
+                storedActivity[id] = session.lastActivityAt
             } else if expiredIds.contains(id) {
                 writes.expired.append(id)
-            } else if advanced.contains(id) {
+            } else if advanced.contains(id), let tolerance = policies[session.tenantId]?.activityTolerance,
+                session.lastActivityAt >= (storedActivity[id] ?? .distantPast).addingTimeInterval(tolerance)
+            {
                 writes.advanced.append(session)
+                storedActivity[id] = session.lastActivityAt
             }
         }
 
@@ -183,7 +205,9 @@ public struct SessionHandler: StageHandler {
             let origin = batch.items[itemsOf[customerId]![0]].origin
             if let session = current[customerId] {
                 cache.set(
-                    Cached(session: session, partition: origin.partition, generation: origin.generation),
+                    Cached(
+                        session: session, storedActivity: storedActivity[session.id] ?? session.lastActivityAt,
+                        partition: origin.partition, generation: origin.generation),
                     for: customerId)
             }
         }

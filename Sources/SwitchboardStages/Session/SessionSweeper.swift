@@ -58,7 +58,10 @@ public struct SessionSweeper: Service {
         var expired = 0
         let now = clock()
         for tenant in environment.tenants.tenants {
-            let cutoff = now.addingTimeInterval(-tenant.idleTimeoutSeconds)
+            // The stored activity may lag the real one by the tolerance (the session stage writes it only when it
+            // moved on by that much): a session idle for the timeout plus the tolerance is idle for sure.
+            let cutoff = now.addingTimeInterval(
+                -tenant.idleTimeoutSeconds - tenant.sessionPolicy.activityTolerance)
             for session in try await sessions.idleSessions(tenantId: tenant.id, before: cutoff) {
                 let event = SwitchboardEvent(
                     id: Self.expiryEventID(sessionId: session.id), type: .sessionExpired, tenantId: tenant.id,

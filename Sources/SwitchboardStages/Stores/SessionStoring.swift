@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import SwitchboardCore
 
 /// What the session stage needs of the database, in bulk: one call per batch and collection.
@@ -7,6 +7,9 @@ public protocol SessionStoring: Sendable {
     func openSessions(customerIds: [String]) async throws -> [SessionRecord]
     /// Where these messages (by envelope id) were stored, for those that were.
     func placements(messageIds: [String]) async throws -> [String: MessagePlacement]
+    /// Per session, the highest sequence number and the latest time among its stored messages: what a session
+    /// stage that just took over a customer needs, since the session document is written only now and then.
+    func lastPlaced(sessionIds: [String]) async throws -> [String: MessagePlacement.Latest]
     /// The human owners of those of these sessions that humans own.
     func humanOwners(sessionIds: [String]) async throws -> [String: SessionOwner]
     /// Creates, advances and expires sessions in one bulk write. False when a session to advance was no
@@ -21,6 +24,17 @@ public struct MessagePlacement: Sendable, Hashable {
     public var sessionId: String
     public var sequence: Int64?
 
+    /// The latest stored message of a session: its highest sequence number and when it was stored.
+    public struct Latest: Sendable, Hashable {
+        public var sequence: Int64
+        public var at: Date
+
+        public init(sequence: Int64, at: Date) {
+            self.sequence = sequence
+            self.at = at
+        }
+    }
+
     public init(sessionId: String, sequence: Int64?) {
         self.sessionId = sessionId
         self.sequence = sequence
@@ -31,7 +45,8 @@ public struct MessagePlacement: Sendable, Hashable {
 public struct SessionWrites: Sendable {
     /// New sessions, as they stand after the batch (kept as they are if they exist: a redelivery).
     public var created: [SessionRecord] = []
-    /// Open sessions with later activity and sequence numbers (only ever moved forward).
+    /// Open sessions whose activity moved on by the tenant's tolerance since it was last written (only ever
+    /// moved forward).
     public var advanced: [SessionRecord] = []
     /// Sessions to mark expired.
     public var expired: [String] = []

@@ -35,6 +35,27 @@ extension SwitchboardDatabase: SessionStoring {
         return placements
     }
 
+    private struct Latest: Decodable, Sendable {
+        var _id: String
+        var sequence: Int64?
+        var at: Date?
+    }
+
+    public func lastPlaced(sessionIds: [String]) async throws -> [String: MessagePlacement.Latest] {
+        guard !sessionIds.isEmpty else { return [:] }
+        let found = try await messages.messages.aggregate(
+            [
+                ["$match": ["session_id": ["$in": .array(sessionIds.map { .string($0) })], "direction": "inbound"]],
+                ["$group": ["_id": "$session_id", "sequence": ["$max": "$sequence"], "at": ["$max": "$created_at"]]],
+            ], as: Latest.self)
+        var latest: [String: MessagePlacement.Latest] = [:]
+        for entry in found {
+            guard let sequence = entry.sequence, let at = entry.at else { continue }
+            latest[entry._id] = MessagePlacement.Latest(sequence: sequence, at: at)
+        }
+        return latest
+    }
+
     public func humanOwners(sessionIds: [String]) async throws -> [String: SessionOwner] {
         guard !sessionIds.isEmpty else { return [:] }
         let found = try await sessions.owners.find(["_id": ["$in": .array(sessionIds.map { .string($0) })]])
