@@ -32,7 +32,6 @@ enum DatabaseLimit {
             throw BenchFailure.failed("the tenants file names no tenant")
         }
         let database = try await SwitchboardDatabase.connect(configuration: daemon.mongo, logger: logger)
-        defer { Task { try? await database.client.dropDatabase() } }
         let identification = IdentificationHandler(profiles: database.profiles, environment: daemon)
         let session = SessionHandler(store: database, environment: daemon)
         let topics = daemon.settings.topics
@@ -47,6 +46,27 @@ enum DatabaseLimit {
             envelope.conversationId = "bench-\(run)-\(index % customers)"
             return envelope
         }
+        let seconds: Double
+        do {
+            seconds = try await write(
+                envelopes, batchSize: batchSize, identification: identification, session: session,
+                database: database, topics: topics, logger: logger)
+        } catch {
+            try? await database.client.dropDatabase()
+            throw error
+        }
+        // Awaited, not deferred: the process ends right after.
+        try? await database.client.dropDatabase()
+        return Result(
+            messagesPerSecond: Double(messages) / max(seconds, 0.000_001), seconds: seconds, messages: messages)
+    }
+
+    /// Writes every message as the stages do, a batch at a time; returns the seconds it took.
+    private static func write(
+        _ envelopes: [Envelope], batchSize: Int, identification: IdentificationHandler, session: SessionHandler,
+        database: SwitchboardDatabase, topics: TopicNames, logger: Logger
+    ) async throws -> Double {
+        let messages = envelopes.count
         let clock = ContinuousClock()
         let began = clock.now
         for offset in stride(from: 0, to: messages, by: batchSize) {
@@ -63,9 +83,7 @@ enum DatabaseLimit {
             }
             _ = try await database.messages.insertManyIgnoringDuplicates(replies)
         }
-        let seconds = (clock.now - began) / .seconds(1)
-        return Result(
-            messagesPerSecond: Double(messages) / max(seconds, 0.000_001), seconds: seconds, messages: messages)
+        return (clock.now - began) / .seconds(1)
     }
 
     /// A batch as the runner hands it over: one partition per customer key is enough here (the caches are

@@ -37,7 +37,8 @@ final class InMemorySessionStore: SessionStoring {
         }
     }
 
-    func lastPlaced(sessionIds: [String]) async throws -> [String: MessagePlacement.Latest] {
+    func lastPlaced(sessions: [SessionRecord]) async throws -> [String: MessagePlacement.Latest] {
+        let sessionIds = sessions.map(\.id)
         state.withLock { state in
             state.reads += 1
             var latest: [String: MessagePlacement.Latest] = [:]

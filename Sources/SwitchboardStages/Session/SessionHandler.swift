@@ -100,7 +100,7 @@ public struct SessionHandler: StageHandler {
             // The session document lags behind (see `SessionPolicy.activityTolerance`): its stored messages
             // say how far it really got.
             var loaded = try await store.openSessions(customerIds: misses)
-            let latest = try await store.lastPlaced(sessionIds: loaded.map(\.id))
+            let latest = try await store.lastPlaced(sessions: loaded)
             for index in loaded.indices {
                 storedActivity[loaded[index].id] = loaded[index].lastActivityAt
                 guard let last = latest[loaded[index].id] else { continue }

@@ -9,7 +9,7 @@ public protocol SessionStoring: Sendable {
     func placements(messageIds: [String]) async throws -> [String: MessagePlacement]
     /// Per session, the highest sequence number and the latest time among its stored messages: what a session
     /// stage that just took over a customer needs, since the session document is written only now and then.
-    func lastPlaced(sessionIds: [String]) async throws -> [String: MessagePlacement.Latest]
+    func lastPlaced(sessions: [SessionRecord]) async throws -> [String: MessagePlacement.Latest]
     /// The human owners of those of these sessions that humans own.
     func humanOwners(sessionIds: [String]) async throws -> [String: SessionOwner]
     /// Creates, advances and expires sessions in one bulk write. False when a session to advance was no

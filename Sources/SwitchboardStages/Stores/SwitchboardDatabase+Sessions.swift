@@ -35,23 +35,28 @@ extension SwitchboardDatabase: SessionStoring {
         return placements
     }
 
-    private struct Latest: Decodable, Sendable {
-        var _id: String
+    private struct Placed: Decodable, Sendable {
+        var session_id: String?
         var sequence: Int64?
-        var at: Date?
+        var created_at: Date
     }
 
-    public func lastPlaced(sessionIds: [String]) async throws -> [String: MessagePlacement.Latest] {
-        guard !sessionIds.isEmpty else { return [:] }
-        let found = try await messages.messages.aggregate(
-            [
-                ["$match": ["session_id": ["$in": .array(sessionIds.map { .string($0) })], "direction": "inbound"]],
-                ["$group": ["_id": "$session_id", "sequence": ["$max": "$sequence"], "at": ["$max": "$created_at"]]],
-            ], as: Latest.self)
+    public func lastPlaced(sessions: [SessionRecord]) async throws -> [String: MessagePlacement.Latest] {
         var latest: [String: MessagePlacement.Latest] = [:]
-        for entry in found {
-            guard let sequence = entry.sequence, let at = entry.at else { continue }
-            latest[entry._id] = MessagePlacement.Latest(sequence: sequence, at: at)
+        // A find on (tenant, session), which the tenant_session_sequence index serves; an aggregation would scan.
+        for (tenantId, tenantSessions) in Dictionary(grouping: sessions, by: \.tenantId) {
+            let found = try await messages.messages.find(
+                [
+                    "tenant_id": .string(tenantId), "session_id": ["$in": .array(tenantSessions.map { .string($0.id) })],
+                    "direction": "inbound",
+                ], projection: ["session_id": 1, "sequence": 1, "created_at": 1], as: Placed.self)
+            for message in found {
+                guard let session = message.session_id, let sequence = message.sequence else { continue }
+                let last = latest[session]
+                latest[session] = MessagePlacement.Latest(
+                    sequence: max(sequence, last?.sequence ?? sequence),
+                    at: max(message.created_at, last?.at ?? message.created_at))
+            }
         }
         return latest
     }
