@@ -39,7 +39,7 @@ final class InMemorySessionStore: SessionStoring {
 
     func lastPlaced(sessions: [SessionRecord]) async throws -> [String: MessagePlacement.Latest] {
         let sessionIds = sessions.map(\.id)
-        state.withLock { state in
+        return state.withLock { state in
             state.reads += 1
             var latest: [String: MessagePlacement.Latest] = [:]
             for message in state.messages.values where message.direction == "inbound" {
