@@ -28,7 +28,8 @@ final class InMemoryIdentityStore: IdentityStoring {
             state.calls += 1
             return state.profiles.values.filter { profile in
                 tenantIds.contains(profile.tenantId)
-                    && (profile.phones.contains(where: phones.contains) || profile.emails.contains(where: emails.contains))
+                    && (profile.phones.contains(where: phones.contains)
+                        || profile.emails.contains(where: emails.contains))
             }
         }
     }
@@ -38,7 +39,9 @@ final class InMemoryIdentityStore: IdentityStoring {
             state.calls += 1
             var taken: Set<String> = []
             for claim in claims {
-                if state.identities[claim.key] != nil { taken.insert(claim.key) } else {
+                if state.identities[claim.key] != nil {
+                    taken.insert(claim.key)
+                } else {
                     state.identities[claim.key] = claim.customerId
                 }
             }
@@ -112,7 +115,8 @@ struct IdentificationBatchTests {
 
         // Known customers now: identified from the cache, without a single call to the store.
         let calls = store.state.withLock { $0.calls }
-        let again = try await handler.handle(batch([inbound("more", from: "web-7"), inbound("x", from: "+491701234567", channel: .sms)]))
+        let again = try await handler.handle(
+            batch([inbound("more", from: "web-7"), inbound("x", from: "+491701234567", channel: .sms)]))
         #expect(customers(again) == [ids[1], ids[0]])
         #expect(store.state.withLock { $0.calls } == calls)
 

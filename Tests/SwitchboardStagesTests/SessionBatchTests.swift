@@ -47,7 +47,8 @@ final class InMemorySessionStore: SessionStoring {
                 else { continue }
                 let last = latest[session]
                 latest[session] = MessagePlacement.Latest(
-                    sequence: max(sequence, last?.sequence ?? sequence), at: max(message.created_at, last?.at ?? .distantPast))
+                    sequence: max(sequence, last?.sequence ?? sequence),
+                    at: max(message.created_at, last?.at ?? .distantPast))
             }
             return latest
         }

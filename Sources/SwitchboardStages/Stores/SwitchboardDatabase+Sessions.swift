@@ -47,7 +47,8 @@ extension SwitchboardDatabase: SessionStoring {
         for (tenantId, tenantSessions) in Dictionary(grouping: sessions, by: \.tenantId) {
             let found = try await messages.messages.find(
                 [
-                    "tenant_id": .string(tenantId), "session_id": ["$in": .array(tenantSessions.map { .string($0.id) })],
+                    "tenant_id": .string(tenantId),
+                    "session_id": ["$in": .array(tenantSessions.map { .string($0.id) })],
                     "direction": "inbound",
                 ], projection: ["session_id": 1, "sequence": 1, "created_at": 1], as: Placed.self)
             for message in found {
