@@ -21,6 +21,9 @@ struct ConfigurationTests {
         let consumer = configuration.consumerProperties(groupID: "g")
         #expect(consumer["enable.auto.commit"] == "false")
         #expect(consumer["group.id"] == "g")
+        #expect(consumer["fetch.wait.max.ms"] == "20", "a stage does not wait librdkafka's 500 ms per hop")
+        let waiting = try KafkaConfiguration(environment: ["SWITCHBOARD_KAFKA_PROPERTIES": "fetch.wait.max.ms=250"])
+        #expect(waiting.consumerProperties(groupID: "g")["fetch.wait.max.ms"] == "250")
     }
 
     @Test func badValuesAreClearErrors() {
@@ -33,6 +36,7 @@ struct ConfigurationTests {
         #expect(throws: KafkaError.self) {
             try KafkaConfiguration(environment: ["SWITCHBOARD_KAFKA_PROPERTIES": "novalue"])
         }
+
     }
 
     @Test func versionCheckRejectsOlderThan2_2() throws {
