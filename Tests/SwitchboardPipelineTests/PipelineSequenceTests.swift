@@ -1,4 +1,6 @@
 import Foundation
+import SwitchboardCore
+import SwitchboardKafka
 import SwitchboardMongo
 import SwitchboardTestSupport
 import Testing
@@ -35,6 +37,20 @@ struct PipelineSequenceTests {
         let messages = client.collection("messages", as: Row.self)
         let sessions = client.collection("sessions", as: SessionRow.self)
         let users = ["ann", "bob", "cid"]
+        // A reply on `outbound` means its message was stored and numbered (the session stage stores before it
+        // produces); a `session_expired` event is produced by the sweeper as it expires a session.
+        let topics = TopicNames(prefix: daemons.prefix + ".")
+        let kafka = try TestStack.kafkaConfiguration()
+        let replies = try KafkaConsumer(
+            configuration: kafka, groupID: TestStack.uniqueName("replies"), topics: [topics.outbound], logger: logger)
+        let events = try KafkaConsumer(
+            configuration: kafka, groupID: TestStack.uniqueName("events"), topics: [topics.events], logger: logger)
+        defer {
+            Task {
+                await replies.close()
+                await events.close()
+            }
+        }
 
         // Each customer writes four messages one after another; the customers at the same time.
         func burst(_ texts: [String]) async throws {
@@ -59,11 +75,7 @@ struct PipelineSequenceTests {
         let hello = "hello"
         let hours = "what are your opening hours"
         try await burst([hello, hours, hello, hours])
-        try await withTimeout(.seconds(90), "twelve replies stored") {
-            while try await messages.count(["direction": "outbound"]) < 12 {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
+        _ = try await replies.collect(12, within: .seconds(90))
         var first: [String: String] = [:]
         for (user, rows) in try await inbound() {
             #expect(rows.count == 4)
@@ -74,15 +86,18 @@ struct PipelineSequenceTests {
         #expect(first.count == 3)
 
         // The sweeper expires the three sessions once they have been idle for the timeout.
-        try await withTimeout(.seconds(60), "the sessions to expire") {
-            while try await sessions.count(["status": "expired"]) < 3 { try await Task.sleep(for: .milliseconds(200)) }
-        }
-        try await burst([hours, hello])
-        try await withTimeout(.seconds(90), "eighteen replies stored") {
-            while try await messages.count(["direction": "outbound"]) < 18 {
-                try await Task.sleep(for: .milliseconds(200))
+        try await withTimeout(.seconds(60), "three session_expired events") {
+            var expired: Set<String> = []
+            while expired.count < 3, let batch = try await events.nextBatch() {
+                for record in batch {
+                    let event = try SwitchboardJSON.makeDecoder().decode(
+                        SwitchboardEvent.self, from: Data(record.value))
+                    if event.type == .sessionExpired, let session = event.sessionId { expired.insert(session) }
+                }
             }
         }
+        try await burst([hours, hello])
+        _ = try await replies.collect(6, within: .seconds(90))
         for (user, rows) in try await inbound() {
             let later = rows.filter { $0.session_id != first[user] }
             #expect(later.count == 2, "\(user): two messages in a new session")

@@ -49,12 +49,15 @@ struct BatchRunnerTests {
         return StageRunner(configuration: configuration, source: source, sink: sink, handler: handler, logger: logger)
     }
 
-    /// Runs the runner until `done` holds, then stops it.
-    func run(_ runner: StageRunner, source: InMemorySource, until done: @escaping @Sendable () -> Bool) async throws {
+    /// Runs the runner until every partition's committed offset reaches the given one, then stops it.
+    func run(_ runner: StageRunner, source: InMemorySource, until committed: [Int32: Int64]) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await runner.run() }
-            try await withTimeout(.seconds(30), "the runner to finish") {
-                while !done() { try await Task.sleep(for: .milliseconds(5)) }
+            try await withTimeout(.seconds(30), "the runner to commit \(committed)") {
+                for (partition, offset) in committed {
+                    await source.waitForCommit(
+                        TopicPartition(topic: "unit.inbound", partition: partition), reaching: offset)
+                }
             }
             source.stop()
             try await group.waitForAll()
@@ -72,10 +75,9 @@ struct BatchRunnerTests {
         }
         source.feed(records)
         let handler = RecordingHandler()
-        try await run(runner(handler.perEnvelope(concurrency: 4), source: source, sink: sink), source: source) {
-            source.committed(TopicPartition(topic: "unit.inbound", partition: 0)) == 30
-                && source.committed(TopicPartition(topic: "unit.inbound", partition: 1)) == 30
-        }
+        try await run(
+            runner(handler.perEnvelope(concurrency: 4), source: source, sink: sink), source: source,
+            until: [0: 30, 1: 30])
         let out = try sink.envelopes(on: topics.identified)
         #expect(out.count == 60)
         for user in ["u0", "u1", "u2", "u3"] {
@@ -94,9 +96,7 @@ struct BatchRunnerTests {
             try maker.record("b", from: "u1", partition: 0), try maker.record("c", from: "u2", partition: 0),
         ])
         let handler = RecordingHandler()
-        try await run(runner(handler.perEnvelope(), source: source, sink: sink), source: source) {
-            source.committed(TopicPartition(topic: "unit.inbound", partition: 0)) == 4
-        }
+        try await run(runner(handler.perEnvelope(), source: source, sink: sink), source: source, until: [0: 4])
         let letters = try sink.deadLetters(on: topics.deadletter)
         #expect(letters.count == 1)
         #expect(letters.first?.reason.hasPrefix("gave up after 3 attempts") == true, "\(letters)")
@@ -116,9 +116,8 @@ struct BatchRunnerTests {
         source.feed([
             try maker.record("refuse-me", from: "u1", partition: 0), try maker.record("fine", from: "u1", partition: 0),
         ])
-        try await run(runner(RecordingHandler().perEnvelope(), source: source, sink: sink), source: source) {
-            source.committed(TopicPartition(topic: "unit.inbound", partition: 0)) == 2
-        }
+        try await run(
+            runner(RecordingHandler().perEnvelope(), source: source, sink: sink), source: source, until: [0: 2])
         let letters = try sink.deadLetters(on: topics.deadletter)
         #expect(letters.count == 1)
         #expect(letters.first?.reason.contains("the broker refused an output") == true)
@@ -140,22 +139,22 @@ struct BatchRunnerTests {
                 try maker.record("stuck", from: "u0", partition: 0), try maker.record("x1", from: "u1", partition: 1),
             ])
             try await withTimeout(.seconds(30), "partition 1's first record") {
-                while source.committed(p1) != 1 || !handler.stuckReached.withLock({ $0 }) {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
+                await source.waitForCommit(p1, reaching: 1)
             }
+            // The batch's one handler call saw the stuck record fail before partition 1 was committed.
+            #expect(handler.stuckReached.withLock { $0 })
             // Later records: partition 1 goes on while partition 0 waits behind its stuck record.
             source.feed([
                 try maker.record("x2", from: "u1", partition: 1), try maker.record("y", from: "u0", partition: 0),
             ])
             try await withTimeout(.seconds(30), "partition 1's second record") {
-                while source.committed(p1) != 2 { try await Task.sleep(for: .milliseconds(5)) }
+                await source.waitForCommit(p1, reaching: 2)
             }
             #expect(source.committed(p0) == nil)
             #expect(handler.seen.withLock { $0["u0"] } == nil)
             handler.release()
             try await withTimeout(.seconds(30), "partition 0") {
-                while source.committed(p0) != 2 { try await Task.sleep(for: .milliseconds(5)) }
+                await source.waitForCommit(p0, reaching: 2)
             }
             #expect(handler.seen.withLock { $0["u0"] } == ["stuck", "y"])
             source.stop()

@@ -14,6 +14,7 @@ final class InMemorySource: StageRecordSource {
         var committed: [TopicPartition: Int64] = [:]
         var paused: Set<TopicPartition> = []
         var pauses: [TopicPartition] = []
+        var commitWaiters: [(TopicPartition, Int64, CheckedContinuation<Void, Never>)] = []
     }
 
     private let state = Mutex(State())
@@ -52,11 +53,35 @@ final class InMemorySource: StageRecordSource {
     func resume(_ partitions: [TopicPartition]) { state.withLock { $0.paused.subtract(partitions) } }
 
     func commit(_ records: [KafkaRecord]) async throws {
-        state.withLock { state in
+        let reached = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             for record in records {
                 state.committed[record.topicPartition] = max(
                     state.committed[record.topicPartition] ?? 0, record.offset + 1)
             }
+            var reached: [CheckedContinuation<Void, Never>] = []
+            var waiting: [(TopicPartition, Int64, CheckedContinuation<Void, Never>)] = []
+            for waiter in state.commitWaiters {
+                if (state.committed[waiter.0] ?? 0) >= waiter.1 {
+                    reached.append(waiter.2)
+                } else {
+                    waiting.append(waiter)
+                }
+            }
+            state.commitWaiters = waiting
+            return reached
+        }
+        for waiter in reached { waiter.resume() }
+    }
+
+    /// Returns once the committed offset of `partition` (the next offset to read) is at least `offset`.
+    func waitForCommit(_ partition: TopicPartition, reaching offset: Int64) async {
+        await withCheckedContinuation { continuation in
+            let reached = state.withLock { state -> Bool in
+                if (state.committed[partition] ?? 0) >= offset { return true }
+                state.commitWaiters.append((partition, offset, continuation))
+                return false
+            }
+            if reached { continuation.resume() }
         }
     }
 
