@@ -118,3 +118,22 @@ public enum StageOutput: Sendable {
         }
     }
 }
+
+extension StageBatch {
+    /// Envelopes as if read in order from one partition of `topic` under one assignment generation, each keyed
+    /// by its partition key: a batch for a handler without a broker (unit tests, the database benchmark).
+    public init(
+        envelopes: [Envelope], topic: String, partition: Int32 = 0, firstOffset: Int64 = 0, generation: Int,
+        topics: TopicNames, logger: Logger
+    ) {
+        let items = envelopes.enumerated().map { index, envelope in
+            StageItem(
+                envelope: envelope,
+                origin: StageOrigin(
+                    topic: topic, partition: partition, offset: firstOffset + Int64(index),
+                    key: envelope.partitionKey.bytes, generation: generation),
+                logger: logger)
+        }
+        self.init(items: items, topics: topics, logger: logger)
+    }
+}

@@ -72,9 +72,13 @@ enum DatabaseLimit {
         for offset in stride(from: 0, to: messages, by: batchSize) {
             let slice = Array(envelopes[offset..<min(offset + batchSize, messages)])
             let identified = try outputs(
-                try await identification.handle(batch(slice, topic: topics.inbound, topics: topics, logger: logger)))
+                try await identification.handle(
+                    StageBatch(envelopes: slice, topic: topics.inbound, generation: 1, topics: topics, logger: logger)))
             let sessioned = try outputs(
-                try await session.handle(batch(identified, topic: topics.identified, topics: topics, logger: logger)))
+                try await session.handle(
+                    StageBatch(
+                        envelopes: identified, topic: topics.identified, generation: 1, topics: topics, logger: logger))
+            )
             let now = Date()
             let replies = sessioned.map {
                 MessageStore.StoredMessage(
@@ -84,21 +88,6 @@ enum DatabaseLimit {
             _ = try await database.messages.insertManyIgnoringDuplicates(replies)
         }
         return (clock.now - began) / .seconds(1)
-    }
-
-    /// A batch as the runner hands it over: one partition per customer key is enough here (the caches are
-    /// valid for the partition and generation they were loaded under).
-    private static func batch(_ envelopes: [Envelope], topic: String, topics: TopicNames, logger: Logger) -> StageBatch
-    {
-        StageBatch(
-            items: envelopes.enumerated().map { index, envelope in
-                StageItem(
-                    envelope: envelope,
-                    origin: StageOrigin(
-                        topic: topic, partition: 0, offset: Int64(index), key: envelope.partitionKey.bytes,
-                        generation: 1),
-                    logger: logger)
-            }, topics: topics, logger: logger)
     }
 
     /// The envelopes a stage produced; any other result means the measurement is wrong.

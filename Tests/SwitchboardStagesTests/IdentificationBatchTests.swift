@@ -73,15 +73,7 @@ struct IdentificationBatchTests {
     let topics = TopicNames(prefix: "unit.")
 
     func batch(_ envelopes: [Envelope]) -> StageBatch {
-        StageBatch(
-            items: envelopes.enumerated().map { index, envelope in
-                StageItem(
-                    envelope: envelope,
-                    origin: StageOrigin(
-                        topic: topics.inbound, partition: 0, offset: Int64(index), key: envelope.partitionKey.bytes,
-                        generation: 1),
-                    logger: logger)
-            }, topics: topics, logger: logger)
+        StageBatch(envelopes: envelopes, topic: topics.inbound, generation: 1, topics: topics, logger: logger)
     }
 
     func customers(_ results: [StageResult]) -> [String?] {

@@ -96,14 +96,7 @@ struct SessionBatchTests {
 
     func batch(_ envelopes: [Envelope], generation: Int = 1) -> StageBatch {
         StageBatch(
-            items: envelopes.enumerated().map { index, envelope in
-                StageItem(
-                    envelope: envelope,
-                    origin: StageOrigin(
-                        topic: topics.identified, partition: 0, offset: Int64(index), key: envelope.partitionKey.bytes,
-                        generation: generation),
-                    logger: logger)
-            }, topics: topics, logger: logger)
+            envelopes: envelopes, topic: topics.identified, generation: generation, topics: topics, logger: logger)
     }
 
     func message(_ text: String, customer: String, at seconds: TimeInterval) -> Envelope {
