@@ -104,13 +104,13 @@ public struct OutboundDeliveryHandler: StageHandler {
                 case .skip:
                     return .produced([])
                 case .deliver(let stored, let sentParts):
-                    return .produced(try await deliver(stored, sentParts: sentParts, logger: item.logger))
+                    return .produced(try await deliver(stored, sentParts: sentParts))
                 case .retryFailed(let stored, let sentParts):
                     // A dead letter replayed once its cause is fixed (credentials configured, the provider
                     // back): delivery is tried again, resuming after any parts already sent.
                     item.logger.info("Retrying an outbound message that failed before")
                     try await messages.retryFailed(id: stored.id)
-                    return .produced(try await deliver(stored, sentParts: sentParts, logger: item.logger))
+                    return .produced(try await deliver(stored, sentParts: sentParts))
                 }
             } catch {
                 return .from(error)
@@ -121,8 +121,8 @@ public struct OutboundDeliveryHandler: StageHandler {
         return results.map { $0 ?? .produced([]) }
     }
 
-    private func deliver(_ stored: Envelope, sentParts: [Int: String], logger: Logger) async throws -> [StageOutput] {
-        let envelope = stored
+    /// Delivers a stored reply through its channel's adapter (resuming after `sentParts`) and records the outcome.
+    private func deliver(_ envelope: Envelope, sentParts: [Int: String]) async throws -> [StageOutput] {
         let messages = database.messages
         guard let adapter = adapters.adapter(for: envelope.channel) else {
             throw StageFailure.permanent("no adapter for channel \(envelope.channel.rawValue)")
@@ -134,9 +134,9 @@ public struct OutboundDeliveryHandler: StageHandler {
                     try await messages.recordSentPart(
                         id: envelope.id, index: index, providerMessageId: providerMessageId)
                 }
-                outcome = try await resumable.deliver(stored, progress: progress)
+                outcome = try await resumable.deliver(envelope, progress: progress)
             } else {
-                outcome = try await adapter.deliver(stored)
+                outcome = try await adapter.deliver(envelope)
             }
         } catch {
             // Not an answer from the provider (e.g. the adapter could not build the request): the runner
