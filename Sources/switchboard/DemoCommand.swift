@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardStages
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -63,6 +64,8 @@ struct DemoClient {
     let apiKey: String
     let agentKey: String
     let user: String
+    /// The visitor token of each conversation, from the web chat API's last answer: history needs it.
+    let tokens = VisitorTokenJar()
 
     /// Sends a customer message and prints it with its reply. A reply slower than the web chat API's wait (the
     /// first message, while the daemons' consumer groups are still forming) is picked up from the history.
@@ -70,12 +73,14 @@ struct DemoClient {
         print(line("customer", text))
         let response = try await request(
             "\(webhook)/api/v1/messages", method: "POST", key: apiKey,
-            body: ["conversation_id": conversation, "user_id": user, "message": text])
+            body: ["conversation_id": conversation, "user_id": user, "message": text],
+            visitorToken: tokens[conversation])
         guard response.status == 200 || response.status == 202 else {
             throw CheckFailure(reason: "web chat answered \(response.status): \(response.text)")
         }
         let json = response.json
         let conversationId = json["conversation_id"] as? String ?? conversation
+        tokens[conversationId] = json["visitor_token"] as? String
         if let reply = json["reply"] as? [String: Any], let replyText = reply["text"] as? String {
             let sender = reply["sender"] as? String ?? "?"
             let who = sender == "agent" ? "agent \(reply["agent_id"] as? String ?? "")" : sender
@@ -94,7 +99,8 @@ struct DemoClient {
     private func lateReply(in conversation: String, after messageId: String?) async throws -> [String: Any]? {
         for _ in 0..<150 {
             let response = try await request(
-                "\(webhook)/api/v1/user/\(user)/messages/\(conversation)", method: "GET", key: apiKey)
+                "\(webhook)/api/v1/user/\(user)/messages/\(conversation)", method: "GET", key: apiKey,
+                visitorToken: tokens[conversation])
             let messages = response.json["messages"] as? [[String: Any]] ?? []
             if let index = messages.firstIndex(where: { $0["id"] as? String == messageId }),
                 let reply = messages[(index + 1)...].first(where: { $0["direction"] as? String == "outbound" })
@@ -129,7 +135,8 @@ struct DemoClient {
     func awaitMessage(in conversation: String, text: String) async throws {
         for _ in 0..<100 {
             let response = try await request(
-                "\(webhook)/api/v1/user/\(user)/messages/\(conversation)", method: "GET", key: apiKey)
+                "\(webhook)/api/v1/user/\(user)/messages/\(conversation)", method: "GET", key: apiKey,
+                visitorToken: tokens[conversation])
             let messages = response.json["messages"] as? [[String: Any]] ?? []
             if let message = messages.first(where: { $0["text"] as? String == text }) {
                 print(line("agent \(message["agent_id"] as? String ?? "ann")", text))
@@ -153,12 +160,13 @@ struct DemoClient {
     }
 
     private func request(
-        _ url: String, method: String, key: String, body: [String: Any]? = nil
+        _ url: String, method: String, key: String, body: [String: Any]? = nil, visitorToken: String? = nil
     ) async throws -> Response {
         guard let target = URL(string: url) else { throw CheckFailure(reason: "bad URL \(url)") }
         var request = URLRequest(url: target, timeoutInterval: 30)
         request.httpMethod = method
         request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        if let visitorToken { request.setValue(visitorToken, forHTTPHeaderField: "X-Visitor-Token") }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -170,5 +178,15 @@ struct DemoClient {
             throw CheckFailure(
                 reason: "\(method) \(url) failed: \(error.localizedDescription) (are the daemons running?)")
         }
+    }
+}
+
+/// Visitor tokens by conversation id.
+final class VisitorTokenJar: Sendable {
+    private let tokens = Mutex<[String: String]>([:])
+
+    subscript(conversation: String) -> String? {
+        get { tokens.withLock { $0[conversation] } }
+        set { tokens.withLock { $0[conversation] = newValue } }
     }
 }

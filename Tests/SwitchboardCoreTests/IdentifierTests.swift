@@ -40,6 +40,20 @@ struct IdentifierTests {
         #expect(a != DerivedID.make(from: UUID(), name: "nlp-plugin"))
     }
 
+    @Test("derived ids from parts are framed: a separator inside a part cannot make two lists one id")
+    func framedParts() throws {
+        let namespace = try #require(UUID(uuidString: "6ba7b810-9dad-11d1-80b4-00c04fd430c8"))
+        #expect(
+            DerivedID.make(from: namespace, parts: ["u|a", "b"])
+                != DerivedID.make(from: namespace, parts: ["u", "a|b"]))
+        #expect(
+            DerivedID.make(from: namespace, parts: ["ab", ""]) != DerivedID.make(from: namespace, parts: ["a", "b"]))
+        #expect(DerivedID.make(from: namespace, parts: ["1:a"]) != DerivedID.make(from: namespace, parts: ["1", "a"]))
+        #expect(DerivedID.framed(["é", "b"]) == "2:é1:b")
+        #expect(
+            DerivedID.make(from: namespace, parts: ["x", "y"]) == DerivedID.make(from: namespace, parts: ["x", "y"]))
+    }
+
     @Test("constant-time comparison")
     func constantTime() {
         #expect(ConstantTime.equals("secret-key", "secret-key"))

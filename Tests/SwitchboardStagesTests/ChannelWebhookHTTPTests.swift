@@ -86,7 +86,10 @@ extension ChannelWebhookStackTests {
                     try await client.execute(uri: "/api/v1/user/u1/messages/unknown", method: .get, headers: headers())
                     {
                         response in
-                        #expect(response.status == .notFound)
+                        #expect(response.status == .unauthorized)
+                        let answer = try json(response.body)
+                        #expect(
+                            answer["error"] as? String == "this conversation needs its visitor token (X-Visitor-Token)")
                     }
                 }
             }
@@ -147,9 +150,11 @@ extension ChannelWebhookStackTests {
                         #expect(reply["sender"] as? String == "bot")
                         let conversation = try #require(answer["conversation_id"] as? String)
                         #expect(!conversation.isEmpty)
+                        let token = try #require(answer["visitor_token"] as? String)
+                        let withToken = headers([HTTPField.Name("X-Visitor-Token")!: token])
 
                         try await client.execute(
-                            uri: "/api/v1/user/u1/messages/\(conversation)", method: .get, headers: headers()
+                            uri: "/api/v1/user/u1/messages/\(conversation)", method: .get, headers: withToken
                         ) { response in
                             #expect(response.status == .ok)
                             let history = try json(response.body)
@@ -159,10 +164,11 @@ extension ChannelWebhookStackTests {
                             #expect(messages.map { $0["sender"] as? String } == ["customer", "bot"])
                             #expect(messages.first?["id"] as? String == answer["message_id"] as? String)
                         }
+                        // Another visitor's name with this visitor's token: the token is bound to its visitor.
                         try await client.execute(
-                            uri: "/api/v1/user/someone-else/messages/\(conversation)", method: .get, headers: headers()
+                            uri: "/api/v1/user/someone-else/messages/\(conversation)", method: .get, headers: withToken
                         ) { response in
-                            #expect(response.status == .notFound)
+                            #expect(response.status == .forbidden)
                         }
                     }
                 }
@@ -224,7 +230,7 @@ extension ChannelWebhookStackTests {
             try await daemon.makeApplication(runningServices: false).test(.router) { client in
                 // A provider's webhook too: 503, so the provider delivers it again later.
                 let webhook = try ProviderFixtures.bytes("whatsapp/text.json")
-                let signature = "sha256=" + HMAC.hex(HMAC.sha256(key: Array(appSecret.utf8), message: webhook))
+                let signature = MetaWebhookSecurity.signature(body: webhook, appSecret: appSecret)
                 try await client.execute(
                     uri: "/webhooks/whatsapp/acme", method: .post,
                     headers: [HTTPField.Name("X-Hub-Signature-256")!: signature], body: ByteBuffer(bytes: webhook)

@@ -22,7 +22,7 @@ final class ChannelWebhookCountingAdapter: ChannelAdapter {
         self.outcome = outcome
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {}
+    func addRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext) {}
 
     func deliver(_ envelope: Envelope) async throws -> DeliveryOutcome {
         delivered.withLock { $0.append(envelope.id) }

@@ -184,6 +184,18 @@ struct ChannelWebhookRequestTests {
         #expect(envelope.conversationId == newId.uuidString.lowercased())
     }
 
+    @Test("a separator in user or client message id cannot make two visitors' messages one envelope")
+    func clientMessageIdPartsAreFramed() {
+        let builder = WebChatEnvelopeBuilder()
+        func id(user: String, client: String) -> UUID {
+            builder.envelope(
+                for: WebChatMessageRequest(conversationId: nil, userId: user, message: "Hi", clientMessageId: client),
+                tenantId: "acme", traceId: "t", newId: UUID(), receivedAt: Date()
+            ).id
+        }
+        #expect(id(user: "u|a", client: "b") != id(user: "u", client: "a|b"))
+    }
+
     @Test func clientMessageIdDerivesStableIds() {
         let request = WebChatMessageRequest(conversationId: nil, userId: "u1", message: "Hi", clientMessageId: "c-9")
         let builder = WebChatEnvelopeBuilder()
@@ -192,7 +204,8 @@ struct ChannelWebhookRequestTests {
         let second = builder.envelope(
             for: request, tenantId: "acme", traceId: "t2", newId: UUIDv7Generator().next(), receivedAt: Date())
         #expect(first.id == second.id)
-        #expect(first.id == DerivedID.make(from: WebChatEnvelopeBuilder.namespace, name: "webchat|acme|u1|c-9"))
+        #expect(
+            first.id == DerivedID.make(from: WebChatEnvelopeBuilder.namespace, parts: ["webchat", "acme", "u1", "c-9"]))
         #expect(first.conversationId == second.conversationId)
         #expect(first.conversationId != nil)
         #expect(first.channelMessageId == "c-9")

@@ -20,8 +20,7 @@ struct MessengerParseTests {
     }
 
     func expectedId(_ parts: String...) -> UUID {
-        DerivedID.make(
-            from: ProviderEnvelopeID.namespace, name: (["messenger", "acme"] + parts).joined(separator: "|"))
+        DerivedID.make(from: ProviderEnvelopeID.namespace, parts: ["messenger", "acme"] + parts)
     }
 
     func expectCommon(_ envelope: Envelope, psid: String, milliseconds: Double) {
@@ -148,7 +147,7 @@ struct MessengerParseTests {
         // A Messenger-shaped body signed with our own computation.
         let messengerBody = try ProviderFixtures.bytes("messenger/text_message.json")
         let own =
-            "sha256=" + HMAC.hex(HMAC.sha256(key: Array(ProviderFixtures.metaAppSecret.utf8), message: messengerBody))
+            MetaWebhookSecurity.signature(body: messengerBody, appSecret: ProviderFixtures.metaAppSecret)
         try adapter.verify(headers: ProviderFixtures.signatureHeaders(own), body: messengerBody, tenantId: "acme")
     }
 

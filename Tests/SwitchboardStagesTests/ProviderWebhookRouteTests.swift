@@ -44,7 +44,7 @@ extension ChannelWebhookStackTests {
                         .init("X-Telegram-Bot-Api-Secret-Token")!: tamper ? "not-the-token" : telegramToken,
                     ], body: body)
             default:
-                let signature = "sha256=" + HMAC.hex(HMAC.sha256(key: Array(metaSecret.utf8), message: signedBody))
+                let signature = MetaWebhookSecurity.signature(body: signedBody, appSecret: metaSecret)
                 return Post(
                     path: "/webhooks/\(channel.rawValue)/acme",
                     headers: [.contentType: "application/json", .init("X-Hub-Signature-256")!: signature], body: body)
@@ -65,7 +65,7 @@ extension ChannelWebhookStackTests {
             try await ChannelWebhookTestEnvironment.withDaemon(environment) { daemon in
                 var context = daemon.context
                 context.outboundMetrics = OutboundMetrics(factory: MetricsBootstrap.makeFactory(registry: registry))
-                let router = Router()
+                let router = Router(context: ChannelRequestContext.self)
                 for adapter in daemon.adapters.all { adapter.addRoutes(to: router, context: context) }
                 try await Application(router: router).test(.router) { client in
                     func send(_ post: Post) async throws -> (HTTPResponse.Status, String) {

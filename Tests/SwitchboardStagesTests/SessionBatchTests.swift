@@ -30,7 +30,8 @@ final class InMemorySessionStore: SessionStoring {
             var found: [String: MessagePlacement] = [:]
             for id in messageIds {
                 if let message = state.messages[id], let session = message.session_id {
-                    found[id] = MessagePlacement(sessionId: session, sequence: message.sequence)
+                    found[id] = MessagePlacement(
+                        sessionId: session, sequence: message.sequence, events: message.session_events ?? [])
                 }
             }
             return found
@@ -103,6 +104,29 @@ struct SessionBatchTests {
         var envelope = inbound(text, from: customer, at: Date(timeIntervalSince1970: 1_800_000_000 + seconds))
         envelope.customerId = customer
         return envelope
+    }
+
+    func events(_ results: [StageResult]) -> [SwitchboardEvent] {
+        results.flatMap { result -> [SwitchboardEvent] in
+            guard case .produced(let outputs) = result else { return [] }
+            return outputs.compactMap { if case .event(let event, _, _) = $0 { event } else { nil } }
+        }
+    }
+
+    @Test("a redelivered message emits the session events it raised again, with the same ids")
+    func redeliveryReemitsSessionEvents() async throws {
+        let environment = try await StageTestEnvironment.inMemory(idleTimeoutSeconds: 60)
+        let store = InMemorySessionStore()
+        let handler = SessionHandler(store: store, environment: environment)
+        let messages = [message("a1", customer: "a", at: 0), message("a2", customer: "a", at: 100)]
+        let first = events(try await handler.handle(batch(messages)))
+        #expect(first.map(\.type) == [.sessionStarted, .sessionExpired, .sessionStarted])
+        // After a crash before the commit, in a new assignment: the same events, not none.
+        let again = events(try await handler.handle(batch(messages, generation: 2)))
+        #expect(again == first)
+        // Only the message that starts a session carries events.
+        let third = events(try await handler.handle(batch([message("a3", customer: "a", at: 110)], generation: 2)))
+        #expect(third.isEmpty)
     }
 
     func sessioned(_ results: [StageResult]) -> [Envelope] {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
@@ -99,16 +100,30 @@ extension ChannelWebhookStackTests {
     @Suite("web chat stream") struct Stream {
         let key = ChannelWebhookTestEnvironment.apiKey
 
-        func streamURL(_ port: Int, user: String, conversation: String, key: String? = nil) throws -> URL {
+        /// The stream's URL, with the conversation's visitor token (as a browser's `EventSource` sends it).
+        func streamURL(
+            _ port: Int, user: String, conversation: String, key: String? = nil, token: String
+        ) throws -> URL {
             var text = "http://127.0.0.1:\(port)/api/v1/user/\(user)/messages/\(conversation)/stream"
-            if let key { text += "?api_key=\(key)" }
+            text += "?visitor_token=\(token)"
+            if let key { text += "&api_key=\(key)" }
             return try #require(URL(string: text))
         }
 
-        func post(_ client: some TestClientProtocol, user: String, conversation: String, text: String) async throws {
+        func token(_ daemon: ChannelWebhookDaemon, user: String, conversation: String) async throws -> String {
+            try await daemon.context.visitorTokens.issue(
+                tenantId: "acme", userId: user, conversationId: conversation, now: Date())
+        }
+
+        func post(
+            _ client: some TestClientProtocol, user: String, conversation: String, text: String, token: String
+        ) async throws {
             try await client.execute(
                 uri: "/api/v1/messages", method: .post,
-                headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],
+                headers: [
+                    .authorization: "Bearer \(key)", .contentType: "application/json",
+                    HTTPField.Name("X-Visitor-Token")!: token,
+                ],
                 body: ByteBuffer(
                     string: #"{"conversation_id":"\#(conversation)","user_id":"\#(user)","message":"\#(text)"}"#)
             ) { response in
@@ -128,14 +143,15 @@ extension ChannelWebhookStackTests {
                     try await daemon.makeApplication(runningServices: true).test(.live) { client in
                         let port = try #require(client.port)
                         let conversation = TestStack.uniqueName("conv")
+                        let token = try await token(daemon, user: "u1", conversation: conversation)
                         let stream = EventStreamClient(
-                            url: try streamURL(port, user: "u1", conversation: conversation),
+                            url: try streamURL(port, user: "u1", conversation: conversation, token: token),
                             headers: ["Authorization": "Bearer \(key)"])
                         defer { stream.close() }
                         #expect(try await stream.connected(within: .seconds(10)) == 200)
                         #expect(stream.contentType?.hasPrefix("text/event-stream") == true)
 
-                        try await post(client, user: "u1", conversation: conversation, text: "Hello")
+                        try await post(client, user: "u1", conversation: conversation, text: "Hello", token: token)
                         let first = try #require(try await stream.events(atLeast: 1, within: .seconds(30)).first)
                         #expect(first.event == "message")
                         let reply = try json(first)
@@ -144,14 +160,14 @@ extension ChannelWebhookStackTests {
                         #expect(reply["direction"] as? String == "outbound")
                         #expect(first.id == reply["id"] as? String)
 
-                        try await post(client, user: "u1", conversation: conversation, text: "Second")
+                        try await post(client, user: "u1", conversation: conversation, text: "Second", token: token)
                         let events = try await stream.events(atLeast: 2, within: .seconds(30))
                         #expect(try events.map { try json($0)["text"] as? String } == ["echo: Hello", "echo: Second"])
                         stream.close()
 
                         // The browser reconnects with the first reply's id: only what came after it.
                         let resumed = EventStreamClient(
-                            url: try streamURL(port, user: "u1", conversation: conversation, key: key),
+                            url: try streamURL(port, user: "u1", conversation: conversation, key: key, token: token),
                             headers: ["Last-Event-ID": try #require(first.id)])
                         defer { resumed.close() }
                         let again = try await resumed.events(atLeast: 1, within: .seconds(10))
@@ -172,7 +188,9 @@ extension ChannelWebhookStackTests {
                 try await daemon.makeApplication(runningServices: false).test(.live) { client in
                     let port = try #require(client.port)
                     let stream = EventStreamClient(
-                        url: try streamURL(port, user: "u1", conversation: "shared", key: key))
+                        url: try streamURL(
+                            port, user: "u1", conversation: "shared", key: key,
+                            token: try await token(daemon, user: "u1", conversation: "shared")))
                     defer { stream.close() }
                     #expect(try await stream.connected(within: .seconds(10)) == 200)
 
@@ -220,7 +238,9 @@ extension ChannelWebhookStackTests {
                 try await withTimeout(.seconds(30), "the server to shut down with a stream open") {
                     try await daemon.makeApplication(runningServices: false).test(.live) { client in
                         let stream = EventStreamClient(
-                            url: try streamURL(try #require(client.port), user: "u1", conversation: "c1", key: key))
+                            url: try streamURL(
+                                try #require(client.port), user: "u1", conversation: "c1", key: key,
+                                token: try await token(daemon, user: "u1", conversation: "c1")))
                         #expect(try await stream.connected(within: .seconds(10)) == 200)
                         return stream
                     }

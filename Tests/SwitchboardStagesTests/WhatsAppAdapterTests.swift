@@ -19,7 +19,7 @@ struct WhatsAppParseTests {
     }
 
     func expectedId(_ parts: String...) -> UUID {
-        DerivedID.make(from: ProviderEnvelopeID.namespace, name: (["whatsapp", "acme"] + parts).joined(separator: "|"))
+        DerivedID.make(from: ProviderEnvelopeID.namespace, parts: ["whatsapp", "acme"] + parts)
     }
 
     func expectCommon(_ envelope: Envelope, wamid: String, from: String, timestamp: TimeInterval) {

@@ -58,7 +58,7 @@ struct WhatsAppWebhookStackTests {
             #expect(records.count == 3)
             let envelopes = try records.map { try EnvelopeCodec().decode($0.value) }
             let wamid = "wamid.HBgMOTcyNTQ0NDAxMjQzFQIAEhggM0RFQTNCMEEwRTY3QzUwODYzMDc4NjQ4QzM4ODAxM0YA"
-            let expected = DerivedID.make(from: ProviderEnvelopeID.namespace, name: "whatsapp|acme|\(wamid)")
+            let expected = DerivedID.make(from: ProviderEnvelopeID.namespace, parts: ["whatsapp", "acme", wamid])
             #expect(Set(envelopes.map(\.id)) == [expected])
             let envelope = try #require(envelopes.first)
             #expect(envelope.channel == .whatsapp)

@@ -15,4 +15,16 @@ public enum DerivedID {
         bytes[8] = 0x80 | (bytes[8] & 0x3F)
         return UUID(bytes: bytes)
     }
+
+    /// Derives a version-5 UUID from `namespace` and several parts, each framed by its UTF-8 length
+    /// (`3:abc1:d`), so no two different lists of parts give the same name: `["u|a", "b"]` and
+    /// `["u", "a|b"]`, joined by a separator, would.
+    public static func make(from namespace: UUID, parts: [String]) -> UUID {
+        make(from: namespace, name: framed(parts))
+    }
+
+    /// The framed name of `parts`: each part as `<UTF-8 length>:<part>`.
+    public static func framed(_ parts: [String]) -> String {
+        parts.map { "\($0.utf8.count):\($0)" }.joined()
+    }
 }

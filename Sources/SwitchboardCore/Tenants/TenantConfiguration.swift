@@ -50,17 +50,21 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var rules: TenantRules
     /// NLP settings.
     public var nlp: NLPSettings
+    /// Web chat settings. Default: the Rasa REST endpoint off.
+    public var webchat: WebChatSettings
 
     /// Creates a configuration.
     public init(
         id: String, name: String? = nil, idleTimeoutSeconds: TimeInterval = SessionPolicy.defaultIdleTimeout,
-        rules: TenantRules = TenantRules(), nlp: NLPSettings = NLPSettings()
+        rules: TenantRules = TenantRules(), nlp: NLPSettings = NLPSettings(),
+        webchat: WebChatSettings = WebChatSettings()
     ) {
         self.id = id
         self.name = name ?? id
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.rules = rules
         self.nlp = nlp
+        self.webchat = webchat
     }
 
     /// The session policy for this tenant.
@@ -86,7 +90,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp
+        case id, name, rules, nlp, webchat
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -99,5 +103,6 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             ?? SessionPolicy.defaultIdleTimeout
         rules = try container.decodeIfPresent(TenantRules.self, forKey: .rules) ?? TenantRules()
         nlp = try container.decodeIfPresent(NLPSettings.self, forKey: .nlp) ?? NLPSettings()
+        webchat = try container.decodeIfPresent(WebChatSettings.self, forKey: .webchat) ?? WebChatSettings()
     }
 }

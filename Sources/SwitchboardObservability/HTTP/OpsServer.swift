@@ -40,6 +40,7 @@ public struct OpsServer: Service {
         self.endpoints.addRoutes(to: router)
         return Application(
             router: router,
+            server: SwitchboardHTTPServer.http1(),
             configuration: ApplicationConfiguration(address: .hostname(self.host, port: self.port)),
             logger: self.logger
         )

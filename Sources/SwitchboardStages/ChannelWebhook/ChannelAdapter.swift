@@ -23,7 +23,7 @@ public protocol ChannelAdapter: Sendable {
     var deliversLocally: Bool { get }
 
     /// Adds the channel's inbound routes (and any others it serves, such as history) to `router`.
-    func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext)
+    func addRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext)
 
     /// Sends one outbound envelope to the customer.
     ///

@@ -7,16 +7,21 @@ import SwitchboardCore
 public struct ChannelHTTPError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let reason: String
+    /// Seconds for `Retry-After` (429, 503).
+    public let retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ reason: String) {
+    public init(_ status: HTTPResponse.Status, _ reason: String, retryAfter: Int? = nil) {
         self.status = status
         self.reason = reason
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(status.code) \(reason)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try ChannelJSON.response(status, ["error": reason])
+        var response = try ChannelJSON.response(status, ["error": reason])
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }
 

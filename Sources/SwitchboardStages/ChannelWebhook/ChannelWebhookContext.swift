@@ -17,6 +17,8 @@ public struct ChannelWebhookContext: Sendable {
     public var configuration: ChannelWebhookConfiguration
     /// Signature failures and sends, by channel.
     public var outboundMetrics: OutboundMetrics
+    /// Signs and checks web chat visitor tokens.
+    public var visitorTokens: VisitorTokens
     /// Makes new envelope ids (UUIDv7).
     public var ids: UUIDv7Generator
     /// The current time (tests may fix it).
@@ -26,7 +28,9 @@ public struct ChannelWebhookContext: Sendable {
     public init(
         publisher: InboundPublisher, database: SwitchboardDatabase, tenants: TenantDirectory,
         secrets: TenantSecrets, configuration: ChannelWebhookConfiguration,
-        outboundMetrics: OutboundMetrics = OutboundMetrics(), ids: UUIDv7Generator = UUIDv7Generator(),
+        outboundMetrics: OutboundMetrics = OutboundMetrics(),
+        visitorTokens: VisitorTokens = VisitorTokens(secret: VisitorTokens.randomSecret()),
+        ids: UUIDv7Generator = UUIDv7Generator(),
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
         self.publisher = publisher
@@ -35,6 +39,7 @@ public struct ChannelWebhookContext: Sendable {
         self.secrets = secrets
         self.configuration = configuration
         self.outboundMetrics = outboundMetrics
+        self.visitorTokens = visitorTokens
         self.ids = ids
         self.now = now
         self.logger = logger

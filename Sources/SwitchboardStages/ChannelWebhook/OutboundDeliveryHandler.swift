@@ -9,9 +9,10 @@ public import SwitchboardRuntime
 ///
 /// A reply Kafka redelivers is stored once and, for local channels, delivered once: the adapter is called
 /// only when this call stored it. Remote channels are stored `pending` and delivered again on redelivery
-/// until an outcome is recorded (at least once; providers dedupe by our message id where they can). A
-/// remote reply that `failed` is tried again when it comes back (a replayed dead letter); one that was sent
-/// is never sent again.
+/// until an outcome is recorded; each part is claimed before it is sent (``OutboundPartFence``), so a part
+/// goes to the provider at most once even when recording its answer fails or two consumers hold the record.
+/// A remote reply that `failed` is tried again when it comes back (a replayed dead letter), resuming after
+/// the parts sent; one that was sent is never sent again.
 public struct OutboundDeliveryHandler: StageHandler {
     /// The stage name: consumer group and metrics label.
     public static let stage = "channel-webhook-outbound"
@@ -20,15 +21,18 @@ public struct OutboundDeliveryHandler: StageHandler {
     let database: SwitchboardDatabase
     let metrics: OutboundMetrics
     let now: @Sendable () -> Date
+    /// Claims each part before it is sent, so no part goes out twice.
+    public let fence: OutboundPartFence
 
     public init(
         adapters: ChannelAdapterRegistry, database: SwitchboardDatabase, metrics: OutboundMetrics = OutboundMetrics(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        partLease: TimeInterval = 20, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.adapters = adapters
         self.database = database
         self.metrics = metrics
         self.now = now
+        self.fence = OutboundPartFence(ledger: database.messages, lease: partLease, now: now)
     }
 
     /// What to do with one reply once the batch's new replies are stored.
@@ -130,14 +134,13 @@ public struct OutboundDeliveryHandler: StageHandler {
         let outcome: DeliveryOutcome
         do {
             if let resumable = adapter as? any ResumableDeliveryAdapter {
-                let progress = DeliveryProgress(sent: sentParts) { index, providerMessageId in
-                    try await messages.recordSentPart(
-                        id: envelope.id, index: index, providerMessageId: providerMessageId)
-                }
-                outcome = try await resumable.deliver(envelope, progress: progress)
+                outcome = try await resumable.deliver(
+                    envelope, progress: fence.progress(for: envelope.id, sent: sentParts))
             } else {
                 outcome = try await adapter.deliver(envelope)
             }
+        } catch let error as PartInFlightElsewhere {
+            throw error
         } catch {
             // Not an answer from the provider (e.g. the adapter could not build the request): the runner
             // retries with backoff.

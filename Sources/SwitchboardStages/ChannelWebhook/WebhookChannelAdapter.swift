@@ -24,13 +24,13 @@ public protocol WebhookChannelAdapter: ChannelAdapter {
     ) throws(ChannelHTTPError) -> [Envelope]
 
     /// Routes besides the webhook POST (verification handshakes). Default none.
-    func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext)
+    func addExtraRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext)
 }
 
 extension WebhookChannelAdapter {
-    public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {}
+    public func addExtraRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext) {}
 
-    public func addRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
+    public func addRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext) {
         addExtraRoutes(to: router, context: context)
         router.post("/webhooks/\(channel.rawValue)/{tenant}") { request, requestContext in
             try await receive(request, tenantId: try requestContext.parameters.require("tenant"), context: context)

@@ -13,8 +13,8 @@ public struct TenantSecrets: Sendable {
     /// The variable naming the tenant secrets file.
     public static let fileVariable = "SWITCHBOARD_TENANT_SECRETS_FILE"
 
-    private let apiKeys: [String: [UInt8]]
-    private let agentKeys: [String: [UInt8]]
+    let apiKeys: [String: [UInt8]]
+    let agentKeys: [String: [UInt8]]
     private let credentials: [String: [String: String]]
 
     /// Secrets from `environment`, over those of an already parsed secrets file (tenant id → name → value).
@@ -43,22 +43,23 @@ public struct TenantSecrets: Sendable {
     /// Secrets from `environment` and, when `SWITCHBOARD_TENANT_SECRETS_FILE` names one, the tenant
     /// secrets file. Throws one line naming the file and what is wrong (never a value). A daemon knows every
     /// tenant and refuses a file naming another; a tool reading one tenant's secrets passes
-    /// `otherTenantsAllowed`.
+    /// `otherTenantsAllowed`. Refuses secrets that could stand for two things (``validate(tenantIds:apiKeys:agentKeys:)``).
     public static func load(
         tenantIds: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
         otherTenantsAllowed: Bool = false
     ) throws(SettingsError) -> TenantSecrets {
-        guard let path = environment[fileVariable], !path.isEmpty else {
-            return TenantSecrets(tenantIds: tenantIds, environment: environment)
+        var file: [String: [String: String]] = [:]
+        if let path = environment[fileVariable], !path.isEmpty {
+            let text = try SettingsError.readFile(path, what: "tenant secrets file", variable: fileVariable)
+            do {
+                file = try TenantSecretsFile.parse(text, knownTenants: otherTenantsAllowed ? nil : Set(tenantIds))
+            } catch {
+                throw SettingsError(reason: "\(path): \(error.description)")
+            }
         }
-        let text = try SettingsError.readFile(path, what: "tenant secrets file", variable: fileVariable)
-        do {
-            let file = try TenantSecretsFile.parse(
-                text, knownTenants: otherTenantsAllowed ? nil : Set(tenantIds))
-            return TenantSecrets(tenantIds: tenantIds, environment: environment, file: file)
-        } catch {
-            throw SettingsError(reason: "\(path): \(error.description)")
-        }
+        let secrets = TenantSecrets(tenantIds: tenantIds, environment: environment, file: file)
+        try validate(tenantIds: tenantIds, apiKeys: secrets.apiKeys, agentKeys: secrets.agentKeys)
+        return secrets
     }
 
     /// A channel credential of the tenant, e.g. `credential("WHATSAPP_APP_SECRET", tenantId: "demo")` reads

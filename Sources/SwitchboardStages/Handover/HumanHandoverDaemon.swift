@@ -37,7 +37,8 @@ public enum HumanHandoverDaemon {
         ops.addRoutes(to: router)
         api.addRoutes(to: router)
         return Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            router: router, server: SwitchboardHTTPServer.http1(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             logger: logger)
     }
 }

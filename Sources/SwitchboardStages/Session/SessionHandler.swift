@@ -14,7 +14,9 @@ public import SwitchboardRuntime
 /// not cached cost one read of sessions, one of their sessions' latest messages and one of their messages.
 ///
 /// Idempotent: a redelivered message is found stored and re-emitted with the session and sequence it was
-/// stored with; a session opened for a message has an id derived from that message.
+/// stored with, and with the session events it raised (kept on the stored message), so a crash between the
+/// store and the commit loses no `session_started` or `session_expired`; a session opened for a message has
+/// an id derived from that message, and the events' ids are derived too.
 public struct SessionHandler: StageHandler {
     struct Cached: Sendable {
         var session: SessionRecord
@@ -121,7 +123,8 @@ public struct SessionHandler: StageHandler {
             for index in itemsOf[customerId]! {
                 let envelope = batch.items[index].envelope
                 if let found = stored[envelope.id.uuidString.lowercased()] {
-                    placed[index] = Placed(sessionId: found.sessionId, sequence: found.sequence, redelivered: true)
+                    placed[index] = Placed(
+                        sessionId: found.sessionId, sequence: found.sequence, events: found.events, redelivered: true)
                     continue
                 }
                 let decision = policies[envelope.tenantId]!.decide(
@@ -186,7 +189,11 @@ public struct SessionHandler: StageHandler {
         let fresh = placed.filter { !$0.value.redelivered }.keys.sorted()
         let now = Date()
         let duplicates = try await store.insertMessages(
-            fresh.map { MessageStore.StoredMessage(sessioned[$0]!, status: "received", at: now) })
+            fresh.map { index in
+                var message = MessageStore.StoredMessage(sessioned[index]!, status: "received", at: now)
+                if let events = placed[index]?.events, !events.isEmpty { message.session_events = events }
+                return message
+            })
         if !duplicates.isEmpty {
             // Stored before under another place (the stage before produced it twice): that place stands.
             let again = duplicates.map { fresh[$0] }
@@ -197,7 +204,7 @@ public struct SessionHandler: StageHandler {
                 sessioned[index]?.sessionId = earlier.sessionId
                 sessioned[index]?.sequence = earlier.sequence
                 sessioned[index]?.sessionOwner = owners[earlier.sessionId] ?? .bot
-                placed[index]?.events = []
+                placed[index]?.events = earlier.events
             }
         }
 

@@ -26,7 +26,12 @@ public struct MessageStore: Sendable {
         /// An outbound message sent in several parts: the provider ids of the parts already sent, keyed by
         /// part index (`"0"`, `"1"`, ...), so a redelivery sends only the rest.
         public var sent_parts: [String: String]?
+        /// Parts being sent: who claimed each and when (``OutboundPartFence``).
+        public var sending_parts: [String: PartClaim]? = nil
         public var envelope: Envelope
+        /// The session events storing this message raised (it started a session): set by the session stage,
+        /// so that a redelivery emits them again.
+        public var session_events: [SwitchboardEvent]? = nil
 
         public init(_ envelope: Envelope, status: String, at time: Date) {
             _id = envelope.id.uuidString.lowercased()
@@ -148,11 +153,10 @@ public struct MessageStore: Sendable {
             update: ["$set": ["status": "pending"], "$unset": ["error": ""]])
     }
 
-    /// Records that part `index` of an outbound message went out as `providerMessageId` (see ``StoredMessage/sent_parts``).
-    public func recordSentPart(id: UUID, index: Int, providerMessageId: String) async throws {
-        _ = try await messages.updateOne(
-            filter: ["_id": .string(id.uuidString.lowercased())],
-            update: ["$set": .document(["sent_parts.\(index)": .string(providerMessageId)])])
+    /// Who is sending a part of an outbound message, and since when.
+    public struct PartClaim: Codable, Sendable, Hashable {
+        public var by: String
+        public var at: Date
     }
 
     /// Applies a status webhook to the outbound message the provider knows as `providerMessageId`. States

@@ -19,10 +19,13 @@ public protocol SessionStoring: Sendable {
     func insertMessages(_ messages: [MessageStore.StoredMessage]) async throws -> [Int]
 }
 
-/// A stored message's place: its session and sequence number.
+/// A stored message's place: its session and sequence number, and the session events placing it raised.
 public struct MessagePlacement: Sendable, Hashable {
     public var sessionId: String
     public var sequence: Int64?
+    /// `session_started` (and `session_expired` of the session it followed) when this message started a
+    /// session: a redelivery emits them again, with the same ids.
+    public var events: [SwitchboardEvent] = []
 
     /// The latest stored message of a session: its highest sequence number and when it was stored.
     public struct Latest: Sendable, Hashable {
@@ -35,9 +38,10 @@ public struct MessagePlacement: Sendable, Hashable {
         }
     }
 
-    public init(sessionId: String, sequence: Int64?) {
+    public init(sessionId: String, sequence: Int64?, events: [SwitchboardEvent] = []) {
         self.sessionId = sessionId
         self.sequence = sequence
+        self.events = events
     }
 }
 

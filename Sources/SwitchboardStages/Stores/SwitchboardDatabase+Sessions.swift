@@ -7,6 +7,7 @@ extension SwitchboardDatabase: SessionStoring {
         var _id: String
         var session_id: String?
         var sequence: Int64?
+        var session_events: [SwitchboardEvent]?
     }
 
     public func openSessions(customerIds: [String]) async throws -> [SessionRecord] {
@@ -25,12 +26,14 @@ extension SwitchboardDatabase: SessionStoring {
     public func placements(messageIds: [String]) async throws -> [String: MessagePlacement] {
         guard !messageIds.isEmpty else { return [:] }
         let found = try await messages.messages.find(
-            ["_id": ["$in": .array(messageIds.map { .string($0) })]], projection: ["session_id": 1, "sequence": 1],
+            ["_id": ["$in": .array(messageIds.map { .string($0) })]],
+            projection: ["session_id": 1, "sequence": 1, "session_events": 1],
             as: Placement.self)
         var placements: [String: MessagePlacement] = [:]
         for placement in found {
             guard let sessionId = placement.session_id else { continue }
-            placements[placement._id] = MessagePlacement(sessionId: sessionId, sequence: placement.sequence)
+            placements[placement._id] = MessagePlacement(
+                sessionId: sessionId, sequence: placement.sequence, events: placement.session_events ?? [])
         }
         return placements
     }

@@ -14,7 +14,8 @@ enum ChannelWebhookTestEnvironment {
     static let apiKey = "acme-test-key-0123456789"
 
     static func make(
-        replyWaitMilliseconds: Int = 20_000, maxBodyBytes: Int? = nil, extra: [String: String] = [:]
+        replyWaitMilliseconds: Int = 20_000, maxBodyBytes: Int? = nil, extra: [String: String] = [:],
+        tenant: TenantConfiguration = TenantConfiguration(id: "acme")
     ) throws -> DaemonEnvironment {
         var variables = [
             "SWITCHBOARD_TOPIC_PREFIX": TestStack.uniqueName("webhook") + ".",
@@ -30,7 +31,7 @@ enum ChannelWebhookTestEnvironment {
             name: "channel-webhook", settings: settings, kafka: try TestStack.kafkaConfiguration(),
             mongo: MongoConfiguration(
                 uri: try TestStack.mongoURI, database: TestStack.uniqueName("webhook"), maxPoolSize: 4),
-            tenants: try TenantDirectory(tenants: [TenantConfiguration(id: "acme")]),
+            tenants: try TenantDirectory(tenants: [tenant]),
             secrets: TenantSecrets(tenantIds: ["acme"], environment: variables),
             tenantsDirectory: URL(fileURLWithPath: "/tmp"), variables: variables)
     }

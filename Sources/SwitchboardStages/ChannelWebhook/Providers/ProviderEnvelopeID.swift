@@ -7,9 +7,10 @@ public enum ProviderEnvelopeID {
     /// The UUIDv5 namespace of provider-derived envelope ids.
     public static let namespace = UUID(uuidString: "6f1c2a7e-3b9d-4e58-a0c4-5d2e8b7f9a10")!
 
-    /// `DerivedID.make(from: namespace, name: "<channel>|<tenant>|<parts joined by |>")`.
+    /// `DerivedID.make(from: namespace, parts: [channel, tenant] + parts)`: the parts are framed, so a vendor id
+    /// that contains a separator cannot make two different messages one envelope.
     public static func make(channel: Channel, tenantId: String, _ parts: String...) -> UUID {
-        DerivedID.make(from: namespace, name: ([channel.rawValue, tenantId] + parts).joined(separator: "|"))
+        DerivedID.make(from: namespace, parts: [channel.rawValue, tenantId] + parts)
     }
 
     /// A trace id for an envelope that arrived without one: the envelope id's 32 hex digits.

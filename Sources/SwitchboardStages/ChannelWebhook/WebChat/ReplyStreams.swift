@@ -10,20 +10,31 @@ public final class ReplyStreams: Sendable {
 
     private let state: Mutex<ReplyStreamsState<AsyncStream<WebChatStreamEvent>.Continuation>>
 
-    /// Streams that may follow one conversation at once. Default 16.
-    public init(limitPerConversation: Int = 16) {
-        state = Mutex(ReplyStreamsState(limit: limitPerConversation))
+    public typealias Refusal = ReplyStreamsState<AsyncStream<WebChatStreamEvent>.Continuation>.Refusal
+
+    /// Streams that may be open at once: per conversation (default 16), per tenant
+    /// (`SWITCHBOARD_WEBCHAT_STREAMS_PER_TENANT`, default 2 000) and in this process
+    /// (`SWITCHBOARD_WEBCHAT_STREAMS_MAX`, default 10 000).
+    public init(limitPerConversation: Int = 16, limitPerTenant: Int = 2000, limit: Int = 10_000) {
+        state = Mutex(ReplyStreamsState(limit: limitPerConversation, tenantLimit: limitPerTenant, totalLimit: limit))
     }
 
     /// Streams open.
     public var count: Int { state.withLock { $0.count } }
 
-    /// Sends `key`'s replies to `continuation` until ``unfollow(_:)``; nil when the conversation has too
-    /// many streams already.
+    /// Sends `key`'s replies to `continuation` until ``unfollow(_:)``; nil when the conversation, the tenant
+    /// or the process has too many streams already.
     public func follow(
         _ key: Key, with continuation: AsyncStream<WebChatStreamEvent>.Continuation
     ) -> Ticket? {
-        state.withLock { $0.follow(key, with: continuation) }
+        try? admit(key, with: continuation)
+    }
+
+    /// As ``follow(_:with:)``, saying which limit refused the stream.
+    public func admit(
+        _ key: Key, with continuation: AsyncStream<WebChatStreamEvent>.Continuation
+    ) throws(Refusal) -> Ticket {
+        try state.withLock { state throws(Refusal) in try state.admit(key, continuation) }
     }
 
     /// Stops following and finishes the stream's continuation.

@@ -69,16 +69,24 @@ enum WebChatDemoPage {
           $("log").scrollTop = $("log").scrollHeight;
         }
 
-        $("setup").addEventListener("submit", (event) => {
-          event.preventDefault();
-          settings = { key: $("key").value.trim(), user: $("user").value.trim(), conversation };
-          sessionStorage.setItem("switchboard", JSON.stringify(settings));
+        // The stream needs the conversation's visitor token, which the first answer brings.
+        function follow() {
           if (stream) stream.close();
+          if (!settings.token) return;
           const path = `/api/v1/user/${encodeURIComponent(settings.user)}/messages/${encodeURIComponent(conversation)}/stream`;
-          stream = new EventSource(`${path}?api_key=${encodeURIComponent(settings.key)}`);
-          stream.addEventListener("open", () => { $("status").textContent = "Connected as " + settings.user + "."; $("text").disabled = false; });
+          stream = new EventSource(`${path}?api_key=${encodeURIComponent(settings.key)}&visitor_token=${encodeURIComponent(settings.token)}`);
           stream.addEventListener("error", () => { $("status").textContent = "Reconnecting (is the key right?)"; });
           stream.addEventListener("message", (event) => show(JSON.parse(event.data)));
+        }
+
+        $("setup").addEventListener("submit", (event) => {
+          event.preventDefault();
+          const user = $("user").value.trim();
+          settings = { key: $("key").value.trim(), user, conversation, token: settings.user === user ? settings.token : undefined };
+          sessionStorage.setItem("switchboard", JSON.stringify(settings));
+          $("status").textContent = "Connected as " + settings.user + ".";
+          $("text").disabled = false;
+          follow();
         });
 
         $("send").addEventListener("submit", async (event) => {
@@ -88,13 +96,20 @@ enum WebChatDemoPage {
           $("text").value = "";
           const response = await fetch("/api/v1/messages", {
             method: "POST",
-            headers: { "Authorization": "Bearer " + settings.key, "Content-Type": "application/json" },
+            headers: Object.assign({ "Authorization": "Bearer " + settings.key, "Content-Type": "application/json" },
+              settings.token ? { "X-Visitor-Token": settings.token } : {}),
             body: JSON.stringify({ conversation_id: conversation, user_id: settings.user, message: text, client_message_id: crypto.randomUUID() }),
           });
           const answer = await response.json().catch(() => ({}));
           if (!response.ok && response.status !== 202) { $("status").textContent = answer.error || ("HTTP " + response.status); return; }
           show({ id: answer.message_id, sender: "customer", text });
           if (answer.reply) show(answer.reply);
+          if (answer.visitor_token && answer.visitor_token !== settings.token) {
+            const first = !settings.token;
+            settings.token = answer.visitor_token;
+            sessionStorage.setItem("switchboard", JSON.stringify(settings));
+            if (first) follow();
+          }
         });
         </script>
         </body>

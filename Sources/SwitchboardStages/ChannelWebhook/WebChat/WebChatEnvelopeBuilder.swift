@@ -33,9 +33,10 @@ public struct WebChatEnvelopeBuilder: Sendable {
         return envelope
     }
 
-    /// The derived envelope id of a request with a client message id.
+    /// The derived envelope id of a request with a client message id. The parts are framed: user `u|a` with
+    /// client id `b` and user `u` with client id `a|b` are different messages.
     public static func envelopeId(tenantId: String, userId: String, clientMessageId: String) -> UUID {
-        DerivedID.make(from: namespace, name: "webchat|\(tenantId)|\(userId)|\(clientMessageId)")
+        DerivedID.make(from: namespace, parts: ["webchat", tenantId, userId, clientMessageId])
     }
 
     /// The trace id to use: `X-Trace-Id` when it is a sane token, else the trace id of a W3C `traceparent`,

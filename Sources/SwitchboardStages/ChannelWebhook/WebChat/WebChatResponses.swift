@@ -6,6 +6,8 @@ enum WebChatResponses {
     struct Posted: Encodable {
         var conversation_id: String
         var message_id: String
+        /// The conversation's visitor token: history, streams and further messages need it.
+        var visitor_token: String
         var reply: Reply?
     }
 
@@ -33,10 +35,12 @@ enum WebChatResponses {
         }
     }
 
-    /// `GET /api/v1/user/{user_id}/messages/{conversation_id}`.
+    /// `GET /api/v1/user/{user_id}/messages/{conversation_id}`: a page, newest last.
     struct History: Encodable {
         var conversation_id: String
         var messages: [Message]
+        /// When older messages exist: the `before` that fetches the page before this one.
+        var older: String?
     }
 
     struct Message: Encodable {

@@ -27,8 +27,17 @@ struct WebChatStream: Sendable {
         let cursor = try await startingCursor(key, lastEventId: lastEventId)
         let (events, continuation) = AsyncStream.makeStream(
             of: WebChatStreamEvent.self, bufferingPolicy: .bufferingNewest(256))
-        guard let ticket = streams.follow(key, with: continuation) else {
-            throw ChannelHTTPError(.tooManyRequests, "too many streams follow this conversation")
+        let ticket: ReplyStreams.Ticket
+        do {
+            ticket = try streams.admit(key, with: continuation)
+        } catch {
+            let which =
+                switch error {
+                case .conversationFull: "this conversation"
+                case .tenantFull: "this tenant's conversations"
+                case .processFull: "conversations on this server"
+                }
+            throw ChannelHTTPError(.tooManyRequests, "too many streams follow \(which)", retryAfter: 5)
         }
         var logger = context.logger
         logger[metadataKey: LogKeys.tenant] = "\(tenant)"

@@ -7,11 +7,19 @@ import SwitchboardCore
 struct MessengerEnvelopeBuilder {
     let tenantId: String
     let receivedAt: Date
+    /// The tenant's `MESSENGER_PAGE_ID`: an entry for another page is ignored and counted, never stored as
+    /// this tenant's customer. Nil (not configured): every page is taken.
+    var pageId: String? = nil
 
     func envelopes(_ payload: MessengerWebhookPayload) -> [Envelope] {
         var envelopes: [Envelope] = []
         var seen = Set<UUID>()
-        for event in (payload.entry ?? []).flatMap({ $0.messaging ?? [] }) {
+        let entries = (payload.entry ?? []).filter { entry in
+            guard let pageId, entry.id != pageId else { return true }
+            ForeignAccount.ignored(channel: .messenger, tenantId: tenantId)
+            return false
+        }
+        for event in entries.flatMap({ $0.messaging ?? [] }) {
             for envelope in self.envelopes(for: event) where seen.insert(envelope.id).inserted {
                 envelopes.append(envelope)
             }

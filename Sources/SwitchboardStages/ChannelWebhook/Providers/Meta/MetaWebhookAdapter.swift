@@ -8,7 +8,7 @@ public protocol MetaWebhookAdapter: WebhookChannelAdapter {
 }
 
 extension MetaWebhookAdapter {
-    public func addExtraRoutes(to router: Router<BasicRequestContext>, context: ChannelWebhookContext) {
+    public func addExtraRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext) {
         router.get("/webhooks/\(channel.rawValue)/{tenant}") { request, requestContext in
             try security.handshake(request, tenantId: try requestContext.parameters.require("tenant"), context: context)
         }

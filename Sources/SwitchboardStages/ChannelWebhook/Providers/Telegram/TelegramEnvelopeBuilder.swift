@@ -75,7 +75,7 @@ public struct TelegramEnvelopeBuilder: Sendable {
 
     /// The derived envelope id of the update part called `name` for `tenantId`.
     public static func envelopeId(tenantId: String, name: String) -> UUID {
-        DerivedID.make(from: namespace, name: "telegram|\(tenantId)|\(name)")
+        DerivedID.make(from: namespace, parts: ["telegram", tenantId, name])
     }
 
     /// The content of a message, or nil when it has nothing Switchboard represents (stickers, polls).

@@ -86,6 +86,6 @@ public struct TwilioEnvelopeBuilder: Sendable {
     }
 
     public static func envelopeId(tenantId: String, name: String) -> UUID {
-        DerivedID.make(from: namespace, name: "twilio|\(tenantId)|\(name)")
+        DerivedID.make(from: namespace, parts: ["twilio", tenantId, name])
     }
 }

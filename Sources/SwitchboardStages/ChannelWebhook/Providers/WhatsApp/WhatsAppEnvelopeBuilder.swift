@@ -6,12 +6,19 @@ import SwitchboardCore
 struct WhatsAppEnvelopeBuilder {
     let tenantId: String
     let receivedAt: Date
+    /// The tenant's `WHATSAPP_PHONE_NUMBER_ID`: a change for another number is ignored and counted, never
+    /// stored as this tenant's customer. Nil (not configured): every number is taken.
+    var phoneNumberId: String? = nil
 
     func envelopes(_ payload: WhatsAppWebhookPayload) -> [Envelope] {
         var envelopes: [Envelope] = []
         var seen = Set<UUID>()
         for change in (payload.entry ?? []).flatMap({ $0.changes ?? [] }) {
             guard let value = change.value else { continue }
+            if let phoneNumberId, value.metadata?.phone_number_id != phoneNumberId {
+                ForeignAccount.ignored(channel: .whatsapp, tenantId: tenantId)
+                continue
+            }
             let built =
                 (value.messages ?? []).compactMap(envelope(for:)) + (value.statuses ?? []).compactMap(envelope(for:))
             // A batch may repeat a message (Meta retries inside one POST); one envelope each.

@@ -1,0 +1,111 @@
+public import Foundation
+import Metrics
+import Synchronization
+
+/// Where the outbound stage keeps, per part of a reply, who is sending it and what the provider answered.
+public protocol OutboundPartLedger: Sendable {
+    /// Records that `instance` is about to send part `index`, only if nobody sent or claimed it: the claim
+    /// is one conditional write, so of two consumers holding the same record (a rebalance, an eviction for
+    /// exceeding `max.poll.interval.ms`) exactly one wins.
+    func claimPart(id: UUID, index: Int, instance: String, at: Date) async throws -> Bool
+    /// The part's state: its provider id once sent, else who claimed it and when.
+    func partState(id: UUID, index: Int) async throws -> OutboundPartState
+    /// Records part `index` as sent (an empty id when the provider named none, or when the outcome is
+    /// unknown) and drops its claim.
+    func recordSentPart(id: UUID, index: Int, providerMessageId: String) async throws
+    /// Drops `instance`'s claim on a part the provider did not take, so a later attempt may send it.
+    func releasePart(id: UUID, index: Int, instance: String) async throws
+}
+
+/// One part's state in an ``OutboundPartLedger``.
+public struct OutboundPartState: Sendable, Hashable {
+    public var sentAs: String?
+    public var claimedBy: String?
+    public var claimedAt: Date?
+
+    public init(sentAs: String? = nil, claimedBy: String? = nil, claimedAt: Date? = nil) {
+        self.sentAs = sentAs
+        self.claimedBy = claimedBy
+        self.claimedAt = claimedAt
+    }
+}
+
+/// Another consumer is sending this part right now; the runner retries the record with backoff.
+public struct PartInFlightElsewhere: Error, Sendable, CustomStringConvertible {
+    public var description: String { "another consumer is sending this reply; retrying once it has finished" }
+}
+
+/// Sends each part of a reply at most once, across redeliveries, rebalances and failed bookkeeping.
+///
+/// Before a part goes to the provider it is claimed in the ledger (``OutboundPartLedger/claimPart``); the
+/// provider's answer is recorded after. What can happen in between:
+/// - the provider refused or failed the part: the claim is released and a later attempt sends it;
+/// - recording the answer failed (the database away): this process remembers the answer and records it on
+///   the next attempt instead of sending again;
+/// - the sender died: after `lease` the claim is taken as sent with an unknown outcome (`unknownOutcomes`
+///   counts it): at most once means such a part is never sent twice, and may have been sent never.
+/// A part claimed by a live consumer makes the attempt fail with ``PartInFlightElsewhere``, and the retry
+/// finds it sent.
+public final class OutboundPartFence: Sendable {
+    /// This process's name in claims.
+    public let instance: String
+    /// How long a claim holds before its sender counts as gone.
+    public let lease: TimeInterval
+    let ledger: any OutboundPartLedger
+    let now: @Sendable () -> Date
+    /// Answers this process got but could not record yet, by "message id:part".
+    private let unrecorded = Mutex<[String: String]>([:])
+    private let unknown = Atomic<Int>(0)
+
+    public init(
+        ledger: any OutboundPartLedger, instance: String = UUID().uuidString.lowercased(), lease: TimeInterval = 20,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.ledger = ledger
+        self.instance = instance
+        self.lease = lease
+        self.now = now
+    }
+
+    /// Parts whose sender died before recording them, taken as sent.
+    public var unknownOutcomes: Int { unknown.load(ordering: .relaxed) }
+
+    /// Progress for `id` that starts from `sent` and claims, records and releases through the ledger.
+    public func progress(for id: UUID, sent: [Int: String]) -> DeliveryProgress {
+        DeliveryProgress(
+            sent: sent,
+            record: { index, providerMessageId in
+                let key = "\(id):\(index)"
+                self.unrecorded.withLock { $0[key] = providerMessageId }
+                try await self.ledger.recordSentPart(id: id, index: index, providerMessageId: providerMessageId)
+                _ = self.unrecorded.withLock { $0.removeValue(forKey: key) }
+            },
+            claim: { index in try await self.claim(id: id, index: index) },
+            release: { index in try await self.ledger.releasePart(id: id, index: index, instance: self.instance) })
+    }
+
+    /// Nil when this attempt may send the part; else the provider id it went out as.
+    func claim(id: UUID, index: Int) async throws -> String? {
+        let key = "\(id):\(index)"
+        if let answered = unrecorded.withLock({ $0[key] }) {
+            try await ledger.recordSentPart(id: id, index: index, providerMessageId: answered)
+            _ = unrecorded.withLock { $0.removeValue(forKey: key) }
+            return answered
+        }
+        if try await ledger.claimPart(id: id, index: index, instance: instance, at: now()) { return nil }
+        let state = try await ledger.partState(id: id, index: index)
+        if let sent = state.sentAs { return sent }
+        if state.claimedBy == nil {
+            // Released between the two reads: claim again.
+            if try await ledger.claimPart(id: id, index: index, instance: instance, at: now()) { return nil }
+            throw PartInFlightElsewhere()
+        }
+        if let at = state.claimedAt, now().timeIntervalSince(at) >= lease {
+            try await ledger.recordSentPart(id: id, index: index, providerMessageId: "")
+            unknown.add(1, ordering: .relaxed)
+            Counter(label: "switchboard_outbound_unknown_outcome_total").increment()
+            return ""
+        }
+        throw PartInFlightElsewhere()
+    }
+}

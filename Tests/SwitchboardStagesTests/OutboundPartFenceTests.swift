@@ -1,0 +1,126 @@
+import Foundation
+import SwitchboardStages
+import Synchronization
+import Testing
+
+/// An in-memory ledger with the same conditional claim as the store's.
+final class InMemoryPartLedger: OutboundPartLedger {
+    struct Part {
+        var sentAs: String?
+        var claim: (by: String, at: Date)?
+    }
+
+    let parts = Mutex<[String: Part]>([:])
+    let failRecords = Atomic<Int>(0)
+
+    func claimPart(id: UUID, index: Int, instance: String, at: Date) async throws -> Bool {
+        parts.withLock { parts in
+            let key = "\(id):\(index)"
+            guard parts[key]?.sentAs == nil, parts[key]?.claim == nil else { return false }
+            parts[key, default: Part()].claim = (instance, at)
+            return true
+        }
+    }
+
+    func partState(id: UUID, index: Int) async throws -> OutboundPartState {
+        parts.withLock { parts in
+            let part = parts["\(id):\(index)"]
+            return OutboundPartState(sentAs: part?.sentAs, claimedBy: part?.claim?.by, claimedAt: part?.claim?.at)
+        }
+    }
+
+    func recordSentPart(id: UUID, index: Int, providerMessageId: String) async throws {
+        struct RecordFailed: Error {}
+        if failRecords.load(ordering: .relaxed) > 0 {
+            failRecords.subtract(1, ordering: .relaxed)
+            throw RecordFailed()
+        }
+        parts.withLock { parts in
+            parts["\(id):\(index)", default: Part()].sentAs = providerMessageId
+            parts["\(id):\(index)"]?.claim = nil
+        }
+    }
+
+    func releasePart(id: UUID, index: Int, instance: String) async throws {
+        parts.withLock { parts in
+            if parts["\(id):\(index)"]?.claim?.by == instance { parts["\(id):\(index)"]?.claim = nil }
+        }
+    }
+}
+
+/// Counts what reached the "vendor".
+final class SendCounter: Sendable {
+    let sends = Mutex<[String]>([])
+    func send(_ part: String) -> DeliveryOutcome {
+        let count = sends.withLock { sends in
+            sends.append(part)
+            return sends.count
+        }
+        return .sent(providerMessageId: "wamid.\(count)")
+    }
+}
+
+@Suite("Each part of a reply reaches the vendor at most once")
+struct OutboundPartFenceTests {
+    let id = UUID()
+    let parts = ["part one", "part two"]
+
+    @Test("recording the vendor's answer fails: the next attempt records it instead of sending again")
+    func recordingFails() async throws {
+        let ledger = InMemoryPartLedger()
+        let fence = OutboundPartFence(ledger: ledger)
+        let vendor = SendCounter()
+        ledger.failRecords.store(1, ordering: .relaxed)
+        var first = fence.progress(for: id, sent: [:])
+        await #expect(throws: (any Error).self) { try await first.send(parts) { vendor.send($0) } }
+        var second = fence.progress(for: id, sent: [:])
+        let outcome = try await second.send(parts) { vendor.send($0) }
+        #expect(vendor.sends.withLock { $0 } == ["part one", "part two"])
+        #expect(outcome == .sent(providerMessageId: "wamid.1"))
+        #expect(try await ledger.partState(id: id, index: 0).sentAs == "wamid.1")
+    }
+
+    @Test("two consumers holding the same record: one sends, the other waits and then finds it sent")
+    func twoConsumers() async throws {
+        let ledger = InMemoryPartLedger()
+        let (a, b) = (OutboundPartFence(ledger: ledger), OutboundPartFence(ledger: ledger))
+        let vendor = SendCounter()
+        // b claims part 0 first and is still sending it when a tries.
+        #expect(try await ledger.claimPart(id: id, index: 0, instance: b.instance, at: Date()))
+        var fromA = a.progress(for: id, sent: [:])
+        await #expect(throws: PartInFlightElsewhere.self) { try await fromA.send(parts) { vendor.send($0) } }
+        try await ledger.recordSentPart(id: id, index: 0, providerMessageId: "wamid.b")
+        var again = a.progress(for: id, sent: [:])
+        _ = try await again.send(parts) { vendor.send($0) }
+        #expect(vendor.sends.withLock { $0 } == ["part two"])
+    }
+
+    @Test("a claim whose sender died is taken as sent after the lease, never sent again")
+    func deadSender() async throws {
+        let ledger = InMemoryPartLedger()
+        let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let fence = OutboundPartFence(ledger: ledger, lease: 20, now: { clock.withLock { $0 } })
+        let vendor = SendCounter()
+        #expect(try await ledger.claimPart(id: id, index: 0, instance: "dead", at: clock.withLock { $0 }))
+        var early = fence.progress(for: id, sent: [:])
+        await #expect(throws: PartInFlightElsewhere.self) { try await early.send(parts) { vendor.send($0) } }
+        clock.withLock { $0 = $0.addingTimeInterval(20) }
+        var late = fence.progress(for: id, sent: [:])
+        _ = try await late.send(parts) { vendor.send($0) }
+        #expect(vendor.sends.withLock { $0 } == ["part two"])
+        #expect(fence.unknownOutcomes == 1)
+    }
+
+    @Test("a part the vendor refused is released, and a later attempt sends it")
+    func refusedIsReleased() async throws {
+        let ledger = InMemoryPartLedger()
+        let fence = OutboundPartFence(ledger: ledger)
+        var first = fence.progress(for: id, sent: [:])
+        let refused = try await first.send(parts) { _ in .retriableFailure(reason: "503") }
+        #expect(refused == .retriableFailure(reason: "503"))
+        let vendor = SendCounter()
+        var second = fence.progress(for: id, sent: [:])
+        _ = try await second.send(parts) { vendor.send($0) }
+        #expect(vendor.sends.withLock { $0 } == parts)
+    }
+}
