@@ -21,7 +21,8 @@ FROM ubuntu:24.04
 RUN apt-get update \
     && apt-get install -y --no-install-recommends librdkafka1 libmongoc-1.0-0 libbson-1.0-0 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 switchboard
+    && useradd --system --uid 10001 switchboard \
+    && install -d -o switchboard -g switchboard /var/lib/switchboard/spool
 COPY --from=build /out/ /usr/local/bin/
 COPY deploy/tenants.yaml /etc/switchboard/tenants.yaml
 COPY deploy/nlp /etc/switchboard/nlp

@@ -7,6 +7,9 @@ public struct ChannelWebhookConfiguration: Sendable {
     /// Largest accepted provider webhook body (WhatsApp, Messenger, Telegram, Twilio).
     /// `SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES`, default 1 048 576.
     public var webhookMaxBodyBytes = 1024 * 1024
+    /// The broker-outage spool (``InboundSpool``): `SWITCHBOARD_SPOOL_DIR` (default none: no spool),
+    /// `SWITCHBOARD_SPOOL_PUBLISH_TIMEOUT_MS` (2 000), `SWITCHBOARD_SPOOL_MAX_BYTES` (256 MiB).
+    public var spool = InboundSpoolConfiguration()
     /// How long `POST /api/v1/messages` waits for the reply before answering 202.
     /// `SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS`, default 2 000.
     public var replyWait: Duration
@@ -37,6 +40,7 @@ public struct ChannelWebhookConfiguration: Sendable {
     /// Reads the `SWITCHBOARD_WEBCHAT_*` and `SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES` variables over the defaults.
     public init(environment: DaemonEnvironment) throws {
         self.init()
+        spool = try InboundSpoolConfiguration(variables: environment.variables)
         replyWait = try environment.milliseconds("SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS", default: replyWait)
         streamPoll = try environment.milliseconds("SWITCHBOARD_WEBCHAT_STREAM_POLL_MS", default: streamPoll)
         streamHeartbeat = try environment.milliseconds(

@@ -21,6 +21,9 @@ public struct ChannelWebhookDaemon: Sendable {
     public let context: ChannelWebhookContext
     public let endpoints: OpsEndpoints
     public let httpMetrics: HTTPMetrics
+    /// The broker-outage spool, when `SWITCHBOARD_SPOOL_DIR` is set; runs after the producer, so it stops
+    /// replaying before the producer flushes.
+    public let spool: InboundSpool?
 
     /// Connects (``DaemonParts/connect(_:logger:)``) and builds the daemon with the web chat adapter.
     public static func make(
@@ -30,6 +33,11 @@ public struct ChannelWebhookDaemon: Sendable {
         let providers = ProviderConfiguration(variables: environment.variables)
         try providers.check()
         let parts = try await DaemonParts.connect(environment, logger: logger)
+        let spoolSettings = try ChannelWebhookConfiguration(environment: environment).spool
+        var spool: InboundSpool?
+        if spoolSettings.directory != nil {
+            spool = try await InboundSpool.open(configuration: spoolSettings, sink: parts.producer, logger: logger)
+        }
         return try ChannelWebhookDaemon(
             environment: environment, producer: parts.producer, database: parts.database,
             readinessChecks: parts.readinessChecks, metricsRegistry: metricsRegistry,
@@ -39,7 +47,7 @@ public struct ChannelWebhookDaemon: Sendable {
                 MessengerAdapter(secrets: environment.secrets, configuration: providers),
                 TelegramAdapter(secrets: environment.secrets, providers: providers),
                 TwilioAdapter(secrets: environment.secrets, providers: providers),
-            ], logger: logger)
+            ], spool: spool, logger: logger)
     }
 
     /// The daemon's services: producer, outbound stage, HTTP server. A `ServiceGroup` shuts them down in
@@ -55,15 +63,16 @@ public struct ChannelWebhookDaemon: Sendable {
     public init(
         environment: DaemonEnvironment, producer: KafkaProducer, database: SwitchboardDatabase,
         readinessChecks: [ReadinessCheck], metricsRegistry: PrometheusCollectorRegistry,
-        adapters: [any ChannelAdapter] = [WebChatAdapter()], logger: Logger
+        adapters: [any ChannelAdapter] = [WebChatAdapter()], spool: InboundSpool? = nil, logger: Logger
     ) throws {
         let topics = environment.settings.topics
         let registry = ChannelAdapterRegistry(adapters)
         self.environment = environment
         self.producer = producer
         self.adapters = registry
+        self.spool = spool
         self.context = ChannelWebhookContext(
-            publisher: InboundPublisher(producer: producer, topics: topics, messages: database.messages),
+            publisher: InboundPublisher(producer: producer, topics: topics, messages: database.messages, spool: spool),
             database: database,
             tenants: environment.tenants, secrets: environment.secrets,
             configuration: try ChannelWebhookConfiguration(environment: environment), logger: logger)
@@ -74,8 +83,10 @@ public struct ChannelWebhookDaemon: Sendable {
 
     /// Producer, outbound stage and HTTP application, in start order.
     public func services() throws -> [any Service] {
-        [producer, try makeOutboundRunner(), try makeApplication(runningServices: false)]
+        [producer] + spoolServices + [try makeOutboundRunner(), try makeApplication(runningServices: false)]
     }
+
+    private var spoolServices: [any Service] { spool.map { [$0] } ?? [] }
 
     /// A runner of the outbound stage. Its consumer joins the `channel-webhook-outbound` group when created,
     /// so it is made only for running.
@@ -106,7 +117,7 @@ public struct ChannelWebhookDaemon: Sendable {
             configuration: ApplicationConfiguration(
                 address: .hostname(environment.settings.httpHost, port: environment.settings.httpPort),
                 serverName: "switchboard-channel-webhook"),
-            services: runningServices ? [producer, try makeOutboundRunner()] : [],
+            services: runningServices ? [producer] + spoolServices + [try makeOutboundRunner()] : [],
             logger: context.logger)
     }
 }

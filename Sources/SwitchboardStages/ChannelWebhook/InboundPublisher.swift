@@ -6,6 +6,10 @@ import SwitchboardRuntime
 /// Produces inbound envelopes to the `inbound` topic, keyed per customer, and returns only once the broker
 /// has acknowledged every one: a webhook is answered 2xx only after this returns.
 ///
+/// With an ``InboundSpool``, a broker that does not acknowledge within the spool's publish timeout does not
+/// fail the webhook: the records are spooled durably, the webhook is answered 2xx, and the spool replays them
+/// in order once the broker is back.
+///
 /// Delivery-status webhooks are not customer messages: they become `delivery_status` events on the
 /// `events` topic and update the stored outbound message the provider refers to.
 public struct InboundPublisher: Sendable {
@@ -13,16 +17,21 @@ public struct InboundPublisher: Sendable {
     private let topic: String
     private let eventsTopic: String
     private let messages: MessageStore?
+    private let spool: InboundSpool?
 
-    public init(producer: KafkaProducer, topics: TopicNames, messages: MessageStore? = nil) {
+    public init(
+        producer: KafkaProducer, topics: TopicNames, messages: MessageStore? = nil, spool: InboundSpool? = nil
+    ) {
         self.producer = producer
         self.topic = topics.inbound
         self.eventsTopic = topics.events
         self.messages = messages
+        self.spool = spool
     }
 
     /// Publishes `envelopes` in order. Throws ``ChannelHTTPError`` 503 (with the broker's reason) when the
-    /// broker did not acknowledge them, 500 when one cannot be encoded.
+    /// broker did not acknowledge them and there is no spool to take them (or it is full or cannot be
+    /// written), 500 when one cannot be encoded.
     public func publish(_ envelopes: [Envelope]) async throws(ChannelHTTPError) {
         guard !envelopes.isEmpty else { return }
         let records: [KafkaOutgoingRecord]
@@ -40,13 +49,7 @@ public struct InboundPublisher: Sendable {
         } catch {
             throw ChannelHTTPError(.internalServerError, "message could not be encoded")
         }
-        do {
-            try await producer.send(records)
-        } catch let error as KafkaError {
-            throw ChannelHTTPError(.serviceUnavailable, "message broker unavailable: \(error.reason)")
-        } catch {
-            throw ChannelHTTPError(.serviceUnavailable, "message broker unavailable: \(error)")
-        }
+        try await send(records)
         guard let messages else { return }
         for envelope in envelopes where envelope.kind == .deliveryStatus {
             guard let status = envelope.deliveryStatus else { continue }
@@ -64,6 +67,32 @@ public struct InboundPublisher: Sendable {
             } catch {
                 throw ChannelHTTPError(.serviceUnavailable, "database unavailable: the status was not recorded")
             }
+        }
+    }
+
+    private func send(_ records: [KafkaOutgoingRecord]) async throws(ChannelHTTPError) {
+        if let spool {
+            do {
+                try await spool.publish(records)
+            } catch {
+                throw ChannelHTTPError(.serviceUnavailable, Self.reason(error))
+            }
+            return
+        }
+        do {
+            try await producer.send(records)
+        } catch let error as KafkaError {
+            throw ChannelHTTPError(.serviceUnavailable, "message broker unavailable: \(error.reason)")
+        } catch {
+            throw ChannelHTTPError(.serviceUnavailable, "message broker unavailable: \(error)")
+        }
+    }
+
+    private static func reason(_ refusal: InboundSpool.Refusal) -> String {
+        switch refusal.code {
+        case .full: "message broker unavailable and the spool is full"
+        case .unwritable: "message broker unavailable and the spool cannot be written"
+        default: "message broker unavailable: \(refusal.reason)"
         }
     }
 
