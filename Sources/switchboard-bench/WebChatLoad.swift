@@ -2,7 +2,10 @@ import Foundation
 import NIOCore
 
 /// Web chat messages to `POST /api/v1/messages` from visitors with fixed ids (`bench-<run>-<n>`), so a
-/// visitor's later messages reuse its profile and session.
+/// visitor's later messages reuse its profile and session. No conversation is named: a named one needs its
+/// visitor token from the second message on, and the load does not read answers before sending on (open
+/// loop); each message gets a conversation derived from its client message id, while profile and session,
+/// which the pipeline's cost depends on, are the visitor's.
 struct WebChatLoad: Sendable {
     /// What one request saw.
     struct Answer: Sendable {
@@ -35,7 +38,7 @@ struct WebChatLoad: Sendable {
     ) -> HTTPJob {
         let user = "bench-\(run)-\(visitor)"
         let fields: [String: String] = [
-            "user_id": user, "conversation_id": user, "message": Self.texts[(visitor + sequence) % Self.texts.count],
+            "user_id": user, "message": Self.texts[(visitor + sequence) % Self.texts.count],
             "client_message_id": "\(user)-\(sequence)",
         ]
         let body = (try? JSONSerialization.data(withJSONObject: fields)) ?? Data()

@@ -36,6 +36,8 @@ struct SendCommand: AsyncParsableCommand {
     var user: String
     @Option(help: "The message text.") var text: String
     @Option(help: "Continue this web chat conversation.") var conversation: String?
+    @Option(help: "The conversation's visitor token, printed by the first message (web chat).")
+    var visitorToken: String?
     @Option(help: "The vendor's message id (default a fresh one); send one again to try a redelivery.")
     var messageId: String?
     @Flag(help: "Wait for the reply in MongoDB and print it (webhook channels; web chat always waits).")
@@ -71,6 +73,7 @@ struct SendCommand: AsyncParsableCommand {
         request.httpMethod = "POST"
         request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let visitorToken { request.setValue(visitorToken, forHTTPHeaderField: "X-Visitor-Token") }
         var body: [String: Any] = ["user_id": user, "message": text]
         if let conversation { body["conversation_id"] = conversation }
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
@@ -81,6 +84,9 @@ struct SendCommand: AsyncParsableCommand {
         }
         printLine(
             "message \(json["message_id"] as? String ?? "-") conversation \(json["conversation_id"] as? String ?? "-")")
+        if let token = json["visitor_token"] as? String {
+            printLine("visitor token \(token) (pass it as --visitor-token to continue this conversation)")
+        }
         if let reply = json["reply"] as? [String: Any] {
             printLine("reply (\(reply["sender"] as? String ?? "?")): \(reply["text"] as? String ?? "")")
         } else {

@@ -85,10 +85,13 @@ struct HTTPConnectionTests {
             let closing = try await RawHTTPExchange.send(
                 "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n", port: port)
             #expect(closing.closedByServer)
+            // Two requests on one connection: the first asks for keep-alive, so the second is answered too, and
+            // the connection closes after it (it did not ask).
             let kept = try await RawHTTPExchange.send(
-                "GET /health/live HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", port: port, timeout: 1)
-            #expect(kept.response.contains(" 200 "))
-            #expect(!kept.closedByServer)
+                "GET /health/live HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /health/live HTTP/1.0\r\n\r\n",
+                port: port)
+            #expect(kept.response.components(separatedBy: " 200 ").count - 1 == 2)
+            #expect(kept.closedByServer)
         }
     }
 }

@@ -86,7 +86,15 @@ struct ChannelEndToEndTests {
         let wamid = try #require(ChannelFixture.value(message, "id") as? String)
         let text = try #require(ChannelFixture.value(message, "text", "body") as? String)
         // The vendor answers with its documented shape, naming the message the status fixtures refer to.
-        let delivered = try ChannelFixture.bytes("whatsapp/status_delivered.json")
+        // The status fixtures come from another business number: as Meta would send them to this tenant, they
+        // name the tenant's own (a status for another number is ignored).
+        func forOurNumber(_ fixture: String) throws -> [UInt8] {
+            Array(
+                String(decoding: try ChannelFixture.bytes(fixture), as: UTF8.self).replacingOccurrences(
+                    of: "\"1122334455667\"", with: "\"\(DemoCredentials.whatsAppPhoneNumberId)\""
+                ).utf8)
+        }
+        let delivered = try forOurNumber("whatsapp/status_delivered.json")
         let statusId = try #require(
             ChannelFixture.value(
                 try ChannelFixture.json("whatsapp/status_delivered.json"), "entry", 0, "changes", 0, "value",
@@ -125,7 +133,7 @@ struct ChannelEndToEndTests {
         #expect(try await signed(delivered).post(to: harness.daemons).status == 200)
         _ = try await harness.waitForReply(id, "the WhatsApp reply marked delivered") { $0.status == "delivered" }
         #expect(
-            try await signed(try ChannelFixture.bytes("whatsapp/status_read.json")).post(to: harness.daemons).status
+            try await signed(try forOurNumber("whatsapp/status_read.json")).post(to: harness.daemons).status
                 == 200)
         _ = try await harness.waitForReply(id, "the WhatsApp reply marked read") { $0.status == "read" }
         #expect(try await signed(delivered).post(to: harness.daemons).status == 200)

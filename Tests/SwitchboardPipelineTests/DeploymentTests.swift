@@ -18,6 +18,7 @@ struct DeploymentTests {
         var environment = ProcessInfo.processInfo.environment
         environment["SWITCHBOARD_TENANT_DEMO_API_KEY"] = "compose-check"
         environment["SWITCHBOARD_TENANT_DEMO_AGENT_KEY"] = "compose-check"
+        environment["SWITCHBOARD_WEBCHAT_TOKEN_SECRET"] = "compose-check-compose-check-compose-check"
         let (status, output) = try await ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/docker-compose"),
             ["-f", root.appendingPathComponent("docker-compose.yml").path, "config", "-q"], environment: environment)

@@ -52,12 +52,14 @@ struct PipelineSequenceTests {
             }
         }
 
-        // Each customer writes four messages one after another; the customers at the same time.
+        // Each customer writes four messages one after another; the customers at the same time. Each keeps its
+        // client, which holds the conversation's visitor token from the first answer on.
+        let chats = Dictionary(uniqueKeysWithValues: users.map { ($0, WebChatClient(daemons: daemons, user: $0)) })
         func burst(_ texts: [String]) async throws {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for user in users {
+                    let chat = chats[user]!
                     group.addTask {
-                        let chat = WebChatClient(daemons: daemons, user: user)
                         for text in texts {
                             let sent = try await chat.send(text, conversation: "conversation-\(user)")
                             #expect(sent.status == 202 || sent.status == 200)

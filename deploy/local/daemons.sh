@@ -25,6 +25,9 @@ ensure_secrets() {
         grep -q "SWITCHBOARD_TENANT_DEMO_$name=" "$secrets" \
             || echo "export SWITCHBOARD_TENANT_DEMO_$name=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" >> "$secrets"
     done
+    # The key that signs web chat visitor tokens: kept with the secrets, so tokens outlive a restart.
+    grep -q "SWITCHBOARD_WEBCHAT_TOKEN_SECRET=" "$secrets" \
+        || echo "export SWITCHBOARD_WEBCHAT_TOKEN_SECRET=$(head -c 36 /dev/urandom | base64 | tr '+/' '-_')" >> "$secrets"
 }
 
 print_env() {
@@ -44,6 +47,8 @@ start() {
     export SWITCHBOARD_TENANTS_FILE="${SWITCHBOARD_TENANTS_FILE:-$root/deploy/tenants.yaml}"
     export SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS="${SWITCHBOARD_KAFKA_SESSION_TIMEOUT_MS:-6000}"
     export SWITCHBOARD_WEBCHAT_DEMO_PAGE="${SWITCHBOARD_WEBCHAT_DEMO_PAGE:-true}"
+    # Every local client (the demo, the benchmarks, the fault suite) comes from 127.0.0.1: no per-address limit.
+    export SWITCHBOARD_WEBCHAT_RATE_PER_ADDRESS="${SWITCHBOARD_WEBCHAT_RATE_PER_ADDRESS:-0}"
     export SWITCHBOARD_TWILIO_PUBLIC_BASE_URL="${SWITCHBOARD_TWILIO_PUBLIC_BASE_URL:-http://127.0.0.1:$base}"
     mkdir -p "$state"
     local index=0 name

@@ -30,6 +30,7 @@ extension AgentAPI {
         case .unauthorized: .unauthorized
         case .notFound: .notFound
         case .conflict: .conflict
+        case .requestTimeout: .requestTimeout
         case .unavailable: .serviceUnavailable
         default: .internalServerError
         }

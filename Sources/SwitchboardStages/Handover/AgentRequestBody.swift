@@ -15,11 +15,12 @@ struct AgentRequestBody: Decodable, Sendable {
 
     /// Reads and decodes the body; anything but a JSON object of strings is a 400.
     static func decode(_ request: Request) async throws -> AgentRequestBody {
-        var request = request
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: AgentAPI.maximumBodySize)
+            // Within the same body-read timeout as every channel request (408 after it).
+            buffer = try await request.channelBody(upTo: AgentAPI.maximumBodySize)
         } catch {
+            if error.status == .requestTimeout { throw HandoverDeskError(.requestTimeout, error.reason) }
             throw HandoverDeskError(
                 .badRequest, "request body is missing or larger than \(AgentAPI.maximumBodySize) bytes")
         }

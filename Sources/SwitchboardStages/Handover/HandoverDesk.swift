@@ -54,6 +54,11 @@ public struct HandoverDesk: Sendable {
         }
         try await database.sessions.setOwner(
             sessionId: record.sessionId, owner: .human(agentId: agentId), handover: record.sessionHandover)
+        // A resolve may have won the race since the claim was stored, and written the bot as owner before the
+        // line above wrote the agent: the owner must follow the handover's final state.
+        if try await find(tenantId: tenantId, id: id).status == .resolved {
+            try await giveBackToBot(record)
+        }
         try await publish(
             event: record.lifecycleEvent(.handoverClaimed, traceId: nil, at: record.claimedAt ?? now()), for: record)
         return record
@@ -66,13 +71,7 @@ public struct HandoverDesk: Sendable {
             try record.resolve(by: agentId, at: time)
             return true
         }
-        // Only the session still handed over for this handover goes back to the bot: a retried resolve
-        // must not end a newer handover of the same session.
-        if let session = try await database.sessions.session(id: record.sessionId),
-            session.handover == nil || session.handover?.handoverId == record.id
-        {
-            try await database.sessions.setOwner(sessionId: record.sessionId, owner: .bot, handover: nil)
-        }
+        try await giveBackToBot(record)
         try await publish(
             event: record.lifecycleEvent(.handoverEnded, traceId: nil, at: record.resolvedAt ?? now()), for: record)
         return record
@@ -120,6 +119,16 @@ public struct HandoverDesk: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The bot owns the session again. Only the session still handed over for this handover goes back: a
+    /// retried resolve must not end a newer handover of the same session.
+    private func giveBackToBot(_ record: HandoverRecord) async throws {
+        if let session = try await database.sessions.session(id: record.sessionId),
+            session.handover == nil || session.handover?.handoverId == record.id
+        {
+            try await database.sessions.setOwner(sessionId: record.sessionId, owner: .bot, handover: nil)
+        }
+    }
 
     private func find(tenantId: String, id: String) async throws -> HandoverRecord {
         guard let record = try await database.handovers.handover(tenantId: tenantId, id: id) else {

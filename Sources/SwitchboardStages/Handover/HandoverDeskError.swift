@@ -12,6 +12,8 @@ public struct HandoverDeskError: Error, Sendable, Hashable, CustomStringConverti
         public static let unauthorized = Kind("unauthorized")
         /// No such handover for this tenant (404).
         public static let notFound = Kind("notFound")
+        /// The request body did not arrive in time (408).
+        public static let requestTimeout = Kind("requestTimeout")
         /// The handover's state does not allow this (409).
         public static let conflict = Kind("conflict")
         /// The broker or the database did not take the change; trying again may work (503).
