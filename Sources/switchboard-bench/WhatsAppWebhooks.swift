@@ -20,11 +20,10 @@ struct WhatsAppWebhooks {
 
     /// `count` webhooks; webhook `i` comes from customer `i % customers` (a phone number).
     func make(count: Int, at date: Date = Date()) -> [Signed] {
-        let key = Array(appSecret.utf8)
         let timestamp = Int(date.timeIntervalSince1970)
         return (0..<count).map { index in
             let body = Array(json(index: index, timestamp: timestamp).utf8)
-            let signature = "sha256=" + HMAC.hex(HMAC.sha256(key: key, message: body))
+            let signature = MetaWebhookSecurity.signature(body: body, appSecret: appSecret)
             return Signed(body: ByteBuffer(bytes: body), signature: signature)
         }
     }

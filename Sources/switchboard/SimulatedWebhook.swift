@@ -121,7 +121,7 @@ struct SimulatedWebhook {
 
     /// Meta's `X-Hub-Signature-256`: `sha256=` and the hex HMAC-SHA256 of the raw body with the app secret.
     static func metaSignature(_ appSecret: String, _ body: [UInt8]) -> String {
-        "sha256=" + HMAC.hex(HMAC.sha256(key: Array(appSecret.utf8), message: body))
+        MetaWebhookSecurity.signature(body: body, appSecret: appSecret)
     }
 }
 

@@ -11,7 +11,7 @@ struct SignedWebhook: Sendable {
 
     /// WhatsApp Cloud API and Messenger: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>`.
     static func meta(channel: String, tenant: String, body: [UInt8], appSecret: String) -> SignedWebhook {
-        let signature = "sha256=" + HMAC.hex(HMAC.sha256(key: Array(appSecret.utf8), message: body))
+        let signature = MetaWebhookSecurity.signature(body: body, appSecret: appSecret)
         return SignedWebhook(
             path: "/webhooks/\(channel)/\(tenant)", body: body,
             headers: ["Content-Type": "application/json", "X-Hub-Signature-256": signature])

@@ -21,6 +21,8 @@ public struct ChannelWebhookDaemon: Sendable {
     public let context: ChannelWebhookContext
     public let endpoints: OpsEndpoints
     public let httpMetrics: HTTPMetrics
+    /// The connections provider API calls go over; run first among the services, so it closes last.
+    public let providerConnections: ProviderConnectionPool
     /// The broker-outage spool, when `SWITCHBOARD_SPOOL_DIR` is set; runs after the producer, so it stops
     /// replaying before the producer flushes.
     public let spool: InboundSpool?
@@ -30,7 +32,8 @@ public struct ChannelWebhookDaemon: Sendable {
         environment: DaemonEnvironment, logger: Logger,
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) async throws -> ChannelWebhookDaemon {
-        let providers = ProviderConfiguration(variables: environment.variables)
+        let connections = ProviderConnectionPool()
+        let providers = ProviderConfiguration(variables: environment.variables, connections: connections)
         try providers.check()
         let parts = try await DaemonParts.connect(environment, logger: logger)
         let spoolSettings = try ChannelWebhookConfiguration(environment: environment).spool
@@ -47,11 +50,12 @@ public struct ChannelWebhookDaemon: Sendable {
                 MessengerAdapter(secrets: environment.secrets, configuration: providers),
                 TelegramAdapter(secrets: environment.secrets, providers: providers),
                 TwilioAdapter(secrets: environment.secrets, providers: providers),
-            ], spool: spool, logger: logger)
+            ], providerConnections: connections, spool: spool, logger: logger)
     }
 
-    /// The daemon's services: producer, outbound stage, HTTP server. A `ServiceGroup` shuts them down in
-    /// reverse, so HTTP and the consumer stop before the producer flushes.
+    /// The daemon's services: provider connections, producer, outbound stage, HTTP server. A `ServiceGroup`
+    /// shuts them down in reverse, so HTTP and the consumer stop before the producer flushes, and the last
+    /// sends finish before the provider connections close.
     public static func build(
         environment: DaemonEnvironment, logger: Logger,
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
@@ -63,7 +67,9 @@ public struct ChannelWebhookDaemon: Sendable {
     public init(
         environment: DaemonEnvironment, producer: KafkaProducer, database: SwitchboardDatabase,
         readinessChecks: [ReadinessCheck], metricsRegistry: PrometheusCollectorRegistry,
-        adapters: [any ChannelAdapter] = [WebChatAdapter()], spool: InboundSpool? = nil, logger: Logger
+        adapters: [any ChannelAdapter] = [WebChatAdapter()],
+        providerConnections: ProviderConnectionPool = ProviderConnectionPool(), spool: InboundSpool? = nil,
+        logger: Logger
     ) throws {
         let topics = environment.settings.topics
         let registry = ChannelAdapterRegistry(adapters)
@@ -79,11 +85,13 @@ public struct ChannelWebhookDaemon: Sendable {
         self.outboundHandler = OutboundDeliveryHandler(adapters: registry, database: database)
         self.endpoints = OpsEndpoints(registry: metricsRegistry, checks: readinessChecks)
         self.httpMetrics = HTTPMetrics()
+        self.providerConnections = providerConnections
     }
 
-    /// Producer, outbound stage and HTTP application, in start order.
+    /// Provider connections, producer, outbound stage and HTTP application, in start order.
     public func services() throws -> [any Service] {
-        [producer] + spoolServices + [try makeOutboundRunner(), try makeApplication(runningServices: false)]
+        [providerConnections, producer] + spoolServices
+            + [try makeOutboundRunner(), try makeApplication(runningServices: false)]
     }
 
     private var spoolServices: [any Service] { spool.map { [$0] } ?? [] }

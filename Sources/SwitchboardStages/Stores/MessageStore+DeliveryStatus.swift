@@ -25,13 +25,18 @@ extension MessageStore {
     }
 
     /// Records a successful send: the provider's id, and `sent` unless a status webhook already moved the
-    /// message further; then applies any status that arrived before the id was known.
-    public func markSent(id: UUID, tenantId: String, providerMessageId: String) async throws {
+    /// message further; then applies any status that arrived before the id was known. Without an id (the
+    /// provider took the message but named none) only the status changes.
+    public func markSent(id: UUID, tenantId: String, providerMessageId: String?) async throws {
         let filter: MongoDocument = ["_id": .string(id.uuidString.lowercased())]
-        _ = try await messages.updateOne(
-            filter: filter, update: ["$set": ["provider_message_id": .string(providerMessageId)]])
         var pending = filter
         pending["status"] = "pending"
+        guard let providerMessageId else {
+            _ = try await messages.updateOne(filter: pending, update: ["$set": ["status": "sent"]])
+            return
+        }
+        _ = try await messages.updateOne(
+            filter: filter, update: ["$set": ["provider_message_id": .string(providerMessageId)]])
         _ = try await messages.updateOne(filter: pending, update: ["$set": ["status": "sent"]])
         let parked = try await earlyStatuses.find(
             ["tenant_id": .string(tenantId), "provider_message_id": .string(providerMessageId)])

@@ -26,6 +26,10 @@ public struct ProviderConfiguration: Sendable {
     public var breakerCoolDown: Duration
     /// Every variable, for the provider-specific lookups below.
     public var variables: [String: String]
+    /// The connections every adapter built with this configuration sends over. channel-webhook passes the
+    /// pool it runs as a service; the default is a pool of its own, closed when the last adapter using it
+    /// is released.
+    public var connections: ProviderConnectionPool
 
     /// The whole-number settings and the largest value each takes (an hour for every time).
     static let wholeNumberLimits: KeyValuePairs<String, Int> = [
@@ -38,8 +42,9 @@ public struct ProviderConfiguration: Sendable {
 
     /// Reads the settings over their defaults. A value that is not a number in its range reads as the
     /// default here; ``check()`` names it, and channel-webhook refuses to start.
-    public init(variables: [String: String] = [:]) {
+    public init(variables: [String: String] = [:], connections: ProviderConnectionPool = ProviderConnectionPool()) {
         self.variables = variables
+        self.connections = connections
         func whole(_ name: String, _ fallback: Int) -> Int { Self.wholeNumber(name, in: variables) ?? fallback }
         timeout = .milliseconds(whole("SWITCHBOARD_PROVIDER_TIMEOUT_MS", 10_000))
         maxAttempts = whole("SWITCHBOARD_PROVIDER_MAX_ATTEMPTS", 3)
@@ -96,8 +101,8 @@ public struct ProviderConfiguration: Sendable {
         CircuitBreaker(failureThreshold: breakerFailureThreshold, coolDown: breakerCoolDown)
     }
 
-    /// An HTTP client with this timeout.
-    public var httpClient: ProviderHTTPClient { ProviderHTTPClient(timeout: timeout) }
+    /// An HTTP client over ``connections`` with this timeout.
+    public var httpClient: ProviderHTTPClient { ProviderHTTPClient(timeout: timeout, pool: connections) }
 
     private static func given(_ name: String, in variables: [String: String]) -> String? {
         variables[name].flatMap { $0.isEmpty ? nil : $0 }

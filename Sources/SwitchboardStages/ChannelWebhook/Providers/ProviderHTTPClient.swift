@@ -1,9 +1,6 @@
+import AsyncHTTPClient
 public import Foundation
 import SwitchboardCore
-
-#if canImport(FoundationNetworking)
-    public import FoundationNetworking
-#endif
 
 /// One request to a provider's API.
 public struct ProviderHTTPRequest: Sendable {
@@ -54,17 +51,21 @@ public struct ProviderHTTPResponse: Sendable {
     public var isSuccess: Bool { (200..<300).contains(status) }
 }
 
-/// A request that got no HTTP answer (timeout, refused connection, DNS).
+/// A request that got no HTTP answer (timeout, refused connection, DNS), or an answer too large to read.
 public struct ProviderHTTPError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String
+        /// No complete answer within ``ProviderHTTPClient/timeout``.
         public static let timeout = Code(name: "timeout")
+        /// The connection failed or broke.
         public static let transport = Code(name: "transport")
+        /// The body was longer than ``ProviderHTTPClient/maxResponseBytes``.
+        public static let responseTooLarge = Code(name: "response too large")
         public var description: String { name }
     }
 
     public var code: Code
-    /// The host the request went to (never the URL: query strings may carry tokens).
+    /// The host the request went to (never the URL: query strings and paths may carry tokens).
     public var host: String
     /// Every transport failure may succeed later.
     public var isRetriable: Bool { true }
@@ -72,41 +73,81 @@ public struct ProviderHTTPError: Error, Sendable, CustomStringConvertible {
     public var description: String { "provider request to \(host) failed: \(code)" }
 }
 
-/// Sends provider API requests over `URLSession`, each with its own timeout.
+/// Sends provider API requests through a ``ProviderConnectionPool``, each with a deadline that covers the
+/// whole exchange: connecting, the request, the answer's head and its body.
 public struct ProviderHTTPClient: Sendable {
-    /// Per-request timeout. `SWITCHBOARD_PROVIDER_TIMEOUT_MS`, default 10 s.
+    /// Per-request deadline. `SWITCHBOARD_PROVIDER_TIMEOUT_MS`, default 10 s.
     public var timeout: Duration
-    private let session: URLSession
+    /// Largest answer body read; provider answers are a few hundred bytes. Default 1 MiB.
+    public var maxResponseBytes: Int
+    /// The connections the requests go over.
+    public let pool: ProviderConnectionPool
 
-    public init(timeout: Duration = .seconds(10), session: URLSession = .shared) {
+    /// A client over `pool`; by default a pool of its own, closed when the client is released.
+    public init(
+        timeout: Duration = .seconds(10), maxResponseBytes: Int = 1 << 20,
+        pool: ProviderConnectionPool = ProviderConnectionPool()
+    ) {
         self.timeout = timeout
-        self.session = session
+        self.maxResponseBytes = maxResponseBytes
+        self.pool = pool
     }
 
-    /// Sends `request`; throws ``ProviderHTTPError`` only when no HTTP response came back.
+    /// Sends `request`; throws ``ProviderHTTPError`` only when no complete HTTP answer came back in time.
     public func send(_ request: ProviderHTTPRequest) async throws(ProviderHTTPError) -> ProviderHTTPResponse {
-        var urlRequest = URLRequest(url: request.url)
-        urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        if let body = request.body { urlRequest.httpBody = Data(body) }
         let host = request.url.host ?? "unknown"
+        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+        outgoing.method = .init(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if let body = request.body { outgoing.body = .bytes(body) }
+        let client = pool.client
+        let prepared = outgoing
+        let (timeout, limit) = (timeout, maxResponseBytes)
         do {
-            let (data, response) = try await session.data(for: urlRequest)
-            guard let http = response as? HTTPURLResponse else {
-                throw ProviderHTTPError(code: .transport, host: host)
+            return try await Self.withDeadline(ContinuousClock.now + timeout) {
+                let response = try await client.execute(
+                    prepared, timeout: .nanoseconds(Int64(min(timeout / .nanoseconds(1), 1e18))))
+                var body: [UInt8] = []
+                for try await chunk in response.body {
+                    guard body.count + chunk.readableBytes <= limit else { throw ResponseTooLarge() }
+                    body += chunk.readableBytesView
+                }
+                var headers: [String: String] = [:]
+                for (name, value) in response.headers { headers[name] = value }
+                return ProviderHTTPResponse(status: Int(response.status.code), headers: headers, body: body)
             }
-            var headers: [String: String] = [:]
-            for (name, value) in http.allHeaderFields {
-                if let name = name as? String, let value = value as? String { headers[name] = value }
-            }
-            return ProviderHTTPResponse(status: http.statusCode, headers: headers, body: Array(data))
-        } catch let error as ProviderHTTPError {
-            throw error
-        } catch let error as URLError where error.code == .timedOut {
+        } catch let error as HTTPClientError
+            where [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)
+        {
             throw ProviderHTTPError(code: .timeout, host: host)
+        } catch is DeadlineExceeded {
+            throw ProviderHTTPError(code: .timeout, host: host)
+        } catch is ResponseTooLarge {
+            throw ProviderHTTPError(code: .responseTooLarge, host: host)
         } catch {
             throw ProviderHTTPError(code: .transport, host: host)
+        }
+    }
+
+    private struct ResponseTooLarge: Error {}
+
+    /// The deadline passed while the answer's body was still arriving.
+    private struct DeadlineExceeded: Error {}
+
+    /// Runs `operation`, cancelling it at `deadline`: AsyncHTTPClient's own deadline stops at the answer's
+    /// head, and a provider that trickles its body must not hold the outbound stage past the timeout.
+    private static func withDeadline<Result: Sendable>(
+        _ deadline: ContinuousClock.Instant, _ operation: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else { throw DeadlineExceeded() }
+            return result
         }
     }
 }

@@ -7,17 +7,13 @@ struct MetaGraphSender: Sendable {
     var sender: ProviderSender
     var limiter: RateLimiter
 
-    /// Posts `request`; `messageId` picks the provider message id out of a 2xx body.
+    /// Posts `request`; `messageId` picks the provider message id out of a 2xx body. A 2xx is sent, with or
+    /// without an id: Graph took the message.
     func send(
         _ request: ProviderHTTPRequest, account: String, messageId: @Sendable ([UInt8]) -> String?
     ) async -> DeliveryOutcome {
         await sender.send(request, account: account, limits: [.init(limiter: limiter, key: account)]) { response in
-            if response.isSuccess {
-                guard let id = messageId(response.body) else {
-                    return .done(.permanentFailure(reason: "provider answered \(response.status) without a message id"))
-                }
-                return .done(.sent(providerMessageId: id))
-            }
+            if response.isSuccess { return .done(.sent(providerMessageId: messageId(response.body))) }
             let reason = Self.errorReason(response)
             if RetryPolicy.isRetriable(status: response.status) {
                 return .retry(.retriableFailure(reason: reason), retryAfter: response.retryAfter)

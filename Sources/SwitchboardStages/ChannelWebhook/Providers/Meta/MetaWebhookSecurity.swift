@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 public import Hummingbird
 import SwitchboardCore
@@ -17,7 +18,7 @@ public struct MetaWebhookSecurity: Sendable {
         self.secrets = secrets
     }
 
-    /// `sha256=<hex HMAC-SHA256(app secret, raw body)>`, compared in constant time.
+    /// `sha256=<hex HMAC-SHA256(app secret, raw body)>`, checked by swift-crypto in constant time.
     public func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError) {
         guard let secret = secrets.credential(appSecretName, tenantId: tenantId) else {
             throw ChannelHTTPError(.unauthorized, "channel is not configured for this tenant")
@@ -25,10 +26,27 @@ public struct MetaWebhookSecurity: Sendable {
         guard let presented = headers.first(named: "x-hub-signature-256") else {
             throw ChannelHTTPError(.unauthorized, "missing X-Hub-Signature-256")
         }
-        let expected = "sha256=" + HMAC.hex(HMAC.sha256(key: Array(secret.utf8), message: body))
-        guard ConstantTime.equals(Array(expected.utf8), Array(presented.lowercased().utf8)) else {
+        guard Self.isValid(signature: presented, body: body, appSecret: secret) else {
             throw ChannelHTTPError(.unauthorized, "bad signature")
         }
+    }
+
+    /// The `X-Hub-Signature-256` value Meta sends with `body`: `sha256=` and the lowercase hex HMAC-SHA256 of
+    /// the raw body keyed with the app secret. For clients that sign webhooks (the CLI's simulator, tests).
+    public static func signature(body: [UInt8], appSecret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(appSecret.utf8)))
+        return "sha256=" + Hex.encode(mac)
+    }
+
+    /// Whether `signature` (`sha256=<hex>`, either case) is the HMAC-SHA256 of `body` with `appSecret`.
+    public static func isValid(signature: String, body: [UInt8], appSecret: String) -> Bool {
+        let presented = Array(signature.lowercased().utf8)
+        let prefix = Array("sha256=".utf8)
+        guard presented.starts(with: prefix), let mac = Hex.decode(presented.dropFirst(prefix.count)) else {
+            return false
+        }
+        return HMAC<SHA256>.isValidAuthenticationCode(
+            mac, authenticating: body, using: SymmetricKey(data: Array(appSecret.utf8)))
     }
 
     /// The handshake route's answer: 200 with `hub.challenge` as text/plain, else 403 (404 for an unknown

@@ -5,10 +5,10 @@ import SwitchboardCore
 /// are not written as Markdown, and an unbalanced `_` or `*` would make Telegram refuse them), splitting
 /// text over Telegram's limit.
 ///
-/// 200 with `ok` is sent; 429 waits `parameters.retry_after` (or `Retry-After`) and tries again per the
-/// retry policy; other 5xx are retried, then left to the outbound stage; other 4xx (blocked, chat not
-/// found) are permanent, with Telegram's `description`. Each bot has its own circuit (`telegram:<tenant>`)
-/// and pace (`perBot`), each chat its own pace (`perChat`).
+/// A 2xx is sent (with `result.message_id` when the answer has one); 429 waits `parameters.retry_after` (or
+/// `Retry-After`) and tries again per the retry policy; other 5xx are retried, then left to the outbound
+/// stage; other 4xx (blocked, chat not found) are permanent, with Telegram's `description`. Each bot has its
+/// own circuit (`telegram:<tenant>`) and pace (`perBot`), each chat its own pace (`perChat`).
 struct TelegramOutbound: Sendable {
     let secrets: TenantSecrets
     let apiBase: String
@@ -46,8 +46,8 @@ struct TelegramOutbound: Sendable {
     static func step(for response: ProviderHTTPResponse) -> RetryPolicy.Step<DeliveryOutcome> {
         let answer = try? JSONDecoder().decode(TelegramAnswer.self, from: Data(response.body))
         let description = answer?.description ?? "telegram answered \(response.status)"
-        if response.isSuccess, answer?.ok == true, let id = answer?.result?.message_id {
-            return .done(.sent(providerMessageId: String(id)))
+        if response.isSuccess {
+            return .done(.sent(providerMessageId: answer?.result?.message_id.map { String($0) }))
         }
         if RetryPolicy.isRetriable(status: response.status) {
             let wait = answer?.parameters?.retry_after.map { Duration.seconds($0) } ?? response.retryAfter

@@ -5,9 +5,9 @@ import SwitchboardCore
 /// form-encoded `To`, `From`, `Body`, HTTP basic auth with the account sid and auth token. Serves SMS and
 /// WhatsApp through Twilio (`whatsapp:` addresses).
 ///
-/// 201 is sent (the message `sid`); 429 and 5xx are retried (honouring `Retry-After`), then left to the
-/// outbound stage; other 4xx are permanent, with Twilio's `code` and `message`. Each sending number of an
-/// account has its own circuit and pace (`twilio:<sid>/<from>`).
+/// A 2xx is sent (with the message `sid` when the answer has one); 429 and 5xx are retried (honouring
+/// `Retry-After`), then left to the outbound stage; other 4xx are permanent, with Twilio's `code` and
+/// `message`. Each sending number of an account has its own circuit and pace (`twilio:<sid>/<from>`).
 struct TwilioOutbound: Sendable {
     let secrets: TenantSecrets
     let apiBase: String
@@ -69,9 +69,7 @@ struct TwilioOutbound: Sendable {
 
     static func step(for response: ProviderHTTPResponse) -> RetryPolicy.Step<DeliveryOutcome> {
         let answer = try? JSONDecoder().decode(TwilioAnswer.self, from: Data(response.body))
-        if response.isSuccess, let sid = answer?.sid {
-            return .done(.sent(providerMessageId: sid))
-        }
+        if response.isSuccess { return .done(.sent(providerMessageId: answer?.sid)) }
         var reason = "twilio answered \(response.status)"
         if let code = answer?.code { reason += " (error \(code))" }
         if let message = answer?.message { reason += ": \(message)" }

@@ -1,8 +1,11 @@
+import Crypto
 import Foundation
 import SwitchboardCore
 
 /// Twilio's `X-Twilio-Signature`: base64(HMAC-SHA1(auth token, URL + every POST parameter's name and value,
 /// sorted by name and then value, byte for byte)).
+///
+/// SHA-1 is Twilio's choice, not ours; swift-crypto keeps it under `Insecure`.
 public enum TwilioSignature {
     /// The string Twilio signs for a request to `url` with `form`'s parameters.
     public static func stringToSign(url: String, form: TwilioForm) -> [UInt8] {
@@ -14,12 +17,15 @@ public enum TwilioSignature {
 
     /// The expected header value.
     public static func expected(authToken: String, url: String, form: TwilioForm) -> String {
-        let mac = HMAC.sha1(key: Array(authToken.utf8), message: stringToSign(url: url, form: form))
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(
+            for: stringToSign(url: url, form: form), using: SymmetricKey(data: Array(authToken.utf8)))
         return Data(mac).base64EncodedString()
     }
 
-    /// Whether `header` is the signature of the request, compared in constant time.
+    /// Whether `header` is the signature of the request, checked with swift-crypto's constant-time comparison.
     public static func isValid(header: String, authToken: String, url: String, form: TwilioForm) -> Bool {
-        ConstantTime.equals(Array(header.utf8), Array(expected(authToken: authToken, url: url, form: form).utf8))
+        guard let mac = Data(base64Encoded: header) else { return false }
+        return HMAC<Insecure.SHA1>.isValidAuthenticationCode(
+            mac, authenticating: stringToSign(url: url, form: form), using: SymmetricKey(data: Array(authToken.utf8)))
     }
 }
