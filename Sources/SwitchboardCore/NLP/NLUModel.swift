@@ -1,18 +1,41 @@
-/// A trained built-in model for one tenant: intent classifier, regex entities and response templates.
+/// A trained built-in model for one tenant: intent classifier, learned and regex entities, synonyms and
+/// response templates.
+///
+/// Train it from ``NLUTrainingData``, or load one saved with ``serialized()`` (see
+/// ``init(serialized:)``); both classify alike, to the bit.
 public struct NLUModel: Sendable {
-    private let classifier: IntentClassifier
-    private let extractor: RegexEntityExtractor
+    let classifier: IntentClassifier
+    let tagger: SequenceTagger?
+    let extractor: RegexEntityExtractor
+    let regexes: [String: [String]]
+    let synonyms: [String: String]
+    let lookups: [String: [String]]
     /// The tenant's reply templates.
     public let templates: ResponseTemplates
+
+    /// The intents the model knows, in training order.
+    public var intents: [String] { classifier.intents }
+    /// The entity types the tagger learned (sorted), empty without annotated training data.
+    public var learnedEntityTypes: [String] { tagger?.entityTypes ?? [] }
 
     /// Trains a model from training data. Fails only on invalid regex patterns or no intents.
     public init(training: NLUTrainingData) throws(TenantConfigurationError) {
         guard !training.intents.isEmpty else {
             throw TenantConfigurationError("training data has no intents")
         }
-        classifier = IntentClassifier(training: training.intents)
-        extractor = try RegexEntityExtractor(training.regexes)
-        templates = ResponseTemplates(training.responses)
+        var lookups = training.lookups
+        // Synonym values and their surface forms are gazetteer entries of the types they were annotated with.
+        for example in training.examples {
+            for span in example.entities where span.value != nil {
+                lookups[span.entity, default: []].append(example.text.scalarSlice(span.start, span.end))
+            }
+        }
+        let sortedLookups = lookups.mapValues { Array(Set($0)).sorted() }
+        try self.init(
+            classifier: IntentClassifier(training: training.intents),
+            tagger: SequenceTagger(examples: training.examples, lookups: sortedLookups),
+            regexes: training.regexes, synonyms: training.synonyms, lookups: sortedLookups,
+            responses: training.responses)
     }
 
     /// Parses Rasa-style YAML and trains a model from it.
@@ -20,16 +43,54 @@ public struct NLUModel: Sendable {
         try self.init(training: NLUTrainingData.parse(yaml: yaml))
     }
 
+    init(
+        classifier: IntentClassifier, tagger: SequenceTagger?, regexes: [String: [String]],
+        synonyms: [String: String], lookups: [String: [String]], responses: [String: [String]]
+    ) throws(TenantConfigurationError) {
+        self.classifier = classifier
+        self.tagger = tagger
+        self.regexes = regexes
+        self.synonyms = synonyms
+        self.lookups = lookups
+        extractor = try RegexEntityExtractor(regexes)
+        templates = ResponseTemplates(responses)
+    }
+
     /// Classifies `text` and extracts entities.
     public func classify(_ text: String) -> NLPResult {
-        let entities = extractor.entities(in: text)
-        let features = TextFeatures(text)
+        analyse(text).result
+    }
+
+    /// The result, and the tagger's spans in Unicode scalar offsets (for evaluation against annotated data).
+    func analyse(_ text: String) -> (result: NLPResult, spans: [EntitySpan]) {
+        let features = TextFeatures(text, shape: classifier.vectorizer.shape)
         guard features.hasWords else {
-            return NLPResult(intent: nil, confidence: 0, entities: entities)
+            return (NLPResult(intent: nil, confidence: 0, entities: extractor.entities(in: text)), [])
         }
         let ranking = Array(classifier.rank(features).prefix(10))
-        return NLPResult(
-            intent: ranking.first?.intent, confidence: ranking.first?.confidence ?? 0,
-            entities: entities, ranking: ranking)
+        let intent = ranking.first?.intent
+        let spans = tagger?.spans(in: text, intent: intent) ?? []
+        let result = NLPResult(
+            intent: intent, confidence: ranking.first?.confidence ?? 0, entities: entities(in: text, spans: spans),
+            ranking: ranking)
+        return (result, spans)
+    }
+
+    /// Regex entities, then the tagger's where they do not overlap one of the same type. Offsets are
+    /// in characters, values normalised through the synonyms.
+    private func entities(in text: String, spans: [EntitySpan]) -> [Entity] {
+        var found = extractor.entities(in: text)
+        for span in spans {
+            let start = text.characterOffset(ofScalarOffset: span.start)
+            let end = text.characterOffset(ofScalarOffset: span.end)
+            let overlaps = found.contains {
+                $0.name == span.entity && ($0.start ?? 0) < end && ($0.end ?? 0) > start
+            }
+            guard !overlaps else { continue }
+            let surface = text.scalarSlice(span.start, span.end)
+            found.append(
+                Entity(name: span.entity, value: synonyms[surface.lowercased()] ?? surface, start: start, end: end))
+        }
+        return found.sorted { ($0.start ?? 0, $0.name) < ($1.start ?? 0, $1.name) }
     }
 }

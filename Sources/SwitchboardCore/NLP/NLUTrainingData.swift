@@ -17,8 +17,10 @@ import Yams
 ///     - text: "Hello!"
 /// ```
 ///
-/// Entity annotations in examples (`[AB123456](order_id)`) are reduced to their text. Synonyms and
-/// lookup tables are ignored. A top-level `regex:` map of name → pattern(s) is accepted too.
+/// Entity annotations in examples (`[AB123456](order_id)`, `[NYC](city:New York)`,
+/// `[NYC]{"entity": "city", "value": "New York"}`) become entity spans for the tagger; `synonym:` items
+/// normalise values and `lookup:` items are gazetteers for the tagger. A top-level `regex:` map of
+/// name → pattern(s) is accepted too. ``parse(json:)`` reads the benchmark format of `shared/nlp`.
 public struct NLUTrainingData: Sendable, Hashable {
     /// Examples of one intent.
     public struct IntentExamples: Sendable, Hashable {
@@ -26,11 +28,21 @@ public struct NLUTrainingData: Sendable, Hashable {
         public var name: String
         /// Example utterances.
         public var examples: [String]
+        /// Entity spans of each example (parallel to ``examples``; empty when none are annotated).
+        public var entities: [[EntitySpan]]
 
-        /// Creates examples for an intent.
+        /// Creates examples for an intent, without entity annotations.
         public init(name: String, examples: [String]) {
+            self.init(name: name, examples: examples, entities: examples.map { _ in [] })
+        }
+
+        /// Creates examples for an intent with their entity spans (one list per example).
+        public init(name: String, examples: [String], entities: [[EntitySpan]]) {
             self.name = name
             self.examples = examples
+            self.entities =
+                entities.count == examples.count
+                ? entities : examples.indices.map { entities.indices.contains($0) ? entities[$0] : [] }
         }
     }
 
@@ -40,21 +52,43 @@ public struct NLUTrainingData: Sendable, Hashable {
     public var regexes: [String: [String]]
     /// Response texts per response name (`utter_greet`).
     public var responses: [String: [String]]
+    /// Synonyms: lowercased surface text → the value an entity gets (`nyc` → `New York`).
+    public var synonyms: [String: String]
+    /// Lookup tables (gazetteers) per entity type.
+    public var lookups: [String: [String]]
 
     /// Creates training data in code; repeated intent names are merged.
-    public init(intents: [IntentExamples], regexes: [String: [String]] = [:], responses: [String: [String]] = [:]) {
+    public init(
+        intents: [IntentExamples], regexes: [String: [String]] = [:], responses: [String: [String]] = [:],
+        synonyms: [String: String] = [:], lookups: [String: [String]] = [:]
+    ) {
         var merged: [IntentExamples] = []
+        var positions: [String: Int] = [:]
         for intent in intents {
-            if let index = merged.firstIndex(where: { $0.name == intent.name }) {
+            if let index = positions[intent.name] {
                 merged[index].examples.append(contentsOf: intent.examples)
+                merged[index].entities.append(contentsOf: intent.entities)
             } else {
+                positions[intent.name] = merged.count
                 merged.append(intent)
             }
         }
         self.intents = merged
         self.regexes = regexes
         self.responses = responses
+        self.synonyms = synonyms
+        self.lookups = lookups
     }
+
+    /// Every example with its intent and entities, intents in file order.
+    public var examples: [NLUExample] {
+        intents.flatMap { intent in
+            zip(intent.examples, intent.entities).map { NLUExample(text: $0, intent: intent.name, entities: $1) }
+        }
+    }
+
+    /// Whether any example has an entity annotation.
+    public var hasEntityAnnotations: Bool { intents.contains { $0.entities.contains { !$0.isEmpty } } }
 
     /// Parses a Rasa-style YAML training file.
     public static func parse(yaml: String) throws(TenantConfigurationError) -> NLUTrainingData {
@@ -66,17 +100,32 @@ public struct NLUTrainingData: Sendable, Hashable {
         }
         var intents: [IntentExamples] = []
         var regexes = raw.regex?.mapValues(\.values) ?? [:]
+        var synonyms: [String: String] = [:]
+        var lookups: [String: [String]] = [:]
         for (index, item) in (raw.nlu ?? []).enumerated() {
             let raw = (item.examples?.values ?? []).filter { !$0.isEmpty }
             if let intent = item.intent {
-                let examples = raw.map(stripAnnotations).filter { !$0.isEmpty }
-                guard !examples.isEmpty else {
+                let parsed = raw.map(NLUAnnotationParser.parse).filter { !$0.text.isEmpty }
+                guard !parsed.isEmpty else {
                     throw TenantConfigurationError("training data: intent '\(intent)' has no examples")
                 }
-                intents.append(IntentExamples(name: intent, examples: examples))
+                intents.append(
+                    IntentExamples(name: intent, examples: parsed.map(\.text), entities: parsed.map(\.entities)))
+                for (text, spans) in parsed {
+                    for span in spans {
+                        guard let value = span.value else { continue }
+                        synonyms[text.scalarSlice(span.start, span.end).lowercased()] = value
+                        synonyms[value.lowercased()] = value
+                    }
+                }
             } else if let name = item.regex {
                 regexes[name, default: []].append(contentsOf: raw)
-            } else if item.synonym == nil, item.lookup == nil {
+            } else if let value = item.synonym {
+                for surface in raw { synonyms[surface.lowercased()] = value }
+                synonyms[value.lowercased()] = value
+            } else if let name = item.lookup {
+                lookups[name, default: []].append(contentsOf: raw)
+            } else {
                 throw TenantConfigurationError(
                     "training data: nlu item \(index + 1) has no intent, regex, synonym or lookup")
             }
@@ -87,18 +136,8 @@ public struct NLUTrainingData: Sendable, Hashable {
             }
         }
         let responses = (raw.responses ?? [:]).mapValues { $0.compactMap(\.text) }.filter { !$0.value.isEmpty }
-        return NLUTrainingData(intents: intents, regexes: regexes, responses: responses)
-    }
-
-    /// `[AB123456](order_id)` and `[x]{"entity": ...}` become their text.
-    static func stripAnnotations(_ example: String) -> String {
-        var text = example
-        for pattern in [#"\[([^\]]*)\]\([^)]*\)"#, #"\[([^\]]*)\]\{[^}]*\}"#] {
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
-            text = regex.stringByReplacingMatches(
-                in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1")
-        }
-        return text.trimmingWhitespace()
+        return NLUTrainingData(
+            intents: intents, regexes: regexes, responses: responses, synonyms: synonyms, lookups: lookups)
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -1,34 +1,57 @@
-/// Turns text into sparse feature counts in three groups: word unigrams, word bigrams and character
-/// 3- and 4-grams of each word (with `<` `>` word boundaries), the latter for typos and word forms.
+/// Turns text into sparse feature counts in two groups: words (unigrams and bigrams of the
+/// ``Tokenizer``'s tokens) and character n-grams of each word with `<` `>` word boundaries, the latter
+/// for typos and word forms.
+///
+/// Counts are kept as sorted (feature, count) lists, never in a dictionary's iteration order, so
+/// everything computed from them runs in the same order on every replica.
 struct TextFeatures {
-    /// Feature groups; each is normalised on its own and weighted, see ``IntentClassifier``.
+    /// Feature groups; each is normalised on its own and weighted, see ``TextVectorizer``.
     enum Group: Int, CaseIterable {
-        case word, bigram, character
+        case word, character
     }
 
-    /// Feature name → count, per group.
-    var counts: [[String: Int]]
+    /// Shape of the features: which character n-grams are used.
+    struct Shape: Sendable, Hashable {
+        var characterLengths: ClosedRange<Int> = 2...5
+    }
+
+    /// Sorted (feature, count) per group.
+    var groups: [[(feature: String, count: Int)]]
 
     /// Whether the text has any word (without one, every group is empty).
-    var hasWords: Bool { !counts[Group.word.rawValue].isEmpty }
+    var hasWords: Bool { !groups[Group.word.rawValue].isEmpty }
 
-    init(_ text: String) {
-        var counts = Array(repeating: [String: Int](), count: Group.allCases.count)
+    init(_ text: String, shape: Shape = Shape()) {
         let words = Tokenizer.words(text)
+        var wordFeatures: [String] = words
+        var characterFeatures: [String] = []
+        if words.count > 1 {
+            for index in 1..<words.count {
+                wordFeatures.append(words[index - 1] + " " + words[index])
+            }
+        }
         for word in words {
-            counts[Group.word.rawValue][word, default: 0] += 1
-            let padded = Array("<" + word + ">")
-            for length in 3...4 where padded.count >= length {
+            let padded = Array(("<" + word + ">").unicodeScalars)
+            for length in shape.characterLengths where padded.count >= length {
                 for start in 0...(padded.count - length) {
-                    counts[Group.character.rawValue][String(padded[start..<(start + length)]), default: 0] += 1
+                    var gram = String.UnicodeScalarView()
+                    gram.append(contentsOf: padded[start..<(start + length)])
+                    characterFeatures.append(String(gram))
                 }
             }
         }
-        if words.count > 1 {
-            for index in 1..<words.count {
-                counts[Group.bigram.rawValue][words[index - 1] + " " + words[index], default: 0] += 1
+        groups = [Self.counted(wordFeatures), Self.counted(characterFeatures)]
+    }
+
+    private static func counted(_ features: [String]) -> [(feature: String, count: Int)] {
+        var result: [(feature: String, count: Int)] = []
+        for feature in features.sorted() {
+            if result.last?.feature == feature {
+                result[result.count - 1].count += 1
+            } else {
+                result.append((feature, 1))
             }
         }
-        self.counts = counts
+        return result
     }
 }

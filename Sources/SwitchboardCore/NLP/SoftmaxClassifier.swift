@@ -1,0 +1,126 @@
+import Foundation
+
+/// Multinomial logistic regression (softmax) over sparse vectors, trained by stochastic gradient
+/// descent with L2 regularisation.
+///
+/// The model's probabilities are its confidences: trained to minimise log loss, they are calibrated
+/// estimates, so a tenant's threshold means "answer when the model is at least this sure".
+///
+/// Training is deterministic: examples are visited in an order drawn from a fixed seed, and every sum
+/// runs over features and classes in index order. The same data gives the same weights to the bit.
+struct SoftmaxClassifier: Sendable {
+    /// Training knobs; the defaults were chosen on the CLINC150 and SNIPS validation splits.
+    struct Parameters: Sendable, Hashable {
+        /// Passes over the data.
+        var epochs = 15
+        /// Initial step size; it decays as `rate / (1 + rate * l2 * step)`.
+        var learningRate: Float = 1
+        /// L2 penalty per example.
+        var l2: Float = 1e-6
+        /// Seed of the example order.
+        var seed: UInt64 = 0x5157_4348_424F_4152
+    }
+
+    let classCount: Int
+    let featureCount: Int
+    /// Feature-major: the weights of feature `j` are `weights[j * classCount ..< (j + 1) * classCount]`.
+    private(set) var weights: [Float]
+    private(set) var bias: [Float]
+
+    init(classCount: Int, featureCount: Int, weights: [Float], bias: [Float]) {
+        self.classCount = classCount
+        self.featureCount = featureCount
+        self.weights = weights
+        self.bias = bias
+    }
+
+    /// Trains on `vectors` with class indices `labels`.
+    init(
+        vectors: [SparseVector], labels: [Int], classCount: Int, featureCount: Int,
+        parameters: Parameters = Parameters()
+    ) {
+        self.classCount = classCount
+        self.featureCount = featureCount
+        var weights = [Float](repeating: 0, count: featureCount * classCount)
+        var bias = [Float](repeating: 0, count: classCount)
+        var generator = SeededGenerator(seed: parameters.seed)
+        // The L2 shrink of all weights is kept in one factor, so a step touches only the example's rows.
+        var scale: Float = 1
+        var step: Float = 0
+        var gradient = [Float](repeating: 0, count: classCount)
+        let rate = parameters.learningRate
+        let l2 = parameters.l2
+        weights.withUnsafeMutableBufferPointer { weights in
+            for _ in 0..<parameters.epochs {
+                for example in generator.permutation(vectors.count) {
+                    let vector = vectors[example]
+                    let eta = rate / (1 + rate * l2 * step)
+                    step += 1
+                    Self.logits(
+                        vector, weights: UnsafeBufferPointer(weights), bias: bias, scale: scale, into: &gradient)
+                    Self.softmax(&gradient)
+                    gradient[labels[example]] -= 1
+                    scale *= 1 - eta * l2
+                    let factor = eta / scale
+                    for (position, feature) in vector.indices.enumerated() {
+                        let value = vector.values[position] * factor
+                        let row = Int(feature) * classCount
+                        for k in 0..<classCount {
+                            weights[row + k] -= value * gradient[k]
+                        }
+                    }
+                    for k in 0..<classCount {
+                        bias[k] -= eta * gradient[k]
+                    }
+                    if scale < 1e-3 {
+                        for index in weights.indices { weights[index] *= scale }
+                        scale = 1
+                    }
+                }
+            }
+            for index in weights.indices { weights[index] *= scale }
+        }
+        self.weights = weights
+        self.bias = bias
+    }
+
+    /// Class probabilities of `vector`, in class order.
+    func probabilities(_ vector: SparseVector) -> [Float] {
+        var result = [Float](repeating: 0, count: classCount)
+        weights.withUnsafeBufferPointer { weights in
+            Self.logits(vector, weights: weights, bias: bias, scale: 1, into: &result)
+        }
+        Self.softmax(&result)
+        return result
+    }
+
+    private static func logits(
+        _ vector: SparseVector, weights: UnsafeBufferPointer<Float>, bias: [Float], scale: Float,
+        into result: inout [Float]
+    ) {
+        let classCount = bias.count
+        for k in 0..<classCount { result[k] = 0 }
+        result.withUnsafeMutableBufferPointer { result in
+            for (position, feature) in vector.indices.enumerated() {
+                let value = vector.values[position]
+                let row = Int(feature) * classCount
+                for k in 0..<classCount {
+                    result[k] += value * weights[row + k]
+                }
+            }
+            for k in 0..<classCount {
+                result[k] = result[k] * scale + bias[k]
+            }
+        }
+    }
+
+    private static func softmax(_ values: inout [Float]) {
+        guard let top = values.max() else { return }
+        var sum: Float = 0
+        for k in values.indices {
+            values[k] = exp(values[k] - top)
+            sum += values[k]
+        }
+        for k in values.indices { values[k] /= sum }
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+
+/// `switchboard nlu train`: trains a model and writes it as a versioned file with a checksum.
+struct NLUTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model from YAML or JSON training data and write the model file."
+    )
+
+    @Option(help: "Training data (YAML or JSON).") var data: String
+    @Option(help: "The model file to write.") var out = "nlu.model"
+
+    func run() throws {
+        let training = try NLUFiles.trainingData(data)
+        let (model, seconds, cpu) = try NLUFiles.train(training, path: data)
+        let bytes = model.serialized()
+        try NLUFiles.write(bytes, to: out)
+        let examples = training.intents.reduce(0) { $0 + $1.examples.count }
+        printLine(
+            "trained on \(examples) examples, \(model.intents.count) intents in \(String(format: "%.2f", seconds)) s (\(String(format: "%.2f", cpu)) s CPU)"
+        )
+        if !model.learnedEntityTypes.isEmpty {
+            printLine("entity types learned: \(model.learnedEntityTypes.joined(separator: ", "))")
+        }
+        printLine("wrote \(out) (\(bytes.count) bytes, \(NLUModel.fileSummary(bytes)))")
+    }
+}
