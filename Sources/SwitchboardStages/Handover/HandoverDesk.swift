@@ -17,6 +17,8 @@ public struct HandoverDesk: Sendable {
     private let logger: Logger
     private let ids: UUIDv7Generator
     private let now: @Sendable () -> Date
+    /// Runs between a claim's stored transition and its owner write: tests put a racing resolve there.
+    var betweenClaimAndOwner: @Sendable () async throws -> Void = {}
 
     /// - Parameters:
     ///   - database: Handovers, sessions and messages.
@@ -52,6 +54,7 @@ public struct HandoverDesk: Sendable {
         let record = try await transition(tenantId: tenantId, id: id) { record, time in
             try record.claim(by: agentId, at: time) == .claimed
         }
+        try await betweenClaimAndOwner()
         try await database.sessions.setOwner(
             sessionId: record.sessionId, owner: .human(agentId: agentId), handover: record.sessionHandover)
         // A resolve may have won the race since the claim was stored, and written the bot as owner before the
