@@ -230,7 +230,9 @@ public final class InboundSpool: Service, Sendable {
                 await wakeup.wait(upTo: .seconds(1))
                 continue
             }
-            if await !replay(batch) { await backOff() }
+            let delivered = await replay(batch)
+            updateDepth(force: false)
+            if !delivered { await backOff() }
         }
         await compact()
         updateDepth(force: true)
@@ -292,16 +294,21 @@ public final class InboundSpool: Service, Sendable {
         }
     }
 
+    /// Records and bytes at every call; the age of the oldest entry, which scans the entries, at most twice a
+    /// second unless `force`.
     private func updateDepth(force: Bool) {
         let now = ContinuousClock.now
-        let depth: (records: Int, bytes: Int, oldest: Date?)? = locked.withLock { locked in
-            if !force, let last = locked.lastDepthUpdate, now - last < .milliseconds(500) { return nil }
-            locked.lastDepthUpdate = now
-            return (locked.state.depthRecords, locked.state.depthBytes, locked.state.oldestAcceptedAt)
+        let depth = locked.withLock { locked in
+            let scan = force || locked.lastDepthUpdate.map { now - $0 >= .milliseconds(500) } ?? true
+            if scan { locked.lastDepthUpdate = now }
+            return (
+                records: locked.state.depthRecords, bytes: locked.state.depthBytes, scanned: scan,
+                oldest: scan ? locked.state.oldestAcceptedAt : nil
+            )
         }
-        guard let depth else { return }
-        let age = depth.oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0
-        metrics.recordDepth(records: depth.records, bytes: depth.bytes, oldestAge: age)
+        metrics.recordDepth(records: depth.records, bytes: depth.bytes)
+        guard depth.scanned else { return }
+        metrics.recordOldestAge(depth.oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
     }
 
     /// One outcome for a webhook's records: delivered if all were, failed if any may succeed later,

@@ -34,10 +34,13 @@ public struct InboundSpoolMetrics: Sendable {
         dropped = Counter(label: "switchboard_spool_dropped_records_total", dimensions: [], factory: factory)
     }
 
-    func recordDepth(records count: Int, bytes size: Int, oldestAge age: Double) {
+    func recordDepth(records count: Int, bytes size: Int) {
         records.record(count)
         bytes.record(size)
-        oldestAge.record(age)
+    }
+
+    func recordOldestAge(_ seconds: Double) {
+        oldestAge.record(seconds)
     }
 
     func recordWrite(_ result: Result<SpoolPosition, SpoolError>) {
