@@ -49,6 +49,8 @@ start() {
     export SWITCHBOARD_WEBCHAT_DEMO_PAGE="${SWITCHBOARD_WEBCHAT_DEMO_PAGE:-true}"
     # Every local client (the demo, the benchmarks, the fault suite) comes from 127.0.0.1: no per-address limit.
     export SWITCHBOARD_WEBCHAT_RATE_PER_ADDRESS="${SWITCHBOARD_WEBCHAT_RATE_PER_ADDRESS:-0}"
+    # channel-webhook's broker-outage spool, kept with the daemons' state.
+    export SWITCHBOARD_SPOOL_DIR="${SWITCHBOARD_SPOOL_DIR:-$state/spool}"
     export SWITCHBOARD_TWILIO_PUBLIC_BASE_URL="${SWITCHBOARD_TWILIO_PUBLIC_BASE_URL:-http://127.0.0.1:$base}"
     mkdir -p "$state"
     local index=0 name
