@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Each installs what it needs first.
-.PHONY: demo demo-down test soundness setup stack-up stack-down bench
+.PHONY: demo demo-down test soundness setup stack-up stack-down bench faults
 
 demo:
 	bash deploy/local/demo.sh
@@ -16,6 +16,9 @@ soundness:
 
 bench:
 	bash deploy/local/bench.sh
+
+faults:
+	bash deploy/local/faults.sh
 
 setup:
 	bash deploy/local/setup.sh
