@@ -1,3 +1,4 @@
+public import Foundation
 import SwitchboardRuntime
 
 /// channel-webhook's own settings, read once from the daemon environment.
@@ -26,6 +27,22 @@ public struct ChannelWebhookConfiguration: Sendable {
     /// Whether `GET /webchat` serves a small chat page for trying the API in a browser.
     /// `SWITCHBOARD_WEBCHAT_DEMO_PAGE` (`true`/`false`), default false.
     public var demoPage = false
+    /// The key that signs web chat visitor tokens (``VisitorTokens``), at least 32 bytes; every instance
+    /// needs the same one. `SWITCHBOARD_WEBCHAT_TOKEN_SECRET`; default none: the daemon makes a random key
+    /// and warns that tokens will not outlive it nor pass between instances.
+    public var visitorTokenSecret: [UInt8]? = nil
+    /// How long a visitor token stays valid; each answer carries a fresh one.
+    /// `SWITCHBOARD_WEBCHAT_TOKEN_TTL_S`, default 604 800 (7 days).
+    public var visitorTokenLifetime: TimeInterval = 7 * 24 * 3600
+    /// Web chat requests (messages, history, streams) per second per tenant, with bursts of twice that;
+    /// above it, 429 with `Retry-After`. `SWITCHBOARD_WEBCHAT_RATE_PER_TENANT`, default 1 000; 0 turns it off.
+    public var webChatRatePerTenant: Double = 1000
+    /// The same per client address. `SWITCHBOARD_WEBCHAT_RATE_PER_ADDRESS`, default 50; 0 turns it off (behind
+    /// a proxy every client has the proxy's address: limit there instead).
+    public var webChatRatePerAddress: Double = 50
+    /// Web chat requests that read the database, in flight per tenant; above it, 503 with `Retry-After`.
+    /// `SWITCHBOARD_WEBCHAT_DB_PER_TENANT`, default 8.
+    public var webChatDatabasePerTenant = 8
 
     public init(
         maxBodyBytes: Int = 64 * 1024, replyWait: Duration = .milliseconds(2000),
@@ -55,9 +72,30 @@ public struct ChannelWebhookConfiguration: Sendable {
         guard streamHeartbeat > .zero else {
             throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_STREAM_HEARTBEAT_MS must be more than zero")
         }
+        if let secret = environment.variables["SWITCHBOARD_WEBCHAT_TOKEN_SECRET"], !secret.isEmpty {
+            guard secret.utf8.count >= 32 else {
+                throw SettingsError(reason: "SWITCHBOARD_WEBCHAT_TOKEN_SECRET must be at least 32 bytes")
+            }
+            visitorTokenSecret = Array(secret.utf8)
+        }
+        visitorTokenLifetime = TimeInterval(
+            try Self.bytes("SWITCHBOARD_WEBCHAT_TOKEN_TTL_S", environment, default: Int(visitorTokenLifetime)))
+        webChatRatePerTenant = try Self.rate("SWITCHBOARD_WEBCHAT_RATE_PER_TENANT", environment, webChatRatePerTenant)
+        webChatRatePerAddress = try Self.rate(
+            "SWITCHBOARD_WEBCHAT_RATE_PER_ADDRESS", environment, webChatRatePerAddress)
+        webChatDatabasePerTenant = try Self.bytes(
+            "SWITCHBOARD_WEBCHAT_DB_PER_TENANT", environment, default: webChatDatabasePerTenant)
         maxBodyBytes = try Self.bytes("SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES", environment, default: maxBodyBytes)
         webhookMaxBodyBytes = try Self.bytes(
             "SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES", environment, default: webhookMaxBodyBytes)
+    }
+
+    private static func rate(_ variable: String, _ environment: DaemonEnvironment, _ fallback: Double) throws -> Double {
+        guard let text = environment.variables[variable], !text.isEmpty else { return fallback }
+        guard let value = Double(text), value >= 0, value.isFinite else {
+            throw SettingsError(reason: "\(variable) must be a number of requests per second, 0 for no limit")
+        }
+        return value
     }
 
     private static func bytes(_ variable: String, _ environment: DaemonEnvironment, default fallback: Int) throws -> Int

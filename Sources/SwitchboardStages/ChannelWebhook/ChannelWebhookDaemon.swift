@@ -21,11 +21,11 @@ public struct ChannelWebhookDaemon: Sendable {
     public let context: ChannelWebhookContext
     public let endpoints: OpsEndpoints
     public let httpMetrics: HTTPMetrics
-    /// The connections provider API calls go over; run first among the services, so it closes last.
-    public let providerConnections: ProviderConnectionPool
     /// The broker-outage spool, when `SWITCHBOARD_SPOOL_DIR` is set; runs after the producer, so it stops
     /// replaying before the producer flushes.
     public let spool: InboundSpool?
+    /// The connections provider API calls go over; run first among the services, so it closes last.
+    public let providerConnections: ProviderConnectionPool
 
     /// Connects (``DaemonParts/connect(_:logger:)``) and builds the daemon with the web chat adapter.
     public static func make(
@@ -77,11 +77,23 @@ public struct ChannelWebhookDaemon: Sendable {
         self.producer = producer
         self.adapters = registry
         self.spool = spool
+        let configuration = try ChannelWebhookConfiguration(environment: environment)
+        if configuration.visitorTokenSecret == nil {
+            logger.warning(
+                """
+                SWITCHBOARD_WEBCHAT_TOKEN_SECRET is not set: web chat visitor tokens use a random key, so they do \
+                not outlive this process and other instances refuse them
+                """)
+        }
         self.context = ChannelWebhookContext(
             publisher: InboundPublisher(producer: producer, topics: topics, messages: database.messages, spool: spool),
             database: database,
             tenants: environment.tenants, secrets: environment.secrets,
-            configuration: try ChannelWebhookConfiguration(environment: environment), logger: logger)
+            configuration: configuration,
+            visitorTokens: VisitorTokens(
+                secret: configuration.visitorTokenSecret ?? VisitorTokens.randomSecret(),
+                lifetime: configuration.visitorTokenLifetime),
+            logger: logger)
         self.outboundHandler = OutboundDeliveryHandler(adapters: registry, database: database)
         self.endpoints = OpsEndpoints(registry: metricsRegistry, checks: readinessChecks)
         self.httpMetrics = HTTPMetrics()
@@ -107,8 +119,8 @@ public struct ChannelWebhookDaemon: Sendable {
     }
 
     /// The router: ops endpoints, then every adapter's routes, all behind ``HTTPMetricsMiddleware``.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<ChannelRequestContext> {
+        let router = Router(context: ChannelRequestContext.self)
         router.add(middleware: HTTPMetricsMiddleware(metrics: httpMetrics))
         router.add(middleware: WebChatCORSMiddleware(allowedOrigins: context.configuration.allowedOrigins))
         endpoints.addRoutes(to: router)
@@ -122,6 +134,7 @@ public struct ChannelWebhookDaemon: Sendable {
     public func makeApplication(runningServices: Bool) throws -> some ApplicationProtocol {
         Application(
             router: makeRouter(),
+            server: SwitchboardHTTPServer.http1(),
             configuration: ApplicationConfiguration(
                 address: .hostname(environment.settings.httpHost, port: environment.settings.httpPort),
                 serverName: "switchboard-channel-webhook"),

@@ -5,7 +5,8 @@ public import SwitchboardCore
 /// Facebook Messenger (Messenger Platform, `object: page`).
 ///
 /// - `GET /webhooks/messenger/{tenant}`: the subscription handshake (`MESSENGER_VERIFY_TOKEN`).
-/// - `POST /webhooks/messenger/{tenant}`: webhooks signed with `X-Hub-Signature-256` (`MESSENGER_APP_SECRET`).
+/// - `POST /webhooks/messenger/{tenant}`: webhooks signed with `X-Hub-Signature-256` (`MESSENGER_APP_SECRET`);
+///   with `MESSENGER_PAGE_ID` set, entries for any other page are ignored and counted.
 /// - Delivery: Send API `POST {SWITCHBOARD_MESSENGER_API_BASE}/{SWITCHBOARD_MESSENGER_API_VERSION}/me/messages`
 ///   with `Authorization: Bearer MESSENGER_PAGE_TOKEN`, `messaging_type: RESPONSE`; text in parts of 2000.
 public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
@@ -47,7 +48,10 @@ public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
         } catch {
             throw ChannelHTTPError(.badRequest, "body is not a Messenger webhook")
         }
-        return MessengerEnvelopeBuilder(tenantId: tenantId, receivedAt: receivedAt).envelopes(payload)
+        return MessengerEnvelopeBuilder(
+            tenantId: tenantId, receivedAt: receivedAt,
+            pageId: secrets.credential("MESSENGER_PAGE_ID", tenantId: tenantId)
+        ).envelopes(payload)
     }
 
     private struct SendRequest: Encodable {

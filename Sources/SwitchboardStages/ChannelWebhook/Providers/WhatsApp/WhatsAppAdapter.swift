@@ -56,7 +56,10 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
         } catch {
             throw ChannelHTTPError(.badRequest, "body is not a WhatsApp webhook")
         }
-        return WhatsAppEnvelopeBuilder(tenantId: tenantId, receivedAt: receivedAt).envelopes(payload)
+        return WhatsAppEnvelopeBuilder(
+            tenantId: tenantId, receivedAt: receivedAt,
+            phoneNumberId: secrets.credential("WHATSAPP_PHONE_NUMBER_ID", tenantId: tenantId)
+        ).envelopes(payload)
     }
 
     private struct SendRequest: Encodable {
