@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Each installs what it needs first.
-.PHONY: demo demo-down test soundness setup stack-up stack-down bench faults
+.PHONY: demo demo-down test soundness setup stack-up stack-down bench faults fuzz
 
 demo:
 	bash deploy/local/demo.sh
@@ -16,6 +16,9 @@ soundness:
 
 bench:
 	bash deploy/local/bench.sh
+
+fuzz:
+	bash deploy/local/fuzz.sh
 
 faults:
 	bash deploy/local/faults.sh

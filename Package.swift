@@ -11,6 +11,18 @@ let strict: [SwiftSetting] =
         .enableUpcomingFeature("InternalImportsByDefault"),
     ] + warningsAsErrors
 
+// The libFuzzer executables (deploy/local/fuzz.sh, `make fuzz`) link libFuzzer's driver, so they exist only
+// with SWITCHBOARD_FUZZ=1 and `-Xswiftc -sanitize=fuzzer`; their harness, SwitchboardFuzz, builds always.
+let fuzzTargets = ["whatsapp", "messenger", "telegram", "twilio-form", "web-chat", "rasa-rest", "envelope"]
+let fuzzExecutables: [Target] =
+    Context.environment["SWITCHBOARD_FUZZ"] == nil
+    ? []
+    : fuzzTargets.map { name in
+        .executableTarget(
+            name: "fuzz-\(name)", dependencies: ["SwitchboardFuzz"], path: "Sources/Fuzz/fuzz-\(name)",
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])])
+    }
+
 let package = Package(
     name: "switchboard",
     platforms: [.macOS(.v15)],
@@ -261,6 +273,15 @@ let package = Package(
             dependencies: ["SwitchboardCore"],
             swiftSettings: strict
         ),
-    ],
+
+        // Fuzzing: the harness that feeds each webhook parser and the envelope decoder, and (with
+        // SWITCHBOARD_FUZZ=1) one libFuzzer executable per parser.
+        .target(
+            name: "SwitchboardFuzz",
+            dependencies: ["SwitchboardCore", "SwitchboardStages"],
+            path: "Sources/Fuzz/SwitchboardFuzz",
+            swiftSettings: strict
+        ),
+    ] + fuzzExecutables,
     swiftLanguageModes: [.v6]
 )
