@@ -3,7 +3,9 @@ public import Foundation
 /// The JSON conventions of every Switchboard wire format: explicit snake_case keys, ISO-8601 dates
 /// with fractional seconds (in UTC), sorted keys.
 public enum SwitchboardJSON {
-    /// A decoder for Switchboard JSON. Accepts dates with or without fractional seconds.
+    /// A decoder for Switchboard JSON. Accepts dates with or without fractional seconds, from 1970 to 9999
+    /// (``Foundation/Date/writable``): a date the encoder could not write back is refused here, with the
+    /// field's name, rather than by the next stage that forwards the envelope.
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
@@ -12,6 +14,10 @@ public enum SwitchboardJSON {
             guard let date = parseDate(string) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "expected an ISO-8601 date-time")
+            }
+            guard date.isWritable else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "expected a date from 1970 to 9999")
             }
             return date
         }
