@@ -90,7 +90,8 @@ public struct ChannelWebhookConfiguration: Sendable {
             "SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES", environment, default: webhookMaxBodyBytes)
     }
 
-    private static func rate(_ variable: String, _ environment: DaemonEnvironment, _ fallback: Double) throws -> Double {
+    private static func rate(_ variable: String, _ environment: DaemonEnvironment, _ fallback: Double) throws -> Double
+    {
         guard let text = environment.variables[variable], !text.isEmpty else { return fallback }
         guard let value = Double(text), value >= 0, value.isFinite else {
             throw SettingsError(reason: "\(variable) must be a number of requests per second, 0 for no limit")
