@@ -1,6 +1,6 @@
-public import Hummingbird
+import Hummingbird
 public import HummingbirdCore
-public import Logging
+import Logging
 public import NIOCore
 import NIOHTTP1
 

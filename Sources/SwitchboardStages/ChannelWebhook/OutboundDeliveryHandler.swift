@@ -81,7 +81,11 @@ public struct OutboundDeliveryHandler: StageHandler {
             let envelope = batch.items[index].envelope
             let local = adapters.adapter(for: envelope.channel)!.deliversLocally
             guard let found = existing[envelope.id.uuidString.lowercased()] else {
-                plans[index] = .skip
+                // The database called it a duplicate, yet it cannot be read back (a database that just restarted
+                // can answer so): not handled, so not committed. The runner retries it, and dead-letters it if
+                // this persists, rather than dropping the reply.
+                plans[index] = nil
+                results[index] = .failed(StoredReplyUnreadable())
                 continue
             }
             var stored = envelope
@@ -168,6 +172,11 @@ public struct OutboundDeliveryHandler: StageHandler {
         }
         return []
     }
+}
+
+/// An insert reported the reply as already stored, but reading it back found nothing; retried.
+struct StoredReplyUnreadable: Error, CustomStringConvertible {
+    var description: String { "the reply was reported stored but could not be read back; retrying" }
 }
 
 /// A delivery failed in a way worth retrying; the stage runner retries the record with backoff.
