@@ -121,7 +121,9 @@ struct SpoolServiceTests {
             defer { sink.set(.acknowledge) }
             let started = ContinuousClock.now
             try await spool.publish(records("a", 2))
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Answered from the spool after the publish timeout, not held until the broker answers (it never
+            // does here). The bound only separates the two: a loaded CI machine takes seconds, not the timeout.
+            #expect(ContinuousClock.now - started < .seconds(30))
             // The spool holds the first webhook: the second queues behind it without trying the broker.
             try await spool.publish(records("b"))
             #expect(sink.calls == 1)
