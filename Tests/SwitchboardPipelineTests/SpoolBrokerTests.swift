@@ -58,7 +58,7 @@ struct SpoolBrokerTests {
             group.addTask { try await spool.run() }
             defer { group.cancelAll() }
             try await withTimeout(.seconds(60), "the spool to drain") {
-                while spool.depth.records > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                await spool.waitUntilEmpty()
             }
         }
         await producer.shutdown(timeout: .seconds(5))

@@ -4,6 +4,7 @@ import Prometheus
 import SwitchboardCore
 import SwitchboardKafka
 import SwitchboardObservability
+import SwitchboardTestSupport
 import Synchronization
 import Testing
 
@@ -129,7 +130,7 @@ struct SpoolServiceTests {
             #expect(sink.calls == 1)
             #expect(spool.depth.records == 3)
             sink.set(.acknowledge)
-            try await eventually("the spool to drain") { spool.depth.records == 0 }
+            try await withTimeout(.seconds(10), "the spool to drain") { await spool.waitUntilEmpty() }
             #expect(sink.delivered == ["a0", "a1", "b0"])
             try await eventually("the acknowledged segments to go") { segmentFiles().isEmpty }
         }
@@ -144,7 +145,7 @@ struct SpoolServiceTests {
             #expect(spool.depth.records == (0..<20).map { $0 % 3 + 1 }.reduce(0, +))
             try await eventually("the replay to try the broker") { sink.calls >= 3 }
             sink.set(.acknowledge)
-            try await eventually("the spool to drain") { spool.depth.records == 0 }
+            try await withTimeout(.seconds(10), "the spool to drain") { await spool.waitUntilEmpty() }
             let expected = (0..<20).flatMap { index in (0..<(index % 3 + 1)).map { "m\(index)-\($0)" } }
             #expect(sink.delivered == expected)
             // A new webhook goes to the broker directly again.
@@ -171,7 +172,7 @@ struct SpoolServiceTests {
         try await second.publish(records("new"))
         #expect(sink.calls == 0)
         try await running(second) {
-            try await eventually("the spool to drain") { second.depth.records == 0 }
+            try await withTimeout(.seconds(10), "the spool to drain") { await second.waitUntilEmpty() }
         }
         #expect(sink.delivered == ["x0", "x1", "y0", "y1", "z0", "z1", "new0"])
     }

@@ -50,6 +50,8 @@ public final class InboundSpool: Service, Sendable {
         var callers: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var stopping = false
         var lastDepthUpdate: ContinuousClock.Instant?
+        /// Callers of ``waitUntilEmpty()``, resumed when the spool holds nothing.
+        var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private struct Attempt: Sendable {
@@ -101,6 +103,18 @@ public final class InboundSpool: Service, Sendable {
     /// Spooled Kafka records not yet acknowledged by the broker.
     public var depth: (records: Int, bytes: Int) {
         locked.withLock { ($0.state.depthRecords, $0.state.depthBytes) }
+    }
+
+    /// Returns once the spool holds nothing (at once when it is empty): every entry acknowledged by the broker.
+    public func waitUntilEmpty() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let empty = locked.withLock { locked in
+                guard locked.state.depthRecords > 0 else { return true }
+                locked.emptyWaiters.append(continuation)
+                return false
+            }
+            if empty { continuation.resume() }
+        }
     }
 
     /// Returns once the broker acknowledged `records` or they are durably spooled. Throws when the broker
@@ -301,6 +315,10 @@ public final class InboundSpool: Service, Sendable {
         let depth = locked.withLock { locked in
             let scan = force || locked.lastDepthUpdate.map { now - $0 >= .milliseconds(500) } ?? true
             if scan { locked.lastDepthUpdate = now }
+            if locked.state.depthRecords == 0 {
+                for waiter in locked.emptyWaiters { waiter.resume() }
+                locked.emptyWaiters = []
+            }
             return (
                 records: locked.state.depthRecords, bytes: locked.state.depthBytes, scanned: scan,
                 oldest: scan ? locked.state.oldestAcceptedAt : nil
