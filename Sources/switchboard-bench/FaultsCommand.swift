@@ -185,7 +185,7 @@ struct FaultsCommand: AsyncParsableCommand {
         // Late duplicates (a redelivery after a scenario's checks ended) count where their message belongs.
         var outcomes: [FaultsOutcome] = []
         for result in done {
-            _ = try? await FaultsDeadline.run(.seconds(60)) { try await result.ledger.refresh(result.ledger.messages) }
+            _ = try? await FaultsDeadline.run(.seconds(300)) { try await result.ledger.refresh(result.ledger.messages) }
             var outcome = FaultsOutcome.tally(
                 fault: result.outcome.fault, description: result.outcome.description, start: result.outcome.faultStart,
                 end: result.outcome.faultEnd, ledger: result.ledger)

@@ -73,7 +73,10 @@ final class FaultsLedger: Sendable {
                 ["_id": ["$in": .array(chunk.map { .string($0) })]], projection: ["_id": 1], as: Stored.self)
             state.withLock { fates in for document in found { fates[document._id]?.stored = true } }
         }
-        for chunk in Self.chunks(look.map(\.id)) {
+        // Following the pending ones, a message whose reply is known needs no second look; the last look at
+        // every message (a subset given) reads all replies again, to find the second ones.
+        let needReplies = subset == nil ? look.filter { known[$0.id]?.replies.isEmpty ?? true } : look
+        for chunk in Self.chunks(needReplies.map(\.id)) {
             let replies = try await collection.find(
                 ["reply_to": ["$in": .array(chunk.map { .string($0) })]],
                 projection: ["_id": 1, "reply_to": 1, "status": 1, "error": 1, "created_at": 1], as: Stored.self)

@@ -41,6 +41,13 @@ final class InMemoryPartLedger: OutboundPartLedger {
         }
     }
 
+    /// A database killed and restarted: it kept the (journaled) claims and lost the answers recorded after.
+    func loseRecordedAnswers() {
+        parts.withLock { parts in
+            for key in parts.keys where parts[key]?.sentAs != nil { parts[key]?.sentAs = nil }
+        }
+    }
+
     func releasePart(id: UUID, index: Int, instance: String) async throws {
         parts.withLock { parts in
             if parts["\(id):\(index)"]?.claim?.by == instance { parts["\(id):\(index)"]?.claim = nil }
@@ -78,6 +85,27 @@ struct OutboundPartFenceTests {
         #expect(vendor.sends.withLock { $0 } == ["part one", "part two"])
         #expect(outcome == .sent(providerMessageId: "wamid.1"))
         #expect(try await ledger.partState(id: id, index: 0).sentAs == "wamid.1")
+    }
+
+    @Test("the database restarts and loses the recorded answers but keeps the claims: nothing is sent again")
+    func recordedAnswerLost() async throws {
+        let ledger = InMemoryPartLedger()
+        let fence = OutboundPartFence(ledger: ledger)
+        let vendor = SendCounter()
+        var first = fence.progress(for: id, sent: [:])
+        _ = try await first.send(parts) { vendor.send($0) }
+        // The answers were recorded (and their claims dropped) only in what the database lost: put the claims
+        // back as the journal had them.
+        ledger.loseRecordedAnswers()
+        for index in parts.indices {
+            #expect(try await ledger.claimPart(id: id, index: index, instance: fence.instance, at: Date()))
+        }
+        var again = fence.progress(for: id, sent: [:])
+        let outcome = try await again.send(parts) { vendor.send($0) }
+        #expect(vendor.sends.withLock { $0 } == ["part one", "part two"])
+        #expect(outcome == .sent(providerMessageId: "wamid.1"))
+        #expect(try await ledger.partState(id: id, index: 1).sentAs == "wamid.2")
+        #expect(fence.unknownOutcomes == 0)
     }
 
     @Test("two consumers holding the same record: one sends, the other waits and then finds it sent")

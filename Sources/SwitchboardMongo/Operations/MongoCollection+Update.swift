@@ -2,14 +2,18 @@ internal import CMongoc
 
 extension MongoCollection {
     /// Applies `update` (operators such as `$set`, `$inc`) to the first document matching `filter`; with
-    /// `upsert`, inserts one built from both when none matches.
+    /// `upsert`, inserts one built from both when none matches. `journaled` asks the server to answer only once
+    /// the write is in its journal on disk (write concern `j: true`), which also makes every write it
+    /// acknowledged before durable.
     @discardableResult
     public func updateOne(
         filter: MongoDocument,
         update: MongoDocument,
-        upsert: Bool = false
+        upsert: Bool = false,
+        journaled: Bool = false
     ) async throws(MongoError) -> MongoUpdateResult {
-        try await write("updateOne", filter: filter, change: .document(update), upsert: upsert, many: false)
+        try await write(
+            "updateOne", filter: filter, change: .document(update), upsert: upsert, many: false, journaled: journaled)
     }
 
     /// Applies `update` to every document matching `filter`.
@@ -91,7 +95,8 @@ extension MongoCollection {
         filter: MongoDocument,
         change update: Change,
         upsert: Bool,
-        many: Bool
+        many: Bool,
+        journaled: Bool = false
     ) async throws(MongoError) -> MongoUpdateResult {
         try await withCollection(operation) { collection throws(MongoError) in
             let bsonFilter = try BSONDocument(filter)
@@ -100,7 +105,9 @@ extension MongoCollection {
             case .document(let document): bsonUpdate = try BSONDocument(document)
             case .replacement(let value): bsonUpdate = try BSONDocument(encoding: value)
             }
-            let options = try BSONDocument(["upsert": .bool(upsert)])
+            var opts: MongoDocument = ["upsert": .bool(upsert)]
+            if journaled { opts["writeConcern"] = ["j": true] }
+            let options = try BSONDocument(opts)
             let reply = BSONDocument()
             var error = bson_error_t()
             let succeeded =

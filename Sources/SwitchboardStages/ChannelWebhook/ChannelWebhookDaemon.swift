@@ -115,7 +115,8 @@ public struct ChannelWebhookDaemon: Sendable {
         return try StageRunner(
             configuration: StageRunner.Configuration(
                 stage: OutboundDeliveryHandler.stage, inputTopic: topics.outbound, topics: topics),
-            kafka: environment.kafka, producer: producer, handler: outboundHandler, logger: context.logger)
+            kafka: environment.kafka, producer: producer,
+            handler: DurableWrites(outboundHandler, barrier: context.database), logger: context.logger)
     }
 
     /// The router: ops endpoints, then every adapter's routes, all behind ``HTTPMetricsMiddleware``.

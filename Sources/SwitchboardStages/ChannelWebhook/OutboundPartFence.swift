@@ -1,5 +1,6 @@
 public import Foundation
 import Metrics
+import SwitchboardCore
 import Synchronization
 
 /// Where the outbound stage keeps, per part of a reply, who is sending it and what the provider answered.
@@ -40,12 +41,14 @@ public struct PartInFlightElsewhere: Error, Sendable, CustomStringConvertible {
 /// Before a part goes to the provider it is claimed in the ledger (``OutboundPartLedger/claimPart``); the
 /// provider's answer is recorded after. What can happen in between:
 /// - the provider refused or failed the part: the claim is released and a later attempt sends it;
-/// - recording the answer failed (the database away): this process remembers the answer and records it on
-///   the next attempt instead of sending again;
+/// - recording the answer failed (the database away), or the database lost it (killed before it reached its
+///   disk): this process remembers the answers it got (the most recent ``rememberedAnswers``) and records
+///   them on the next attempt instead of sending again;
 /// - the sender died: after `lease` the claim is taken as sent with an unknown outcome (`unknownOutcomes`
 ///   counts it): at most once means such a part is never sent twice, and may have been sent never.
 /// A part claimed by a live consumer makes the attempt fail with ``PartInFlightElsewhere``, and the retry
-/// finds it sent.
+/// finds it sent. The claim is a journaled write: it is on the database's disk before the part is sent, so a
+/// database that crashes and comes back still holds it.
 public final class OutboundPartFence: Sendable {
     /// This process's name in claims.
     public let instance: String
@@ -53,8 +56,11 @@ public final class OutboundPartFence: Sendable {
     public let lease: TimeInterval
     let ledger: any OutboundPartLedger
     let now: @Sendable () -> Date
-    /// Answers this process got but could not record yet, by "message id:part".
-    private let unrecorded = Mutex<[String: String]>([:])
+    /// How many of the latest answers this process remembers.
+    public static let rememberedAnswers = 100_000
+    /// Answers this process got, by "message id:part", kept after they are recorded: a database that restarts
+    /// can lose the record while keeping the (journaled) claim.
+    private let answers = BoundedCache<String, String>(capacity: OutboundPartFence.rememberedAnswers)
     private let unknown = Atomic<Int>(0)
 
     public init(
@@ -75,10 +81,8 @@ public final class OutboundPartFence: Sendable {
         DeliveryProgress(
             sent: sent,
             record: { index, providerMessageId in
-                let key = "\(id):\(index)"
-                self.unrecorded.withLock { $0[key] = providerMessageId }
+                self.answers.set(providerMessageId, for: "\(id):\(index)")
                 try await self.ledger.recordSentPart(id: id, index: index, providerMessageId: providerMessageId)
-                _ = self.unrecorded.withLock { $0.removeValue(forKey: key) }
             },
             claim: { index in try await self.claim(id: id, index: index) },
             release: { index in try await self.ledger.releasePart(id: id, index: index, instance: self.instance) })
@@ -86,10 +90,9 @@ public final class OutboundPartFence: Sendable {
 
     /// Nil when this attempt may send the part; else the provider id it went out as.
     func claim(id: UUID, index: Int) async throws -> String? {
-        let key = "\(id):\(index)"
-        if let answered = unrecorded.withLock({ $0[key] }) {
+        if let answered = answers["\(id):\(index)"] {
+            // Sent by this process before: recorded again (idempotent), never sent again.
             try await ledger.recordSentPart(id: id, index: index, providerMessageId: answered)
-            _ = unrecorded.withLock { $0.removeValue(forKey: key) }
             return answered
         }
         if try await ledger.claimPart(id: id, index: index, instance: instance, at: now()) { return nil }

@@ -15,7 +15,9 @@ public enum StageDaemons {
     {
         let parts = try await DaemonParts.connect(environment, logger: logger)
         let handler = IdentificationHandler(profiles: parts.database.profiles, environment: environment)
-        return try services(parts, stage: "customer-identification", input: parts.topics.inbound, handler: handler)
+        return try services(
+            parts, stage: "customer-identification", input: parts.topics.inbound,
+            handler: DurableWrites(handler, barrier: parts.database, onLostWrites: { handler.forgetAll() }))
     }
 
     public static func session(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
@@ -25,7 +27,9 @@ public enum StageDaemons {
             sessions: parts.database.sessions, producer: parts.producer, environment: environment,
             interval: try environment.milliseconds("SWITCHBOARD_SESSION_SWEEP_MS", default: .seconds(30)),
             logger: logger, onExpired: { handler.forget(customerId: $0) })
-        var services = try services(parts, stage: "session", input: parts.topics.identified, handler: handler)
+        var services = try services(
+            parts, stage: "session", input: parts.topics.identified,
+            handler: DurableWrites(handler, barrier: parts.database, onLostWrites: { handler.forgetAll() }))
         services.insert(sweeper, at: 1)
         return services
     }

@@ -2,6 +2,7 @@ public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 public import SwitchboardObservability
+import SwitchboardRuntime
 
 /// The human-handover daemon: the `handover` stage and the agent desk API, built from a
 /// ``DaemonEnvironment`` so that tests can run it in-process.
@@ -17,7 +18,9 @@ public enum HumanHandoverDaemon {
     public static func build(environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let parts = try await DaemonParts.connect(environment, logger: logger)
         let handler = HandoverHandler(database: parts.database, tenants: environment.tenants)
-        let runner = try parts.runner(stage: name, input: parts.topics.handover, handler: handler.perEnvelope())
+        let runner = try parts.runner(
+            stage: name, input: parts.topics.handover,
+            handler: DurableWrites(handler.perEnvelope(), barrier: parts.database))
         let api = AgentAPI(
             desk: HandoverDesk(database: parts.database, sink: parts.producer, topics: parts.topics, logger: logger),
             secrets: environment.secrets, logger: logger)

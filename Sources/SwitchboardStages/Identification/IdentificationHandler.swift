@@ -25,6 +25,11 @@ public struct IdentificationHandler: StageHandler {
         self.known = BoundedCache(capacity: cacheCapacity)
     }
 
+    /// Forgets every cached identity (the database may have lost the claims they came from).
+    public func forgetAll() {
+        known.removeAll { _, _ in true }
+    }
+
     public func handle(_ batch: StageBatch) async throws -> [StageResult] {
         var results = [StageResult?](repeating: nil, count: batch.items.count)
         var inbound: [Int: (identity: InboundIdentity, key: String)] = [:]

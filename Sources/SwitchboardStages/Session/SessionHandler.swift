@@ -41,6 +41,11 @@ public struct SessionHandler: StageHandler {
         cache.removeValue(for: customerId)
     }
 
+    /// Forgets every cached session (the database may have lost what they were loaded from or written to).
+    public func forgetAll() {
+        cache.removeAll { _, _ in true }
+    }
+
     /// What one message gets.
     private struct Placed {
         var sessionId: String

@@ -8,7 +8,8 @@ extension MessageStore: OutboundPartLedger {
                 "_id": .string(id.uuidString.lowercased()), "sent_parts.\(index)": ["$exists": false],
                 "sending_parts.\(index)": ["$exists": false],
             ],
-            update: ["$set": .document(["sending_parts.\(index)": ["by": .string(instance), "at": .date(at)]])])
+            update: ["$set": .document(["sending_parts.\(index)": ["by": .string(instance), "at": .date(at)]])],
+            journaled: true)
         return result.modifiedCount == 1
     }
 
