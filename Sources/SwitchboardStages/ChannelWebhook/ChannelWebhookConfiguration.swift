@@ -43,6 +43,12 @@ public struct ChannelWebhookConfiguration: Sendable {
     /// Web chat requests that read the database, in flight per tenant; above it, 503 with `Retry-After`.
     /// `SWITCHBOARD_WEBCHAT_DB_PER_TENANT`, default 8.
     public var webChatDatabasePerTenant = 8
+    /// Reply streams open at once per conversation, per tenant and in the process; above them, 429 with
+    /// `Retry-After`. `SWITCHBOARD_WEBCHAT_STREAMS_PER_CONVERSATION` (default 16),
+    /// `SWITCHBOARD_WEBCHAT_STREAMS_PER_TENANT` (2 000) and `SWITCHBOARD_WEBCHAT_STREAMS` (10 000).
+    public var streamsPerConversation = 16
+    public var streamsPerTenant = 2000
+    public var streams = 10_000
 
     public init(
         maxBodyBytes: Int = 64 * 1024, replyWait: Duration = .milliseconds(2000),
@@ -85,6 +91,11 @@ public struct ChannelWebhookConfiguration: Sendable {
             "SWITCHBOARD_WEBCHAT_RATE_PER_ADDRESS", environment, webChatRatePerAddress)
         webChatDatabasePerTenant = try Self.bytes(
             "SWITCHBOARD_WEBCHAT_DB_PER_TENANT", environment, default: webChatDatabasePerTenant)
+        streamsPerConversation = try Self.bytes(
+            "SWITCHBOARD_WEBCHAT_STREAMS_PER_CONVERSATION", environment, default: streamsPerConversation)
+        streamsPerTenant = try Self.bytes(
+            "SWITCHBOARD_WEBCHAT_STREAMS_PER_TENANT", environment, default: streamsPerTenant)
+        streams = try Self.bytes("SWITCHBOARD_WEBCHAT_STREAMS", environment, default: streams)
         maxBodyBytes = try Self.bytes("SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES", environment, default: maxBodyBytes)
         webhookMaxBodyBytes = try Self.bytes(
             "SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES", environment, default: webhookMaxBodyBytes)

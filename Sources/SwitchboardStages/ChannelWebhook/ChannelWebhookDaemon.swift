@@ -36,7 +36,8 @@ public struct ChannelWebhookDaemon: Sendable {
         let providers = ProviderConfiguration(variables: environment.variables, connections: connections)
         try providers.check()
         let parts = try await DaemonParts.connect(environment, logger: logger)
-        let spoolSettings = try ChannelWebhookConfiguration(environment: environment).spool
+        let configuration = try ChannelWebhookConfiguration(environment: environment)
+        let spoolSettings = configuration.spool
         var spool: InboundSpool?
         if spoolSettings.directory != nil {
             spool = try await InboundSpool.open(configuration: spoolSettings, sink: parts.producer, logger: logger)
@@ -45,7 +46,10 @@ public struct ChannelWebhookDaemon: Sendable {
             environment: environment, producer: parts.producer, database: parts.database,
             readinessChecks: parts.readinessChecks, metricsRegistry: metricsRegistry,
             adapters: [
-                WebChatAdapter(),
+                WebChatAdapter(
+                    streams: ReplyStreams(
+                        limitPerConversation: configuration.streamsPerConversation,
+                        limitPerTenant: configuration.streamsPerTenant, limit: configuration.streams)),
                 WhatsAppAdapter(secrets: environment.secrets, configuration: providers),
                 MessengerAdapter(secrets: environment.secrets, configuration: providers),
                 TelegramAdapter(secrets: environment.secrets, providers: providers),
