@@ -78,4 +78,44 @@ struct SpoolWebhookTests {
         #expect(envelope.content == .text("Anyone there?"))
         try? await database.client.dropDatabase()
     }
+
+    @Test func channelWebhookStartsAndSpoolsWhileTheBrokerIsAwayFromTheStart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(TestStack.uniqueName("spool"))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var environment = try ChannelWebhookTestEnvironment.make(
+            replyWaitMilliseconds: 0,
+            extra: ["SWITCHBOARD_SPOOL_DIR": directory.path, "SWITCHBOARD_SPOOL_PUBLISH_TIMEOUT_MS": "300"])
+        var deadKafka = KafkaConfiguration(brokers: "127.0.0.1:1", clientID: "switchboard-tests")
+        deadKafka.messageTimeout = .milliseconds(1500)
+        environment.kafka = deadKafka
+        var quiet = TestStack.logger("spool-start-tests")
+        quiet.logLevel = .critical
+        // Without the spool, start-up waits for the broker to create the topics; with it, it does not.
+        let (starting, logger) = (environment, quiet)
+        let daemon = try await withTimeout(.seconds(30), "channel-webhook to start without a broker") {
+            try await ChannelWebhookDaemon.make(environment: starting, logger: logger)
+        }
+        let spool = try #require(daemon.spool)
+        try await daemon.makeApplication(runningServices: false).test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/messages", method: .post,
+                headers: [
+                    .authorization: "Bearer \(ChannelWebhookTestEnvironment.apiKey)", .contentType: "application/json",
+                ],
+                body: ByteBuffer(string: #"{"user_id":"u1","message":"Anyone there?"}"#)
+            ) { response in
+                #expect(response.status == .accepted)
+            }
+            try await client.execute(uri: "/health/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.contains("spool"))
+                #expect(!body.contains("kafka"))
+            }
+        }
+        #expect(spool.depth.records == 1)
+        #expect(spool.hasRoom)
+        await daemon.producer.shutdown(timeout: .milliseconds(100))
+        try? await daemon.context.database.client.dropDatabase()
+    }
 }

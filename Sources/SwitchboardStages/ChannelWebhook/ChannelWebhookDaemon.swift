@@ -35,16 +35,24 @@ public struct ChannelWebhookDaemon: Sendable {
         let connections = ProviderConnectionPool()
         let providers = ProviderConfiguration(variables: environment.variables, connections: connections)
         try providers.check()
-        let parts = try await DaemonParts.connect(environment, logger: logger)
         let configuration = try ChannelWebhookConfiguration(environment: environment)
         let spoolSettings = configuration.spool
+        // With a spool, webhooks are taken while the broker is away, also from the start: the topics are
+        // created once it answers, and until then the spool keeps what comes.
+        let topics = spoolSettings.directory != nil ? TopicsReady() : nil
+        let parts = try await DaemonParts.connect(environment, logger: logger, topics: topics)
         var spool: InboundSpool?
-        if spoolSettings.directory != nil {
-            spool = try await InboundSpool.open(configuration: spoolSettings, sink: parts.producer, logger: logger)
+        var readiness = parts.readinessChecks
+        if let topics {
+            let opened = try await InboundSpool.open(
+                configuration: spoolSettings, sink: TopicGatedSink(parts.producer, topics: topics), logger: logger)
+            spool = opened
+            // Ready while the spool has room, whether or not the broker answers: that is what the spool is for.
+            readiness = readiness.filter { $0.name != "kafka" } + [ReadinessCheck(name: "spool") { opened.hasRoom }]
         }
         return try ChannelWebhookDaemon(
             environment: environment, producer: parts.producer, database: parts.database,
-            readinessChecks: parts.readinessChecks, metricsRegistry: metricsRegistry,
+            readinessChecks: readiness, metricsRegistry: metricsRegistry,
             adapters: [
                 WebChatAdapter(
                     streams: ReplyStreams(

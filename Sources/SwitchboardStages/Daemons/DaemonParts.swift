@@ -24,13 +24,31 @@ public struct DaemonParts: Sendable {
 
     /// Connects to the broker and, unless `needsDatabase` is false, the database, creating missing topics and
     /// indexes. A daemon without a database neither connects to one nor waits for it to be ready.
+    ///
+    /// With `topics` given, the topics are created in the background instead, retrying until the broker
+    /// answers, and `topics` opens once they exist: channel-webhook with a spool starts, and takes webhooks into
+    /// the spool, while the broker is away.
     public static func connect(
-        _ environment: DaemonEnvironment, logger: Logger, needsDatabase: Bool = true
+        _ environment: DaemonEnvironment, logger: Logger, needsDatabase: Bool = true, topics: TopicsReady? = nil
     ) async throws -> DaemonParts {
         try KafkaLibrary.requireSupportedVersion()
-        try await TopicBootstrap.ensureTopics(
-            environment.settings.topics, partitions: environment.settings.topicPartitions, kafka: environment.kafka,
-            logger: logger)
+        let settings = environment.settings
+        if let topics {
+            Task {
+                do {
+                    try await TopicBootstrap.ensureTopics(
+                        settings.topics, partitions: settings.topicPartitions, kafka: environment.kafka,
+                        logger: logger, attempts: .max)
+                    topics.open()
+                    logger.info("Topics ready")
+                } catch {
+                    logger.critical("Could not create the topics", metadata: ["error": "\(error)"])
+                }
+            }
+        } else {
+            try await TopicBootstrap.ensureTopics(
+                settings.topics, partitions: settings.topicPartitions, kafka: environment.kafka, logger: logger)
+        }
         let database =
             needsDatabase
             ? try await SwitchboardDatabase.connect(configuration: environment.mongo, logger: logger) : nil

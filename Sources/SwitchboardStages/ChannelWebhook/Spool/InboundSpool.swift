@@ -105,6 +105,11 @@ public final class InboundSpool: Service, Sendable {
         locked.withLock { ($0.state.depthRecords, $0.state.depthBytes) }
     }
 
+    /// Whether the spool can take more: it holds less than its size bound.
+    public var hasRoom: Bool {
+        locked.withLock { $0.state.depthBytes < configuration.maxBytes }
+    }
+
     /// Returns once the spool holds nothing (at once when it is empty): every entry acknowledged by the broker.
     public func waitUntilEmpty() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
