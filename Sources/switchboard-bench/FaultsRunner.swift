@@ -121,8 +121,9 @@ struct FaultsRunner: Sendable {
             }
             // The checks share the database with the pipeline they measure: at most a tenth of its time.
             // Replies are timed by their own created_at and the vendor's clock, so looking less often only
-            // delays noticing the end.
-            try? await Task.sleep(for: max(.seconds(1), took * 9))
+            // delays noticing the end. A look held up by a frozen or restarting database says nothing of its
+            // load: the pause stays between 1 and 10 s.
+            try? await Task.sleep(for: min(.seconds(10), max(.seconds(1), took * 9)))
         }
     }
 
