@@ -263,7 +263,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardPipelineTests",
-            dependencies: ["SwitchboardStages", "SwitchboardTestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "SwitchboardStages", "SwitchboardTestSupport", .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

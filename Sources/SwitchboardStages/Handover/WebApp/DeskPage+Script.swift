@@ -3,7 +3,7 @@ extension DeskPage {
     static let script = #"""
         "use strict";
         const api = "/api/v1/agent";
-        const state = { me: null, list: "waiting", open: null, unread: 0, source: null, lists: {} };
+        const state = { me: null, list: "waiting", open: null, record: null, unread: 0, source: null, lists: {} };
         const $ = (id) => document.getElementById(id);
 
         function el(tag, className, text) {
@@ -127,10 +127,11 @@ extension DeskPage {
             const found = (items || []).find((h) => h.id === state.open);
             if (found) return found;
           }
-          return null;
+          return state.record && state.record.id === state.open ? state.record : null;
         }
 
         async function openConversation(id, focus) {
+          if (state.open !== id) state.record = null;
           state.open = id;
           $("conversation").hidden = false;
           $("conv-error").textContent = "";
@@ -141,9 +142,10 @@ extension DeskPage {
             $("conv-title").textContent = "Conversation with " + (customer.display_name || customer.customer_id);
             $("conv-state").textContent = h ? (h.status + (h.agent_id ? " by " + h.agent_id : "")
               + (h.note ? " · note: " + h.note : "")) : "";
-            const mine = h && h.agent_id === state.me.agent_id;
-            $("claim").disabled = !!(h && h.status !== "waiting");
-            $("resolve").disabled = !(mine || state.me.role === "supervisor");
+            const open = !h || h.status !== "resolved";
+            const mine = !!h && h.status === "claimed" && h.agent_id === state.me.agent_id;
+            $("claim").disabled = !h || h.status !== "waiting";
+            $("resolve").disabled = !open || !(mine || state.me.role === "supervisor");
             $("reply").disabled = !mine;
             if (focus) $("conv-title").focus();
           } catch (e) { $("conv-error").textContent = e.message; }
@@ -185,7 +187,16 @@ extension DeskPage {
         async function act(path, body) {
           $("conv-error").textContent = "";
           try {
-            await call("POST", api + "/handovers/" + encodeURIComponent(state.open) + "/" + path, body);
+            const result = await call("POST", api + "/handovers/" + encodeURIComponent(state.open) + "/" + path, body);
+            if (result.id === state.open) state.record = result;
+            if (path === "reply") {
+              // Shown at once; the stored copy replaces it when the conversation is read again.
+              const item = el("li", "agent");
+              item.append(el("span", "meta", "you · sending"));
+              item.append(el("span", null, body.text));
+              $("messages").append(item);
+              return;
+            }
             await refresh();
             if (path === "claim") { state.list = "mine"; selectTab("mine"); await refresh(); }
             await openConversation(state.open, false);
