@@ -158,11 +158,10 @@ struct HandoverHandlerTests {
             }
             let started = events.filter { $0.type == .handoverStarted }
             #expect(started.count == 2 && Set(started.map(\.id)).count == 1, "the redelivery repeats the same event")
-            // The second message is announced to the desk's live updates, by id only.
-            #expect(
-                events.filter { $0.type == .handoverCustomerMessage }.map { $0.details["message_id"] } == [
-                    second.id.uuidString.lowercased()
-                ])
+            // The second message is announced to the desk's live updates, by id only (a redelivery repeats it).
+            let announced = events.filter { $0.type == .handoverCustomerMessage }
+            let secondId = second.id.uuidString.lowercased()
+            #expect(!announced.isEmpty && announced.allSatisfy { $0.details["message_id"] == secondId }, "\(events)")
             #expect(replies.count == 2 && Set(replies.map(\.id)).count == 1, "the redelivery repeats the same reply id")
             #expect(replies.allSatisfy { $0.sender == .system && $0.replyTo == fixture.request.id })
             #expect(try await fixture.test.database.handovers.list(tenantId: "demo", status: .waiting).count == 1)
