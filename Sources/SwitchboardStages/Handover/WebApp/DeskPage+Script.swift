@@ -114,7 +114,9 @@ extension DeskPage {
             button.append(el("strong", null, h.customer_id));
             button.append(el("span", "meta", h.reason.replaceAll("_", " ") + (h.agent_id ? " · " + h.agent_id : "")
               + (h.escalated_at ? " · escalated" : "")));
-            button.append(el("span", "meta wait", "waiting " + waited(h.created_at)));
+            button.append(el("span", "meta wait", h.status === "claimed" && h.claimed_at
+              ? "waited " + Math.round(h.wait_seconds || 0) + " s · claimed " + waited(h.claimed_at) + " ago"
+              : "waiting " + waited(h.created_at)));
             if (h.last_customer_message) button.append(el("span", "meta", "“" + h.last_customer_message + "”"));
             button.addEventListener("click", () => openConversation(h.id, true));
             item.append(button);
