@@ -100,7 +100,10 @@ struct DeskEventVisibilityTests {
 
         #expect(ann.canSee(started) && ann.canSee(annsMessage) && ann.canSee(queuedMessage))
         #expect(ann.canSee(transferredAway), "the agent who handed it on hears of it")
-        #expect(!ann.canSee(bobsMessage))
+        #expect(!ann.canSee(bobsMessage), "another agent's conversation goes on unseen")
+        #expect(ann.canSee(event(.handoverClaimed, ["status": "claimed", "agent_id": "bob"])), "it left the queue")
+        #expect(ann.canSee(event(.handoverEnded, ["status": "resolved"])), "ended while waiting")
+        #expect(!ann.canSee(event(.handoverEnded, ["status": "resolved", "agent_id": "bob"])))
         #expect(!ann.canSee(escalated))
         #expect(!ann.canSee(otherTenant))
         #expect(boss.canSee(bobsMessage) && boss.canSee(escalated))

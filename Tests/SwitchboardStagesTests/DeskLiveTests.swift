@@ -68,7 +68,8 @@ struct DeskLiveStreamTests {
 
             let sent = Date()
             hub.publish(event(.handoverStarted, tenant: "night", ["status": "waiting", "handover_id": "n1"]))
-            hub.publish(event(.handoverClaimed, ["status": "claimed", "agent_id": "bob", "handover_id": "h0"]))
+            hub.publish(
+                event(.handoverCustomerMessage, ["status": "claimed", "agent_id": "bob", "handover_id": "h0"]))
             hub.publish(event(.handoverStarted, ["status": "waiting", "handover_id": "h1"]))
             let first = try await stream.events(atLeast: 1, within: .seconds(5))
             #expect(Date().timeIntervalSince(sent) < 1, "within a second")

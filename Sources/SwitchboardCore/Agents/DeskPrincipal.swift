@@ -39,17 +39,22 @@ public struct DeskPrincipal: Sendable, Hashable {
         seesEveryConversation || record.status == .waiting || record.agentId == agentId
     }
 
-    /// Whether this caller's live updates include `event`: the tenant's only; for an agent the queue
-    /// (new, returned, and customer messages of waiting hand-overs) and what concerns them; supervisors and
-    /// integrations everything, escalations included.
+    /// Whether this caller's live updates include `event`: the tenant's only; for an agent what changes the
+    /// queue (a hand-over arriving, being claimed, coming back, ending while waiting, and customer messages
+    /// of waiting ones) and what concerns them; supervisors and integrations everything, escalations
+    /// included. An agent never sees another agent's conversation go on.
     public func canSee(_ event: SwitchboardEvent) -> Bool {
         guard event.tenantId == tenantId else { return false }
         if seesEveryConversation { return true }
         if event.type == .handoverEscalated { return false }
-        let holder = event.details["agent_id"]
-        if let agentId, holder == agentId || event.details["previous_agent_id"] == agentId { return true }
-        return event.details["status"] == HandoverRecord.Status.waiting.rawValue
-            || event.type == .handoverStarted || event.type == .handoverReturnedToQueue
+        if let agentId, event.details["agent_id"] == agentId || event.details["previous_agent_id"] == agentId {
+            return true
+        }
+        switch event.type {
+        case .handoverStarted, .handoverClaimed, .handoverReturnedToQueue: return true
+        case .handoverEnded: return event.details["agent_id"] == nil
+        default: return event.details["status"] == HandoverRecord.Status.waiting.rawValue
+        }
     }
 
     /// The agent an action is taken as. A person acts as themselves: an `agent_id` in the body that names
