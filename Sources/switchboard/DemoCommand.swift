@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardCore
 import SwitchboardStages
 import Synchronization
 
@@ -37,14 +38,15 @@ struct DemoCommand: AsyncParsableCommand {
         let chat = DemoClient(webhook: webhook, agentDesk: agentDesk, apiKey: apiKey, agentKey: agentKey, user: user)
         print("Transcript (tenant \(tenant), web chat user \(user))\n")
         var conversation = ""
-        for text in [
-            "Hello!", "What are your opening hours?", "Where is my order AB123456?", "I want to talk to a human",
-        ] {
+        for text in ["Hello!", "What are your opening hours?", "Where is my order AB123456?"] {
             conversation = try await chat.say(text, conversation: conversation)
         }
+        conversation = try await chat.say("I want to talk to a human", conversation: conversation)
+        // The hand-over this demo's request opened, not the oldest waiting one: the database may hold others.
+        let askedForHuman = try chat.lastMessageId(in: conversation)
         _ = try await chat.say("My parcel arrived damaged.", conversation: conversation)
 
-        let handoverId = try await chat.waitingHandover()
+        let handoverId = try await chat.waitingHandover(openedBy: askedForHuman)
         try await chat.agent("POST", "/handovers/\(handoverId)/claim", ["agent_id": "ann"])
         print("            (agent ann claims the conversation)")
         let replyText = "Sorry about that! I have sent you a replacement; it arrives tomorrow."
@@ -81,6 +83,7 @@ struct DemoClient {
         let json = response.json
         let conversationId = json["conversation_id"] as? String ?? conversation
         tokens[conversationId] = json["visitor_token"] as? String
+        tokens[Self.lastMessageKey(conversationId)] = json["message_id"] as? String
         if let reply = json["reply"] as? [String: Any], let replyText = reply["text"] as? String {
             let sender = reply["sender"] as? String ?? "?"
             let who = sender == "agent" ? "agent \(reply["agent_id"] as? String ?? "")" : sender
@@ -112,16 +115,28 @@ struct DemoClient {
         return nil
     }
 
-    func waitingHandover() async throws -> String {
+    private static func lastMessageKey(_ conversation: String) -> String { "last-message:" + conversation }
+
+    /// The id of the customer's latest message in `conversation`, as the web chat API answered it.
+    func lastMessageId(in conversation: String) throws -> UUID {
+        guard let text = tokens[Self.lastMessageKey(conversation)], let id = UUID(uuidString: text) else {
+            throw CheckFailure(reason: "the web chat API answered without a message id")
+        }
+        return id
+    }
+
+    /// Waits for the hand-over that the customer's `message` opened: its id is derived from the
+    /// message's, so a database holding other waiting hand-overs (an earlier run) does not confuse it.
+    func waitingHandover(openedBy message: UUID) async throws -> String {
+        let expected = DerivedID.make(from: message, name: "handover").uuidString.lowercased()
         for _ in 0..<100 {
             let response = try await request(
                 "\(agentDesk)/api/v1/agent/handovers?status=waiting", method: "GET", key: agentKey)
-            if let first = (response.json["handovers"] as? [[String: Any]])?.first, let id = first["id"] as? String {
-                return id
-            }
+            let ids = (response.json["handovers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            if ids.contains(expected) { return expected }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw CheckFailure(reason: "no waiting handover appeared")
+        throw CheckFailure(reason: "the demo's hand-over \(expected) did not appear in the waiting queue")
     }
 
     func agent(_ method: String, _ path: String, _ body: [String: Any]) async throws {

@@ -10,7 +10,8 @@ struct Switchboard: AsyncParsableCommand {
         discussion: "Exit codes: 0 ok, 1 not found, 2 usage, 4 broker unreachable, 5 database unreachable.",
         subcommands: [
             TailCommand.self, TraceCommand.self, SendCommand.self, TopicsCommand.self, DeadLetterCommand.self,
-            ConversationCommand.self, DemoCommand.self, CheckCommand.self, LibraryCheckCommand.self, NLUCommand.self,
+            ConversationCommand.self, AgentsCommand.self, DemoCommand.self, CheckCommand.self, LibraryCheckCommand.self,
+            NLUCommand.self,
         ]
     )
 

@@ -22,14 +22,14 @@ struct CLIProcess {
         self.init(environment: environment)
     }
 
-    /// Runs `switchboard arguments…` to the end.
-    func run(_ arguments: [String]) async throws -> Result {
-        let running = try start(arguments)
+    /// Runs `switchboard arguments…` to the end, with `input` on its standard input.
+    func run(_ arguments: [String], input: String? = nil) async throws -> Result {
+        let running = try start(arguments, input: input)
         return try await running.finished()
     }
 
     /// Starts `switchboard arguments…`; `finish()` waits for it and returns what it printed.
-    func start(_ arguments: [String]) throws -> Running {
+    func start(_ arguments: [String], input: String? = nil) throws -> Running {
         let process = Process()
         process.executableURL = DaemonProcesses.binaries.appendingPathComponent("switchboard")
         process.arguments = arguments
@@ -42,7 +42,11 @@ struct CLIProcess {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
         return Running(process: process, out: out, err: err)
     }
 

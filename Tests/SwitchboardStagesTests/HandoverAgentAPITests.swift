@@ -181,7 +181,7 @@ struct HandoverAgentAPITests {
             for key in [nil, "wrong-key", ""] as [String?] {
                 try await client.execute(uri: Self.base, method: .get, headers: headers(key)) { response in
                     #expect(response.status == .unauthorized)
-                    #expect(json(response)["error"] as? String == "a valid agent key is required")
+                    #expect(json(response)["error"] as? String == "sign in, or present a valid agent key")
                 }
             }
             // Another tenant's agent sees none of this tenant's handovers.

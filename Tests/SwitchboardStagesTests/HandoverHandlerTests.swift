@@ -55,20 +55,29 @@ struct HandoverHandlerTests {
         #expect(try again.envelopes(on: topics.outbound).map(\.id) == [acknowledgement.id])
     }
 
-    @Test func furtherMessagesWhileAHandoverIsActiveProduceNothingAndRepairTheOwner() async throws {
+    @Test func furtherMessagesWhileAHandoverIsActiveProduceOnlyALiveEventAndRepairTheOwner() async throws {
         let fixture = try await HandoverFixture()
         defer { Task { await fixture.drop() } }
         let handoverId = try await fixture.openHandover()
+        let topics = fixture.test.topics
 
         let next = try await fixture.storeInbound("hello? anyone there?", sequence: 1)
-        #expect(try await fixture.handler.handle(next, context: fixture.context).isEmpty)
+        let outputs = try await fixture.handler.handle(next, context: fixture.context)
+        #expect(try outputs.envelopes(on: topics.outbound).isEmpty, "the customer gets no second acknowledgement")
+        let events = try outputs.events(on: topics.events)
+        #expect(events.map(\.type) == [.handoverCustomerMessage])
+        #expect(events.first?.details["message_id"] == next.id.uuidString.lowercased())
+        #expect(events.first?.details["handover_id"] == handoverId)
+        #expect(events.first?.details.values.contains("hello? anyone there?") == false, "ids only, never the text")
+        let again = try await fixture.handler.handle(next, context: fixture.context)
+        #expect(try again.events(on: topics.events).map(\.id) == events.map(\.id), "a redelivery, the same event")
         #expect(try await fixture.test.database.handovers.list(tenantId: "demo", status: .waiting).count == 1)
 
         // A crash between storing the handover and updating the session left the bot in charge: the next
         // message puts humans back in charge without opening a second handover.
         try await fixture.test.database.sessions.setOwner(sessionId: fixture.sessionId, owner: .bot, handover: nil)
         let third = try await fixture.storeInbound("still waiting", sequence: 2)
-        #expect(try await fixture.handler.handle(third, context: fixture.context).isEmpty)
+        #expect(try await fixture.handler.handle(third, context: fixture.context).count == 1)
         let session = try #require(try await fixture.session())
         #expect(session.owner == .human(agentId: nil))
         #expect(session.handover?.handoverId == handoverId)
@@ -115,7 +124,7 @@ struct HandoverHandlerTests {
     }
 
     /// The daemon as its executable builds it, fed through the real `handover` topic.
-    @Test func theDaemonConsumesTheHandoverTopicAndProducesTheEventAndTheAcknowledgement() async throws {
+    @Test func theDaemonConsumesTheHandoverTopicAndProducesTheEventsAndTheAcknowledgement() async throws {
         let fixture = try await HandoverFixture()
         defer { Task { await fixture.drop() } }
         let topics = fixture.test.topics
@@ -137,7 +146,7 @@ struct HandoverHandlerTests {
             let reader = try KafkaConsumer(
                 configuration: fixture.test.environment.kafka, groupID: TestStack.uniqueName("handover-reader"),
                 topics: [topics.events, topics.outbound], logger: logger)
-            let records = try await reader.collect(4)
+            let records = try await reader.collect(5)
             await #expect(throws: TestTimeout.self) { try await reader.collect(1, within: .seconds(3)) }
             await reader.close()
 
@@ -147,8 +156,12 @@ struct HandoverHandlerTests {
             let replies = try records.filter { $0.topic == topics.outbound }.map {
                 try EnvelopeCodec().decode($0.value)
             }
-            #expect(events.count == 2 && Set(events.map(\.id)).count == 1, "the redelivery repeats the same event")
-            #expect(events.allSatisfy { $0.type == .handoverStarted })
+            let started = events.filter { $0.type == .handoverStarted }
+            #expect(started.count == 2 && Set(started.map(\.id)).count == 1, "the redelivery repeats the same event")
+            // The second message is announced to the desk's live updates, by id only (a redelivery repeats it).
+            let announced = events.filter { $0.type == .handoverCustomerMessage }
+            let secondId = second.id.uuidString.lowercased()
+            #expect(!announced.isEmpty && announced.allSatisfy { $0.details["message_id"] == secondId }, "\(events)")
             #expect(replies.count == 2 && Set(replies.map(\.id)).count == 1, "the redelivery repeats the same reply id")
             #expect(replies.allSatisfy { $0.sender == .system && $0.replyTo == fixture.request.id })
             #expect(try await fixture.test.database.handovers.list(tenantId: "demo", status: .waiting).count == 1)

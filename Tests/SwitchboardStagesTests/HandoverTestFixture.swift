@@ -6,6 +6,7 @@ import SwitchboardObservability
 import SwitchboardRuntime
 import SwitchboardStages
 import SwitchboardTestSupport
+import Synchronization
 
 /// A customer with an open session and one stored inbound message, on the test run's broker and database,
 /// ready to be handed over.
@@ -73,22 +74,57 @@ struct HandoverFixture {
     }
 
     /// The agent API with ops endpoints, producing through `sink`; agent keys for the demo and night tenants.
-    func application(sink: any HandoverSink) -> some ApplicationProtocol {
+    func application(sink: any HandoverSink, hub: DeskLiveHub? = nil) -> some ApplicationProtocol {
         let secrets = TenantSecrets(
             tenantIds: ["demo", "night"],
             environment: [
                 "SWITCHBOARD_TENANT_DEMO_AGENT_KEY": Self.agentKey,
                 "SWITCHBOARD_TENANT_NIGHT_AGENT_KEY": Self.otherTenantAgentKey,
             ])
-        let desk = HandoverDesk(database: test.database, sink: sink, topics: test.topics, logger: test.logger)
+        let desk = desk(sink: sink)
         return HumanHandoverDaemon.makeApplication(
-            api: AgentAPI(desk: desk, secrets: secrets, logger: test.logger),
+            api: AgentAPI(desk: desk, accounts: accounts, secrets: secrets, hub: hub, logger: test.logger),
             ops: OpsEndpoints(registry: test.environment.metrics, checks: []), host: "127.0.0.1", port: 0,
             logger: test.logger)
     }
 
+    /// The desk with the test tenants' limits.
+    func desk(sink: any HandoverSink) -> HandoverDesk {
+        HandoverDesk(
+            database: test.database, sink: sink, topics: test.topics, logger: test.logger,
+            tenants: test.environment.tenants)
+    }
+
+    /// The desk accounts in the test database, hashing with bcrypt's lowest cost to keep tests fast.
+    var accounts: DeskAccounts {
+        DeskAccounts(
+            accounts: test.database.agentAccounts, sessions: test.database.agentSessions,
+            hasher: BcryptPasswordHasher(cost: 4), logger: test.logger)
+    }
+
     func drop() async {
         await test.drop()
+    }
+}
+
+/// A sink that acknowledges everything and keeps it, decoded, for the test to read.
+final class RecordingSink: HandoverSink {
+    private let records = Mutex<[KafkaOutgoingRecord]>([])
+
+    func publish(_ records: [KafkaOutgoingRecord]) async throws {
+        self.records.withLock { $0.append(contentsOf: records) }
+    }
+
+    /// The events produced to `topic`, in order.
+    func events(on topic: String) -> [SwitchboardEvent] {
+        records.withLock { $0 }.filter { $0.topic == topic }.compactMap {
+            try? SwitchboardJSON.makeDecoder().decode(SwitchboardEvent.self, from: Data($0.value))
+        }
+    }
+
+    /// The envelopes produced to `topic`, in order.
+    func envelopes(on topic: String) -> [Envelope] {
+        records.withLock { $0 }.filter { $0.topic == topic }.compactMap { try? EnvelopeCodec().decode($0.value) }
     }
 }
 

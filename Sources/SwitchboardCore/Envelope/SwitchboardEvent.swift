@@ -17,6 +17,14 @@ public struct SwitchboardEvent: Sendable, Hashable, Codable {
         public static let handoverStarted = EventType(rawValue: "handover_started")
         /// An agent claimed a waiting handover.
         public static let handoverClaimed = EventType(rawValue: "handover_claimed")
+        /// A claimed handover went to another agent (`agent_id`, from `previous_agent_id`), with a `note`.
+        public static let handoverTransferred = EventType(rawValue: "handover_transferred")
+        /// A claimed handover went back to the queue (from `previous_agent_id`), with a `note`.
+        public static let handoverReturnedToQueue = EventType(rawValue: "handover_returned_to_queue")
+        /// A customer wrote while their conversation is handed over (`message_id`): the desk shows it live.
+        public static let handoverCustomerMessage = EventType(rawValue: "handover_customer_message")
+        /// A handover waited past its tenant's assign timeout; supervisors are told.
+        public static let handoverEscalated = EventType(rawValue: "handover_escalated")
         /// A handover was resolved; the bot owns the session again.
         public static let handoverEnded = EventType(rawValue: "handover_ended")
         /// A channel reported delivery/read/failure of an outbound message.

@@ -52,12 +52,14 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var nlp: NLPSettings
     /// Web chat settings. Default: the Rasa REST endpoint off.
     public var webchat: WebChatSettings
+    /// Agent desk settings. Default: no per-agent limit, no assign timeout.
+    public var desk: TenantDeskSettings
 
     /// Creates a configuration.
     public init(
         id: String, name: String? = nil, idleTimeoutSeconds: TimeInterval = SessionPolicy.defaultIdleTimeout,
         rules: TenantRules = TenantRules(), nlp: NLPSettings = NLPSettings(),
-        webchat: WebChatSettings = WebChatSettings()
+        webchat: WebChatSettings = WebChatSettings(), desk: TenantDeskSettings = TenantDeskSettings()
     ) {
         self.id = id
         self.name = name ?? id
@@ -65,6 +67,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         self.rules = rules
         self.nlp = nlp
         self.webchat = webchat
+        self.desk = desk
     }
 
     /// The session policy for this tenant.
@@ -87,10 +90,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         guard (0...1).contains(nlp.confidenceThreshold) else {
             throw TenantConfigurationError("tenant '\(id)': nlp.confidence_threshold must be between 0 and 1")
         }
+        try desk.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat
+        case id, name, rules, nlp, webchat, desk
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -104,5 +108,6 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         rules = try container.decodeIfPresent(TenantRules.self, forKey: .rules) ?? TenantRules()
         nlp = try container.decodeIfPresent(NLPSettings.self, forKey: .nlp) ?? NLPSettings()
         webchat = try container.decodeIfPresent(WebChatSettings.self, forKey: .webchat) ?? WebChatSettings()
+        desk = try container.decodeIfPresent(TenantDeskSettings.self, forKey: .desk) ?? TenantDeskSettings()
     }
 }

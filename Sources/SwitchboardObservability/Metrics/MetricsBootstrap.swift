@@ -12,13 +12,22 @@ public enum MetricsBootstrap {
         .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
     ]
 
-    /// A factory writing into `registry`, with ``processingBuckets`` for every timer.
+    /// Histogram buckets of the hand-over queue's wait and handle times: from seconds to hours.
+    public static let handoverBuckets: [Duration] = [
+        .seconds(5), .seconds(15), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(600),
+        .seconds(1800), .seconds(3600), .seconds(14_400),
+    ]
+
+    /// A factory writing into `registry`, with ``processingBuckets`` for every timer but the hand-over
+    /// queue's (``handoverBuckets``).
     ///
     /// Tests build one per test around their own registry and pass it to ``StageMetrics/init(stage:factory:)``,
     /// which keeps them isolated from each other and from the global `MetricsSystem`.
     public static func makeFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = self.processingBuckets
+        factory.durationHistogramBuckets["switchboard_handover_wait_seconds"] = self.handoverBuckets
+        factory.durationHistogramBuckets["switchboard_handover_handle_seconds"] = self.handoverBuckets
         return factory
     }
 

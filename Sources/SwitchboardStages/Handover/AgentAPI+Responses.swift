@@ -9,6 +9,14 @@ extension AgentAPI {
         switch error {
         case let refusal as HandoverDeskError:
             return .error(Self.status(of: refusal.kind), refusal.reason)
+        case let refusal as DeskPermissionError:
+            return .error(refusal == .agentRequired ? .badRequest : .forbidden, refusal.description)
+        case let refusal as DeskAccountError:
+            var response = Response.error(Self.status(of: refusal.kind), refusal.reason)
+            if let until = refusal.retryAfter {
+                response.headers[.retryAfter] = "\(max(1, Int(until.timeIntervalSinceNow.rounded(.up))))"
+            }
+            return response
         case let error as MongoError where error.isRetriable:
             logger.warning(
                 "Database unavailable",
@@ -21,6 +29,18 @@ extension AgentAPI {
                 "Agent API request failed",
                 metadata: ["route": "\(request.uri.path)", "tenant": "\(tenant)", "error": "\(error)"])
             return .error(.internalServerError, "internal error")
+        }
+    }
+
+    static func status(of kind: DeskAccountError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalid: .badRequest
+        case .exists: .conflict
+        case .notFound: .notFound
+        case .badCredentials: .unauthorized
+        case .locked: .tooManyRequests
+        case .busy: .serviceUnavailable
+        default: .internalServerError
         }
     }
 

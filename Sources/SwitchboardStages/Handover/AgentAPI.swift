@@ -3,19 +3,40 @@ public import Hummingbird
 public import Logging
 import SwitchboardCore
 
-/// The agent desk's HTTP API, authenticated per tenant with `Authorization: Bearer <agent key>`: the key
-/// decides the tenant, so an agent never sees another tenant's handovers (they are "not found").
+/// The agent desk's HTTP API. Every request is authenticated, and the credential alone decides the tenant
+/// and who acts:
+///
+/// - a signed-in agent or supervisor: `Authorization: Bearer <session token>` (API clients) or the
+///   `switchboard_desk` cookie (the web app; its unsafe requests must also carry `X-Desk-Request: 1`, which a
+///   cross-site form cannot send);
+/// - a machine integration: `Authorization: Bearer <tenant agent key>`; it names the agent in `agent_id`.
+///
+/// An agent sees the queue and their own conversations; a supervisor all of the tenant's, and manages its
+/// accounts. Another tenant's handovers are "not found".
 ///
 /// | route | body | success |
 /// |---|---|---|
+/// | `POST /api/v1/agent/session` | `{"tenant_id","agent_id","password","cookie"?}` | 200 the session (and its token, or a cookie) |
+/// | `GET /api/v1/agent/session` | | 200 who is signed in |
+/// | `DELETE /api/v1/agent/session` | | 204, the token is revoked |
+/// | `GET /api/v1/agent/events` | | 200 Server-Sent Events (see ``addEventRoutes(to:)``) |
 /// | `GET /api/v1/agent/handovers?status=waiting\|claimed\|resolved` | | 200 `{"handovers":[…]}` |
-/// | `POST /api/v1/agent/handovers/{id}/claim` | `{"agent_id"}` | 200 the handover |
+/// | `POST /api/v1/agent/handovers/{id}/claim` | `{"agent_id"?}` | 200 the handover |
 /// | `GET /api/v1/agent/handovers/{id}/messages` | | 200 `{"messages":[…]}` |
-/// | `POST /api/v1/agent/handovers/{id}/reply` | `{"agent_id","text","client_message_id"?}` | 202 `{"message_id"}` |
-/// | `POST /api/v1/agent/handovers/{id}/resolve` | `{"agent_id"}` | 200 the handover |
+/// | `GET /api/v1/agent/handovers/{id}/customer` | | 200 the profile and history on every channel |
+/// | `POST /api/v1/agent/handovers/{id}/reply` | `{"text","client_message_id"?,"agent_id"?}` | 202 `{"message_id"}` |
+/// | `POST /api/v1/agent/handovers/{id}/transfer` | `{"to_agent_id"?,"note"?,"agent_id"?}` | 200 the handover |
+/// | `POST /api/v1/agent/handovers/{id}/resolve` | `{"agent_id"?}` | 200 the handover |
+/// | `GET /api/v1/agent/accounts` (supervisor) | | 200 `{"accounts":[…]}` |
+/// | `POST /api/v1/agent/accounts` (supervisor) | `{"agent_id","password","role"?,"display_name"?}` | 201 the account |
+/// | `POST /api/v1/agent/accounts/{agent}/disable\|enable` (supervisor) | | 200 the account |
+/// | `POST /api/v1/agent/accounts/{agent}/password` (supervisor) | `{"password"}` | 200 the account |
 ///
-/// Failures are `{"error": "…"}` with 400 (bad input), 401 (bad key), 404 (unknown handover), 409 (the
-/// handover's state does not allow it), 503 (broker or database unavailable), 500 (anything else, logged).
+/// `agent_id` in a body is only for integrations: a person always acts as themselves, and a body naming
+/// someone else is refused (403). Failures are `{"error": "…"}` with 400 (bad input), 401 (no valid
+/// credential), 403 (not allowed for this caller), 404 (unknown handover or account), 409 (the state does
+/// not allow it), 429 (account locked, with `Retry-After`), 503 (broker or database unavailable), 500
+/// (anything else, logged).
 public struct AgentAPI: Sendable {
     /// The path every route lives under.
     public static let basePath = "/api/v1/agent/handovers"
@@ -24,81 +45,133 @@ public struct AgentAPI: Sendable {
     /// The longest reply text accepted, in characters.
     public static let maximumTextLength = 4096
 
-    private let desk: HandoverDesk
-    private let secrets: TenantSecrets
+    let desk: HandoverDesk
+    let accounts: DeskAccounts
+    let authenticator: DeskAuthenticator
+    let hub: DeskLiveHub?
     let logger: Logger
 
     /// - Parameters:
     ///   - desk: The handover operations.
-    ///   - secrets: Maps agent keys to tenants.
+    ///   - accounts: Desk accounts and sign-in sessions.
+    ///   - secrets: Maps agent keys (integrations) to tenants.
+    ///   - secureCookie: Whether the sign-in cookie is `Secure` (HTTPS only). Default true.
+    ///   - hub: Live events for `GET /api/v1/agent/events`; nil: that route answers 503.
     ///   - logger: Where unexpected failures are logged.
-    public init(desk: HandoverDesk, secrets: TenantSecrets, logger: Logger) {
+    public init(
+        desk: HandoverDesk, accounts: DeskAccounts, secrets: TenantSecrets, secureCookie: Bool = true,
+        hub: DeskLiveHub? = nil, logger: Logger
+    ) {
         self.desk = desk
-        self.secrets = secrets
+        self.accounts = accounts
+        self.hub = hub
+        self.authenticator = DeskAuthenticator(accounts: accounts, secrets: secrets, secureCookie: secureCookie)
         self.logger = logger
     }
 
     /// Adds the routes to `router`. Add middleware (such as `HTTPMetricsMiddleware`) first.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        addSessionRoutes(to: router)
+        addAccountRoutes(to: router)
+        addEventRoutes(to: router)
         let handovers = router.group(RouterPath(Self.basePath))
         handovers.get { request, _ in
-            await respond(request) { tenant in
+            await respond(request) { caller in
                 let status = try Self.status(from: request)
-                return .json(.ok, HandoverList(handovers: try await desk.list(tenantId: tenant, status: status)))
+                let mine = caller.seesEveryConversation || status == .waiting ? nil : caller.agentId
+                let list = try await desk.list(tenantId: caller.tenantId, status: status, agentId: mine)
+                return .json(.ok, HandoverList(handovers: list))
             }
         }
         handovers.post("{id}/claim") { request, context in
-            await respond(request) { tenant in
+            await respond(request) { caller in
                 let body = try await AgentRequestBody.decode(request)
                 let record = try await desk.claim(
-                    tenantId: tenant, id: try Self.handoverId(context), agentId: try body.requireAgentId())
+                    tenantId: caller.tenantId, id: try Self.handoverId(context),
+                    agentId: try caller.actingAgent(named: body.validAgentId()))
                 return .json(.ok, HandoverSummary(record: record))
             }
         }
         handovers.get("{id}/messages") { request, context in
-            await respond(request) { tenant in
-                let messages = try await desk.messages(tenantId: tenant, id: try Self.handoverId(context))
+            await respond(request) { caller in
+                let id = try Self.handoverId(context)
+                let record = try await desk.handover(tenantId: caller.tenantId, id: id)
+                guard caller.canRead(record) else { throw DeskPermissionError.notYours }
+                let messages = try await desk.messages(tenantId: caller.tenantId, id: id)
                 return .json(.ok, MessageList(messages: messages))
             }
         }
+        handovers.get("{id}/customer") { request, context in
+            await respond(request) { caller in
+                let id = try Self.handoverId(context)
+                guard caller.canRead(try await desk.handover(tenantId: caller.tenantId, id: id)) else {
+                    throw DeskPermissionError.notYours
+                }
+                return .json(.ok, try await desk.customer(tenantId: caller.tenantId, id: id))
+            }
+        }
         handovers.post("{id}/reply") { request, context in
-            await respond(request) { tenant in
+            await respond(request) { caller in
                 let body = try await AgentRequestBody.decode(request)
                 let envelope = try await desk.reply(
-                    tenantId: tenant, id: try Self.handoverId(context), agentId: try body.requireAgentId(),
+                    tenantId: caller.tenantId, id: try Self.handoverId(context),
+                    agentId: try caller.actingAgent(named: body.validAgentId()),
                     text: try body.requireText(), clientMessageId: try body.validClientMessageId())
                 return .json(.accepted, ReplyAccepted(messageId: envelope.id.uuidString.lowercased()))
             }
         }
+        handovers.post("{id}/transfer") { request, context in
+            await respond(request) { caller in
+                let body = try await AgentRequestBody.decode(request)
+                let target = try body.validTarget()
+                if let target, caller.agentId != nil {
+                    // People transfer to colleagues with an enabled account of the same tenant.
+                    let account = try? await accounts.account(tenantId: caller.tenantId, agentId: target)
+                    guard let account, !account.disabled else {
+                        throw HandoverDeskError(.notFound, "no enabled agent '\(target)' in this tenant")
+                    }
+                }
+                let record = try await desk.transfer(
+                    tenantId: caller.tenantId, id: try Self.handoverId(context),
+                    actor: try caller.actingAgent(named: body.validAgentId()), to: target, note: try body.validNote(),
+                    overriding: caller.isSupervisor)
+                return .json(.ok, HandoverSummary(record: record))
+            }
+        }
         handovers.post("{id}/resolve") { request, context in
-            await respond(request) { tenant in
+            await respond(request) { caller in
                 let body = try await AgentRequestBody.decode(request)
                 let record = try await desk.resolve(
-                    tenantId: tenant, id: try Self.handoverId(context), agentId: try body.requireAgentId())
+                    tenantId: caller.tenantId, id: try Self.handoverId(context),
+                    agentId: try caller.actingAgent(named: body.validAgentId()), overriding: caller.isSupervisor)
                 return .json(.ok, HandoverSummary(record: record))
             }
         }
     }
 
-    /// Authenticates, runs `body` for the key's tenant, and turns every failure into a JSON error.
-    private func respond(_ request: Request, _ body: (String) async throws -> Response) async -> Response {
-        guard let tenant = tenant(of: request) else {
-            var response = Response.error(.unauthorized, "a valid agent key is required")
-            response.headers[.wwwAuthenticate] = "Bearer realm=\"switchboard-agent\""
-            return response
+    /// Authenticates, runs `body` for the caller, and turns every failure into a JSON error.
+    func respond(_ request: Request, _ body: (DeskPrincipal) async throws -> Response) async -> Response {
+        let credential: DeskAuthenticator.Credential
+        do {
+            guard let found = try await authenticator.authenticate(request) else {
+                var response = Response.error(.unauthorized, "sign in, or present a valid agent key")
+                response.headers[.wwwAuthenticate] = "Bearer realm=\"switchboard-agent\""
+                return response
+            }
+            credential = found
+        } catch {
+            return failureResponse(error, request: request, tenant: "-")
+        }
+        if credential.viaCookie, !DeskAuthenticator.isSafe(request.method),
+            request.headers[DeskAuthenticator.csrfHeader] != "1"
+        {
+            return .error(.forbidden, "the desk's requests carry X-Desk-Request: 1")
         }
         do {
-            return try await body(tenant)
+            return try await body(credential.principal)
         } catch {
-            return failureResponse(error, request: request, tenant: tenant)
+            return failureResponse(error, request: request, tenant: credential.principal.tenantId)
         }
-    }
-
-    private func tenant(of request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return secrets.tenant(forAgentKey: String(parts[1]).trimmingCharacters(in: .whitespaces))
     }
 
     private static func status(from request: Request) throws -> HandoverRecord.Status {

@@ -1,20 +1,33 @@
 import Foundation
 import Hummingbird
 
-/// The JSON body of the agent API's POST routes: `{"agent_id", "text"?, "client_message_id"?}`.
+/// The JSON body of the agent API's handover routes: `{"agent_id"?, "text"?, "client_message_id"?}`.
 struct AgentRequestBody: Decodable, Sendable {
     var agentId: String?
     var text: String?
     var clientMessageId: String?
+    /// Transfers: the agent who takes over; absent or null: back to the queue.
+    var toAgentId: String?
+    /// Transfers: a note for whoever takes over.
+    var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case text
+        case text, note
         case agentId = "agent_id"
         case clientMessageId = "client_message_id"
+        case toAgentId = "to_agent_id"
     }
+
+    /// The longest transfer note, in characters.
+    static let maximumNoteLength = 1000
 
     /// Reads and decodes the body; anything but a JSON object of strings is a 400.
     static func decode(_ request: Request) async throws -> AgentRequestBody {
+        try await decodeJSON(AgentRequestBody.self, from: request)
+    }
+
+    /// Reads and decodes a JSON body of the agent API; anything but a JSON object of the expected types is a 400.
+    static func decodeJSON<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
         let buffer: ByteBuffer
         do {
             // Within the same body-read timeout as every channel request (408 after it).
@@ -25,19 +38,18 @@ struct AgentRequestBody: Decodable, Sendable {
                 .badRequest, "request body is missing or larger than \(AgentAPI.maximumBodySize) bytes")
         }
         do {
-            return try JSONDecoder().decode(AgentRequestBody.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.first?.stringValue ?? "body"
-            throw HandoverDeskError(.badRequest, "\(field) must be a string")
+            throw HandoverDeskError(.badRequest, "\(field) has the wrong type")
         } catch {
             throw HandoverDeskError(.badRequest, "request body must be a JSON object")
         }
     }
 
-    func requireAgentId() throws -> String {
-        guard let agentId = agentId?.trimmingCharacters(in: .whitespaces), !agentId.isEmpty else {
-            throw HandoverDeskError(.badRequest, "agent_id is required")
-        }
+    /// The body's `agent_id`, if it names one; who acts is decided by ``DeskPrincipal/actingAgent(named:)``.
+    func validAgentId() throws -> String? {
+        guard let agentId = agentId?.trimmingCharacters(in: .whitespaces), !agentId.isEmpty else { return nil }
         guard agentId.count <= 128 else { throw HandoverDeskError(.badRequest, "agent_id is too long") }
         return agentId
     }
@@ -50,6 +62,20 @@ struct AgentRequestBody: Decodable, Sendable {
             throw HandoverDeskError(.badRequest, "text is longer than \(AgentAPI.maximumTextLength) characters")
         }
         return text
+    }
+
+    func validTarget() throws -> String? {
+        guard let toAgentId = toAgentId?.trimmingCharacters(in: .whitespaces), !toAgentId.isEmpty else { return nil }
+        guard toAgentId.count <= 128 else { throw HandoverDeskError(.badRequest, "to_agent_id is too long") }
+        return toAgentId
+    }
+
+    func validNote() throws -> String? {
+        guard let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty else { return nil }
+        guard note.count <= Self.maximumNoteLength else {
+            throw HandoverDeskError(.badRequest, "note is longer than \(Self.maximumNoteLength) characters")
+        }
+        return note
     }
 
     func validClientMessageId() throws -> String? {

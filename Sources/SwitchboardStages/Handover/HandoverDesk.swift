@@ -16,6 +16,8 @@ public struct HandoverDesk: Sendable {
     private let topics: TopicNames
     private let logger: Logger
     private let ids: UUIDv7Generator
+    private let tenants: TenantDirectory?
+    private let metrics: HandoverMetrics
     private let now: @Sendable () -> Date
     /// Runs between a claim's stored transition and its owner write: tests put a racing resolve there.
     var betweenClaimAndOwner: @Sendable () async throws -> Void = {}
@@ -26,23 +28,31 @@ public struct HandoverDesk: Sendable {
     ///   - topics: The installation's topics.
     ///   - logger: The daemon's logger.
     ///   - ids: Makes ids of replies without a client message id.
+    ///   - tenants: Each tenant's desk settings (its per-agent limit); nil: no limits.
+    ///   - metrics: Wait and handle times, transitions.
     ///   - now: The clock.
     public init(
         database: SwitchboardDatabase, sink: any HandoverSink, topics: TopicNames, logger: Logger,
-        ids: UUIDv7Generator = UUIDv7Generator(), now: @escaping @Sendable () -> Date = Date.init
+        ids: UUIDv7Generator = UUIDv7Generator(), tenants: TenantDirectory? = nil,
+        metrics: HandoverMetrics = HandoverMetrics(), now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.database = database
         self.sink = sink
         self.topics = topics
         self.logger = logger
         self.ids = ids
+        self.tenants = tenants
+        self.metrics = metrics
         self.now = now
     }
 
-    /// The tenant's handovers in `status`, oldest first, each with the customer's latest message.
-    public func list(tenantId: String, status: HandoverRecord.Status) async throws -> [HandoverSummary] {
+    /// The tenant's handovers in `status` (only `agentId`'s when given), oldest first, each with the customer's
+    /// latest message.
+    public func list(
+        tenantId: String, status: HandoverRecord.Status, agentId: String? = nil
+    ) async throws -> [HandoverSummary] {
         var summaries: [HandoverSummary] = []
-        for record in try await database.handovers.list(tenantId: tenantId, status: status) {
+        for record in try await database.handovers.list(tenantId: tenantId, status: status, agentId: agentId) {
             let latest = try await latestInbound(record)
             summaries.append(HandoverSummary(record: record, lastCustomerMessage: latest?.envelope.content))
         }
@@ -51,9 +61,11 @@ public struct HandoverDesk: Sendable {
 
     /// Lets `agentId` take a waiting handover; the same agent claiming again succeeds unchanged.
     public func claim(tenantId: String, id: String, agentId: String) async throws -> HandoverRecord {
-        let record = try await transition(tenantId: tenantId, id: id) { record, time in
+        try await checkLimit(tenantId: tenantId, agentId: agentId, handoverId: id)
+        let (record, changed) = try await transition(tenantId: tenantId, id: id) { record, time in
             try record.claim(by: agentId, at: time) == .claimed
         }
+        if changed { recordClaim(record) }
         try await betweenClaimAndOwner()
         try await database.sessions.setOwner(
             sessionId: record.sessionId, owner: .human(agentId: agentId), handover: record.sessionHandover)
@@ -68,16 +80,75 @@ public struct HandoverDesk: Sendable {
     }
 
     /// Ends the handover: the bot owns the session again. The agent who resolved it may repeat the request.
-    public func resolve(tenantId: String, id: String, agentId: String) async throws -> HandoverRecord {
-        let record = try await transition(tenantId: tenantId, id: id) { record, time in
-            if record.status == .resolved, record.agentId == agentId { return false }
-            try record.resolve(by: agentId, at: time)
+    /// With `overriding` (a supervisor) it may be another agent's handover.
+    public func resolve(
+        tenantId: String, id: String, agentId: String, overriding: Bool = false
+    ) async throws -> HandoverRecord {
+        let (record, changed) = try await transition(tenantId: tenantId, id: id) { record, time in
+            if record.status == .resolved, record.agentId == agentId || overriding { return false }
+            try record.resolve(by: overriding ? nil : agentId, at: time)
             return true
+        }
+        if changed {
+            metrics.transition("resolved")
+            if let handleTime = record.handleTime { metrics.handle.recordSeconds(handleTime) }
         }
         try await giveBackToBot(record)
         try await publish(
             event: record.lifecycleEvent(.handoverEnded, traceId: nil, at: record.resolvedAt ?? now()), for: record)
         return record
+    }
+
+    /// Hands a claimed handover to `target`, or back to the queue when `target` is nil, with a note for
+    /// whoever takes it next. `actor` is the agent who holds it; with `overriding` (a supervisor) it may be
+    /// anyone's, and a waiting handover may be assigned. The target's per-agent limit applies.
+    public func transfer(
+        tenantId: String, id: String, actor: String, to target: String?, note: String?, overriding: Bool = false
+    ) async throws -> HandoverRecord {
+        if let target { try await checkLimit(tenantId: tenantId, agentId: target, handoverId: id) }
+        var assigned = false
+        let (record, _) = try await transition(tenantId: tenantId, id: id) { record, time in
+            assigned = record.status == .waiting
+            try record.transfer(by: overriding ? nil : actor, to: target, note: note, at: time)
+            return true
+        }
+        try await database.sessions.setOwner(
+            sessionId: record.sessionId, owner: record.humanOwner, handover: record.sessionHandover)
+        // As with a claim: a resolve may have overtaken this transfer; the owner follows the final state.
+        if try await find(tenantId: tenantId, id: id).status == .resolved {
+            try await giveBackToBot(record)
+        }
+        let type: SwitchboardEvent.EventType
+        if assigned {
+            type = .handoverClaimed  // a supervisor assigned a waiting handover
+            recordClaim(record)
+        } else {
+            type = target == nil ? .handoverReturnedToQueue : .handoverTransferred
+            metrics.transition(target == nil ? "returned_to_queue" : "transferred")
+        }
+        logger.info(
+            "Handover transferred",
+            metadata: [
+                "tenant": "\(tenantId)", "handover_id": "\(id)", "from": "\(record.previousAgentId ?? "-")",
+                "to": "\(target ?? "queue")",
+            ])
+        try await publish(event: record.lifecycleEvent(type, traceId: nil, at: now()), for: record)
+        return record
+    }
+
+    /// The handover, or 404.
+    public func handover(tenantId: String, id: String) async throws -> HandoverRecord {
+        try await find(tenantId: tenantId, id: id)
+    }
+
+    /// The handover's customer: profile and latest messages on every channel.
+    public func customer(tenantId: String, id: String) async throws -> CustomerView {
+        let record = try await find(tenantId: tenantId, id: id)
+        let profile = try await database.profiles.profile(id: record.customerId)
+        let messages = try await database.messages.customer(tenantId: tenantId, customerId: record.customerId)
+        return CustomerView(
+            customerId: record.customerId, profile: profile?.tenantId == tenantId ? profile : nil,
+            messages: messages.map(MessageView.init))
     }
 
     /// The handover's session messages, in order.
@@ -141,24 +212,43 @@ public struct HandoverDesk: Sendable {
     }
 
     /// Applies `change` to the stored handover and saves it if `change` says it changed something,
-    /// re-reading and trying again when another request changed it in between.
+    /// re-reading and trying again when another request changed it in between. Returns the handover and
+    /// whether this call stored a change.
     private func transition(
         tenantId: String, id: String,
         _ change: (inout HandoverRecord, Date) throws -> Bool
-    ) async throws -> HandoverRecord {
+    ) async throws -> (HandoverRecord, Bool) {
         for _ in 0..<5 {
             var record = try await find(tenantId: tenantId, id: id)
-            let before = record.status
+            let before = record
             let changed: Bool
             do {
                 changed = try change(&record, now())
             } catch let refusal as HandoverTransitionError {
                 throw HandoverDeskError(.conflict, refusal.description)
             }
-            if !changed { return record }
-            if try await database.handovers.replace(record, expecting: before) { return record }
+            if !changed { return (record, false) }
+            if try await database.handovers.replace(record, expecting: before) { return (record, true) }
         }
         throw HandoverDeskError(.conflict, "handover is being changed by another request; try again")
+    }
+
+    /// Refuses to give `agentId` another conversation when they hold the tenant's maximum already. The
+    /// count is read before the claim is stored, so two claims at the same instant may pass it together:
+    /// the limit protects an agent's workload, it is not a hard invariant.
+    private func checkLimit(tenantId: String, agentId: String, handoverId: String) async throws {
+        guard let limit = tenants?.tenant(id: tenantId)?.desk.maxConversationsPerAgent, limit > 0 else { return }
+        let held = try await database.handovers.list(tenantId: tenantId, status: .claimed, agentId: agentId)
+        guard held.count >= limit, !held.contains(where: { $0.id == handoverId }) else { return }
+        throw HandoverDeskError(
+            .conflict, "\(agentId) already holds \(held.count) conversations, the tenant's limit per agent")
+    }
+
+    private func recordClaim(_ record: HandoverRecord) {
+        metrics.transition("claimed")
+        if record.firstClaimedAt == record.claimedAt, let waitTime = record.waitTime {
+            metrics.wait.recordSeconds(waitTime)
+        }
     }
 
     private func latestInbound(_ record: HandoverRecord) async throws -> MessageStore.StoredMessage? {

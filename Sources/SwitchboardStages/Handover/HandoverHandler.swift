@@ -8,8 +8,9 @@ public import SwitchboardRuntime
 /// Redelivery-safe: the handover id is derived from the envelope id, so the envelope that opened a
 /// handover finds it again and re-produces the same event and acknowledgement (same ids, which the
 /// outbound stage and event readers deduplicate) in case a crash lost them. Any other message of a
-/// session that already has an active handover produces nothing: the session stage has stored it and
-/// agents read it through the API.
+/// session that already has an active handover produces one `handover_customer_message` event (its id
+/// derived from the message's), which the desk's live updates push to the agents: the session stage has
+/// stored the message, and the event carries only its id, never its text.
 public struct HandoverHandler: EnvelopeHandler {
     /// The stage's name: consumer group, log and metric label.
     public static let stage = "human-handover"
@@ -56,7 +57,14 @@ public struct HandoverHandler: EnvelopeHandler {
         let record: HandoverRecord
         if let active = try await handovers.active(tenantId: envelope.tenantId, sessionId: sessionId) {
             try await ensureHumanOwner(active)
-            guard active.id == id else { return [] }
+            guard active.id == id else {
+                var event = active.lifecycleEvent(
+                    .handoverCustomerMessage, traceId: envelope.traceId, at: envelope.receivedAt,
+                    details: ["message_id": envelope.id.uuidString.lowercased()])
+                event.id = DerivedID.make(
+                    from: envelope.id, name: SwitchboardEvent.EventType.handoverCustomerMessage.rawValue)
+                return [.event(event, to: context.topics.events, key: active.partitionKey)]
+            }
             record = active  // this envelope opened it: a redelivery, so produce its outputs again
         } else if let earlier = try await handovers.handover(tenantId: envelope.tenantId, id: id) {
             // This envelope opened a handover that has since been resolved: replaying it must not reopen it.

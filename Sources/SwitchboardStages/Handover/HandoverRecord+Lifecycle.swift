@@ -17,20 +17,19 @@ extension HandoverRecord {
         .customer(tenantId: tenantId, customerId: customerId)
     }
 
-    /// A lifecycle event of this handover whose id is derived from the handover id and the event type, so
-    /// an operation that is retried (a redelivery, a repeated HTTP request) emits the same event again.
+    /// A lifecycle event of this handover, with the id ``lifecycleEventId(_:)`` derives.
     public func lifecycleEvent(
         _ type: SwitchboardEvent.EventType, traceId: String?, at time: Date, details: [String: String] = [:]
     ) -> SwitchboardEvent {
-        let namespace = UUID(uuidString: id) ?? DerivedID.make(from: Self.foreignIdNamespace, name: id)
-        var allDetails = ["handover_id": id, "reason": reason.rawValue]
+        var allDetails = ["handover_id": id, "reason": reason.rawValue, "status": status.rawValue]
         if let agentId { allDetails["agent_id"] = agentId }
+        if let previousAgentId, transfers > 0 { allDetails["previous_agent_id"] = previousAgentId }
+        if let note, transfers > 0 { allDetails["note"] = note }
+        if let waitTime { allDetails["wait_seconds"] = String(format: "%.3f", waitTime) }
+        if let handleTime { allDetails["handle_seconds"] = String(format: "%.3f", handleTime) }
         allDetails.merge(details) { _, new in new }
         return SwitchboardEvent(
-            id: DerivedID.make(from: namespace, name: type.rawValue), type: type, tenantId: tenantId,
+            id: lifecycleEventId(type), type: type, tenantId: tenantId,
             customerId: customerId, sessionId: sessionId, traceId: traceId, occurredAt: time, details: allDetails)
     }
-
-    /// Namespace for deriving event ids of handovers whose id is not a UUID (not made by this stage).
-    private static let foreignIdNamespace = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 }

@@ -12,6 +12,15 @@ public struct HandoverSummary: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var claimedAt: Date?
     public var resolvedAt: Date?
+    /// Seconds from the request to the first claim.
+    public var waitSeconds: Double?
+    /// Seconds from the first claim to the resolve.
+    public var handleSeconds: Double?
+    /// The latest transfer's note and who made it.
+    public var note: String?
+    public var previousAgentId: String?
+    /// When it was escalated for waiting too long.
+    public var escalatedAt: Date?
     /// The text of the customer's latest message in the session, if it has text.
     public var lastCustomerMessage: String?
 
@@ -25,6 +34,11 @@ public struct HandoverSummary: Sendable, Hashable, Codable {
         createdAt = record.createdAt
         claimedAt = record.claimedAt
         resolvedAt = record.resolvedAt
+        waitSeconds = record.waitTime
+        handleSeconds = record.handleTime
+        note = record.note
+        previousAgentId = record.previousAgentId
+        escalatedAt = record.escalatedAt
         self.lastCustomerMessage = lastCustomerMessage?.textForUnderstanding
     }
 
@@ -37,5 +51,10 @@ public struct HandoverSummary: Sendable, Hashable, Codable {
         case claimedAt = "claimed_at"
         case resolvedAt = "resolved_at"
         case lastCustomerMessage = "last_customer_message"
+        case waitSeconds = "wait_seconds"
+        case handleSeconds = "handle_seconds"
+        case note
+        case previousAgentId = "previous_agent_id"
+        case escalatedAt = "escalated_at"
     }
 }

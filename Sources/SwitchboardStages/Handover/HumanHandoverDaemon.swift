@@ -13,24 +13,38 @@ public enum HumanHandoverDaemon {
     public static let defaultHTTPPort = 8085
 
     /// Connects to the broker and database and returns the daemon's services, in start order: the
-    /// producer, the handover stage runner and the HTTP server (agent API and ops endpoints). Shutdown runs
-    /// in reverse, so the producer flushes last.
+    /// producer, the handover stage runner, the escalation sweeper, the live event feed and the HTTP server
+    /// (agent API, the desk web app and ops endpoints). Shutdown runs in reverse, so the producer flushes last.
     public static func build(environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
+        let settings = try DeskSettings(environment: environment)
         let parts = try await DaemonParts.connect(environment, logger: logger)
         let handler = HandoverHandler(database: parts.database, tenants: environment.tenants)
         let runner = try parts.runner(
             stage: name, input: parts.topics.handover,
             handler: DurableWrites(handler.perEnvelope(), barrier: parts.database))
+        let accounts = DeskAccounts(
+            accounts: parts.database.agentAccounts, sessions: parts.database.agentSessions,
+            sessionLifetime: settings.sessionLifetime, logger: logger)
+        let hub = DeskLiveHub()
+        let feed = DeskEventFeed(kafka: environment.kafka, topic: parts.topics.events, hub: hub, logger: logger)
         let api = AgentAPI(
-            desk: HandoverDesk(database: parts.database, sink: parts.producer, topics: parts.topics, logger: logger),
-            secrets: environment.secrets, logger: logger)
+            desk: HandoverDesk(
+                database: parts.database, sink: parts.producer, topics: parts.topics, logger: logger,
+                tenants: environment.tenants),
+            accounts: accounts, secrets: environment.secrets, secureCookie: settings.secureCookie, hub: hub,
+            logger: logger)
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,
             port: environment.settings.httpPort, logger: logger)
-        return [parts.producer, runner, application]
+        let sweeper = HandoverEscalationSweeper(
+            database: parts.database, sink: parts.producer, tenants: environment.tenants, topics: parts.topics,
+            interval: try environment.milliseconds(
+                "SWITCHBOARD_HANDOVER_SWEEP_MS", default: HandoverEscalationSweeper.defaultInterval),
+            logger: logger)
+        return [parts.producer, runner, sweeper, feed, application]
     }
 
-    /// The HTTP application: ops endpoints and the agent API behind `HTTPMetricsMiddleware`.
+    /// The HTTP application: ops endpoints, the agent API and the desk web app behind `HTTPMetricsMiddleware`.
     public static func makeApplication(
         api: AgentAPI, ops: OpsEndpoints, host: String, port: Int, logger: Logger,
         httpMetrics: HTTPMetrics = HTTPMetrics()
@@ -39,6 +53,7 @@ public enum HumanHandoverDaemon {
         router.add(middleware: HTTPMetricsMiddleware(metrics: httpMetrics))
         ops.addRoutes(to: router)
         api.addRoutes(to: router)
+        DeskWebApp.addRoutes(to: router)
         return Application(
             router: router, server: SwitchboardHTTPServer.http1(),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),

@@ -19,6 +19,13 @@ public struct MessageView: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// Delivery state of outbound messages (`received`, `sent`, `delivered`, `failed`).
     public var status: String
+    /// The channel it came or went on (`webchat`, `whatsapp`, ...).
+    public var channel: String
+    /// The session it belongs to.
+    public var sessionId: String?
+    /// What the bot understood, where it did: the intent and its confidence (0 to 1).
+    public var intent: String?
+    public var confidence: Double?
 
     public init(_ message: MessageStore.StoredMessage) {
         let envelope = message.envelope
@@ -37,6 +44,10 @@ public struct MessageView: Sendable, Hashable, Codable {
         sequence = message.sequence ?? envelope.sequence
         createdAt = message.created_at
         status = message.status
+        channel = message.channel
+        sessionId = message.session_id
+        intent = envelope.annotations.intent
+        confidence = envelope.annotations.confidence
     }
 
     private static func type(of content: Content) -> String {
@@ -50,7 +61,8 @@ public struct MessageView: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, direction, sender, text, sequence, status
+        case id, direction, sender, text, sequence, status, channel, intent, confidence
+        case sessionId = "session_id"
         case agentId = "agent_id"
         case contentType = "content_type"
         case createdAt = "created_at"

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import SwitchboardCore
 import SwitchboardMongo
 
@@ -58,20 +58,51 @@ public struct HandoverStore: Sendable {
         try await handovers.findOne(["_id": .string(id), "tenant_id": .string(tenantId)])?.handover
     }
 
-    /// A tenant's handovers in a status, oldest first.
-    public func list(tenantId: String, status: HandoverRecord.Status, limit: Int = 100) async throws -> [HandoverRecord]
+    /// A tenant's handovers in a status (only `agentId`'s when given), oldest first.
+    public func list(
+        tenantId: String, status: HandoverRecord.Status, agentId: String? = nil, limit: Int = 100
+    ) async throws -> [HandoverRecord] {
+        var filter: MongoDocument = ["tenant_id": .string(tenantId), "status": .string(status.rawValue)]
+        if let agentId { filter["handover.agent_id"] = .string(agentId) }
+        return try await handovers.find(filter, sort: ["created_at": 1], limit: limit).map(\.handover)
+    }
+
+    /// Saves a transition, only if the stored handover still has the status and agent of `expected`, the
+    /// state it was computed from (optimistic concurrency: of two transfers of one claimed handover, only
+    /// the first is stored). False when someone else changed it first.
+    public func replace(_ record: HandoverRecord, expecting expected: HandoverRecord) async throws -> Bool {
+        let result = try await handovers.replaceOne(
+            filter: [
+                "_id": .string(record.id), "status": .string(expected.status.rawValue),
+                "handover.agent_id": expected.agentId.map { .string($0) } ?? .null,
+            ],
+            replacement: HandoverDocument(record))
+        return result.matchedCount > 0
+    }
+
+    /// A tenant's waiting handovers created before `cutoff` and not escalated yet, oldest first.
+    public func dueForEscalation(
+        tenantId: String, createdBefore cutoff: Date, limit: Int = 100
+    ) async throws
+        -> [HandoverRecord]
     {
         try await handovers.find(
-            ["tenant_id": .string(tenantId), "status": .string(status.rawValue)], sort: ["created_at": 1], limit: limit
+            [
+                "tenant_id": .string(tenantId), "status": "waiting", "created_at": ["$lte": .date(cutoff)],
+                "handover.escalated_at": .null,
+            ], sort: ["created_at": 1], limit: limit
         ).map(\.handover)
     }
 
-    /// Saves a transition, only if the stored status is still `expected` (optimistic concurrency).
-    /// False when someone else changed it first.
-    public func replace(_ record: HandoverRecord, expecting expected: HandoverRecord.Status) async throws -> Bool {
-        let result = try await handovers.replaceOne(
-            filter: ["_id": .string(record.id), "status": .string(expected.rawValue)],
-            replacement: HandoverDocument(record))
-        return result.matchedCount > 0
+    /// Marks a waiting handover escalated at `time`, only if nobody did yet (another replica, an earlier
+    /// run): true when this call marked it.
+    public func markEscalated(tenantId: String, id: String, at time: Date) async throws -> Bool {
+        let result = try await handovers.updateOne(
+            filter: [
+                "_id": .string(id), "tenant_id": .string(tenantId), "status": "waiting",
+                "handover.escalated_at": .null,
+            ],
+            update: ["$set": ["handover.escalated_at": .date(time)]])
+        return result.modifiedCount > 0
     }
 }

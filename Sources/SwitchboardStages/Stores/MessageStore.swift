@@ -62,8 +62,9 @@ public struct MessageStore: Sendable {
     func createIndexes() async throws {
         // Every message written costs an entry in each index, so only indexes a read path uses, and the two that
         // only some messages need are partial: `reply_to` (replies) and `provider_message_id` (sent through a
-        // provider). No query reads by customer with the tenant first, so there is no such index.
+        // provider). The agent desk reads a customer's history across channels by tenant and customer.
         try await messages.createIndexes([
+            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer_created"),
             MongoIndex(keys: ["tenant_id": 1, "session_id": 1, "sequence": 1], name: "tenant_session_sequence"),
             MongoIndex(keys: ["tenant_id": 1, "conversation_id": 1, "created_at": 1], name: "tenant_conversation"),
             MongoIndex(
@@ -119,6 +120,14 @@ public struct MessageStore: Sendable {
         var filter: MongoDocument = ["tenant_id": .string(tenantId), "conversation_id": .string(conversationId)]
         if let since { filter["created_at"] = ["$gte": .date(since)] }
         return try await messages.find(filter, sort: ["created_at": 1, "sequence": 1], limit: limit)
+    }
+
+    /// A customer's latest `limit` messages on every channel, oldest first (the agent desk's history).
+    public func customer(tenantId: String, customerId: String, limit: Int = 200) async throws -> [StoredMessage] {
+        try await messages.find(
+            ["tenant_id": .string(tenantId), "customer_id": .string(customerId)],
+            sort: ["created_at": -1, "sequence": -1], limit: limit
+        ).reversed()
     }
 
     /// A session's messages in order.

@@ -8,6 +8,8 @@ public struct SwitchboardDatabase: Sendable {
     public let sessions: SessionStore
     public let messages: MessageStore
     public let handovers: HandoverStore
+    public let agentAccounts: AgentAccountStore
+    public let agentSessions: AgentSessionStore
 
     public init(client: MongoClient) {
         self.client = client
@@ -15,6 +17,8 @@ public struct SwitchboardDatabase: Sendable {
         sessions = SessionStore(client: client)
         messages = MessageStore(client: client)
         handovers = HandoverStore(client: client)
+        agentAccounts = AgentAccountStore(client: client)
+        agentSessions = AgentSessionStore(client: client)
     }
 
     /// Connects and creates every index (creating an existing index is a no-op).
@@ -29,6 +33,8 @@ public struct SwitchboardDatabase: Sendable {
         try await sessions.createIndexes()
         try await messages.createIndexes()
         try await handovers.createIndexes()
+        try await agentAccounts.createIndexes()
+        try await agentSessions.createIndexes()
     }
 
     /// Whether the database answers: for `/health/ready`.

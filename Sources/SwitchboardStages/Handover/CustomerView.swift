@@ -1,0 +1,36 @@
+public import Foundation
+public import SwitchboardCore
+
+/// A customer as the desk shows them next to a conversation: their profile and their history on every
+/// channel.
+public struct CustomerView: Sendable, Hashable, Encodable {
+    public struct Identity: Sendable, Hashable, Encodable {
+        public var channel: String
+        public var address: String
+    }
+
+    public var customerId: String
+    public var displayName: String?
+    public var identities: [Identity]
+    public var phones: [String]
+    public var emails: [String]
+    public var since: Date?
+    /// The latest messages on every channel, oldest first.
+    public var messages: [MessageView]
+
+    public init(customerId: String, profile: CustomerProfile?, messages: [MessageView]) {
+        self.customerId = customerId
+        displayName = profile?.displayName
+        identities = (profile?.identities ?? []).map { Identity(channel: $0.channel.rawValue, address: $0.externalId) }
+        phones = profile?.phones ?? []
+        emails = profile?.emails ?? []
+        since = profile?.createdAt
+        self.messages = messages
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case identities, phones, emails, since, messages
+        case customerId = "customer_id"
+        case displayName = "display_name"
+    }
+}

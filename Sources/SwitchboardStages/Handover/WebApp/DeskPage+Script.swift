@@ -1,0 +1,265 @@
+extension DeskPage {
+    /// Every text from the API goes into the page with `textContent` (or `text()` below), never `innerHTML`.
+    static let script = #"""
+        "use strict";
+        const api = "/api/v1/agent";
+        const state = { me: null, list: "waiting", open: null, record: null, unread: 0, source: null, lists: {} };
+        const $ = (id) => document.getElementById(id);
+
+        function el(tag, className, text) {
+          const node = document.createElement(tag);
+          if (className) node.className = className;
+          if (text !== undefined && text !== null) node.textContent = String(text);
+          return node;
+        }
+
+        async function call(method, path, body) {
+          const options = { method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+          if (method !== "GET") {
+            options.headers["Content-Type"] = "application/json";
+            options.headers["X-Desk-Request"] = "1";
+            options.body = JSON.stringify(body || {});
+          }
+          const response = await fetch(path, options);
+          const text = await response.text();
+          const data = text ? JSON.parse(text) : {};
+          if (response.status === 401 && path !== api + "/session") { showSignIn(); }
+          if (!response.ok) throw new Error(data.error || response.statusText);
+          return data;
+        }
+
+        function waited(since) {
+          const seconds = Math.max(0, Math.round((Date.now() - Date.parse(since)) / 1000));
+          if (seconds < 60) return seconds + " s";
+          if (seconds < 3600) return Math.floor(seconds / 60) + " min";
+          return Math.floor(seconds / 3600) + " h " + Math.floor((seconds % 3600) / 60) + " min";
+        }
+
+        function showSignIn() {
+          state.me = null;
+          if (state.source) { state.source.close(); state.source = null; }
+          $("desk").hidden = true; $("signout").hidden = true; $("signin").hidden = false;
+          $("who").textContent = ""; $("live").textContent = "offline";
+          $("tenant").focus();
+        }
+
+        async function start() {
+          try { state.me = await call("GET", api + "/session"); } catch (e) { showSignIn(); return; }
+          $("signin").hidden = true; $("desk").hidden = false; $("signout").hidden = false;
+          $("who").textContent = (state.me.display_name || state.me.agent_id) + " · " + state.me.role
+            + " · " + state.me.tenant_id;
+          $("tab-all").hidden = state.me.role !== "supervisor";
+          $("notify").hidden = !("Notification" in window) || Notification.permission !== "default";
+          connect();
+          await refresh();
+        }
+
+        function connect() {
+          if (state.source) state.source.close();
+          const source = new EventSource(api + "/events");
+          state.source = source;
+          source.onopen = () => { $("live").textContent = "live"; };
+          source.onerror = () => { $("live").textContent = "reconnecting…"; };
+          source.addEventListener("resync", () => refresh());
+          for (const type of ["handover_started", "handover_claimed", "handover_transferred",
+                              "handover_returned_to_queue", "handover_ended", "handover_escalated",
+                              "handover_customer_message"]) {
+            source.addEventListener(type, (message) => onEvent(type, JSON.parse(message.data)));
+          }
+        }
+
+        function onEvent(type, event) {
+          const id = event.details && event.details.handover_id;
+          if (type === "handover_started" || type === "handover_escalated") {
+            if (state.list !== "waiting" || document.hidden) { state.unread += 1; }
+            showBadge();
+            notify(type === "handover_started" ? "New hand-over" : "A hand-over is waiting too long", event);
+          }
+          refresh();
+          if (state.open && state.open === id) openConversation(id, false);
+        }
+
+        function showBadge() {
+          $("badge").textContent = state.unread > 0 ? String(state.unread) : "";
+          document.title = (state.unread > 0 ? "(" + state.unread + ") " : "") + "Switchboard desk";
+        }
+
+        function notify(title, event) {
+          if (!("Notification" in window) || Notification.permission !== "granted") return;
+          new Notification(title, { body: "Customer " + (event.customer_id || ""), tag: event.details.handover_id });
+        }
+
+        async function refresh() {
+          const lists = { waiting: "waiting", mine: "claimed", all: "claimed" };
+          try {
+            const data = await call("GET", api + "/handovers?status=" + lists[state.list]);
+            let items = data.handovers;
+            if (state.list === "mine") items = items.filter((h) => h.agent_id === state.me.agent_id);
+            state.lists[state.list] = items;
+            renderList(items);
+          } catch (e) { $("list-empty").textContent = e.message; }
+        }
+
+        function renderList(items) {
+          const list = $("list");
+          list.replaceChildren();
+          $("list-empty").hidden = items.length > 0;
+          $("list-empty").textContent = "Nothing here.";
+          for (const h of items) {
+            const item = el("li");
+            const button = el("button");
+            button.type = "button";
+            button.dataset.id = h.id;
+            if (state.open === h.id) button.setAttribute("aria-current", "true");
+            button.append(el("strong", null, h.customer_id));
+            button.append(el("span", "meta", h.reason.replaceAll("_", " ") + (h.agent_id ? " · " + h.agent_id : "")
+              + (h.escalated_at ? " · escalated" : "")));
+            button.append(el("span", "meta wait", h.status === "claimed" && h.claimed_at
+              ? "waited " + Math.round(h.wait_seconds || 0) + " s · claimed " + waited(h.claimed_at) + " ago"
+              : "waiting " + waited(h.created_at)));
+            if (h.last_customer_message) button.append(el("span", "meta", "“" + h.last_customer_message + "”"));
+            button.addEventListener("click", () => openConversation(h.id, true));
+            item.append(button);
+            list.append(item);
+          }
+        }
+
+        function current() {
+          for (const items of Object.values(state.lists)) {
+            const found = (items || []).find((h) => h.id === state.open);
+            if (found) return found;
+          }
+          return state.record && state.record.id === state.open ? state.record : null;
+        }
+
+        async function openConversation(id, focus) {
+          if (state.open !== id) state.record = null;
+          state.open = id;
+          $("conversation").hidden = false;
+          $("conv-error").textContent = "";
+          try {
+            const customer = await call("GET", api + "/handovers/" + encodeURIComponent(id) + "/customer");
+            renderCustomer(customer);
+            const h = current();
+            $("conv-title").textContent = "Conversation with " + (customer.display_name || customer.customer_id);
+            $("conv-state").textContent = h ? (h.status + (h.agent_id ? " by " + h.agent_id : "")
+              + (h.note ? " · note: " + h.note : "")) : "";
+            const open = !h || h.status !== "resolved";
+            const mine = !!h && h.status === "claimed" && h.agent_id === state.me.agent_id;
+            $("claim").disabled = !h || h.status !== "waiting";
+            $("resolve").disabled = !open || !(mine || state.me.role === "supervisor");
+            $("reply").disabled = !mine;
+            if (focus) $("conv-title").focus();
+          } catch (e) { $("conv-error").textContent = e.message; }
+          renderList(state.lists[state.list] || []);
+        }
+
+        function renderCustomer(customer) {
+          const messages = $("messages");
+          messages.replaceChildren();
+          let understood = null;
+          for (const m of customer.messages) {
+            const item = el("li", m.sender);
+            item.append(el("span", "meta", m.sender + (m.agent_id ? " " + m.agent_id : "") + " · " + m.channel
+              + " · " + new Date(m.created_at).toLocaleString()));
+            item.append(el("span", null, m.text === null || m.text === undefined ? "(" + (m.content_type || "no text") + ")" : m.text));
+            if (m.intent) {
+              understood = m;
+              item.append(el("span", "meta", "intent " + m.intent + (m.confidence !== undefined && m.confidence !== null
+                ? " (" + Math.round(m.confidence * 100) + "%)" : "")));
+            }
+            messages.append(item);
+          }
+          messages.scrollTop = messages.scrollHeight;
+          $("understood").textContent = understood
+            ? understood.intent + (understood.confidence !== undefined && understood.confidence !== null
+              ? ", confidence " + Math.round(understood.confidence * 100) + "%" : "") : "nothing yet";
+          const profile = $("profile");
+          profile.replaceChildren();
+          const rows = [["Customer id", customer.customer_id], ["Name", customer.display_name],
+            ["Channels", customer.identities.map((i) => i.channel + " " + i.address).join(", ")],
+            ["Phones", customer.phones.join(", ")], ["Emails", customer.emails.join(", ")]];
+          for (const [label, value] of rows) {
+            if (!value) continue;
+            profile.append(el("dt", null, label));
+            profile.append(el("dd", null, value));
+          }
+        }
+
+        async function act(path, body) {
+          $("conv-error").textContent = "";
+          try {
+            const result = await call("POST", api + "/handovers/" + encodeURIComponent(state.open) + "/" + path, body);
+            if (result.id === state.open) state.record = result;
+            if (path === "reply") {
+              // Shown at once; the stored copy replaces it when the conversation is read again.
+              const item = el("li", "agent");
+              item.append(el("span", "meta", "you · sending"));
+              item.append(el("span", null, body.text));
+              $("messages").append(item);
+              return;
+            }
+            await refresh();
+            if (path === "claim") { state.list = "mine"; selectTab("mine"); await refresh(); }
+            await openConversation(state.open, false);
+          } catch (e) { $("conv-error").textContent = e.message; }
+        }
+
+        function selectTab(name) {
+          state.list = name;
+          for (const tab of document.querySelectorAll("[role=tab]")) {
+            tab.setAttribute("aria-selected", String(tab.dataset.list === name));
+          }
+          if (name === "waiting") { state.unread = 0; showBadge(); }
+        }
+
+        document.addEventListener("DOMContentLoaded", () => {
+          $("signin-form").addEventListener("submit", async (event) => {
+            event.preventDefault();
+            $("signin-error").textContent = "";
+            try {
+              await call("POST", api + "/session", { tenant_id: $("tenant").value.trim(),
+                agent_id: $("agent").value.trim(), password: $("password").value, cookie: true });
+              $("password").value = "";
+              await start();
+            } catch (e) { $("signin-error").textContent = e.message; }
+          });
+          $("signout").addEventListener("click", async () => {
+            try { await call("DELETE", api + "/session"); } finally { showSignIn(); }
+          });
+          $("notify").addEventListener("click", async () => {
+            await Notification.requestPermission();
+            $("notify").hidden = Notification.permission !== "default";
+          });
+          for (const tab of document.querySelectorAll("[role=tab]")) {
+            tab.addEventListener("click", () => { selectTab(tab.dataset.list); refresh(); });
+          }
+          $("claim").addEventListener("click", () => act("claim", {}));
+          $("resolve").addEventListener("click", () => act("resolve", {}));
+          $("transfer-form").addEventListener("submit", (event) => {
+            event.preventDefault();
+            const to = $("transfer-to").value.trim();
+            act("transfer", { to_agent_id: to || null, note: $("transfer-note").value });
+            $("transfer-to").value = ""; $("transfer-note").value = "";
+          });
+          $("reply-form").addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const text = $("reply").value;
+            if (!text.trim()) return;
+            const id = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));
+            await act("reply", { text, client_message_id: id });
+            if (!$("conv-error").textContent) $("reply").value = "";
+          });
+          $("reply").addEventListener("keydown", (event) => {
+            if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("reply-form").requestSubmit();
+          });
+          document.addEventListener("visibilitychange", () => {
+            if (!document.hidden && state.list === "waiting") { state.unread = 0; showBadge(); }
+          });
+          $("conv-title").tabIndex = -1;
+          // Wait times move on without a reload.
+          setInterval(() => renderList(state.lists[state.list] || []), 15000);
+          start();
+        });
+        """#
+}
