@@ -39,6 +39,16 @@ final class WebDriver: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
+        do {
+            try await openSession()
+        } catch {
+            // No driver outlives a failed start.
+            await quit()
+            throw error
+        }
+    }
+
+    private func openSession() async throws {
         try await waitFor("chromedriver to answer (log: \(Self.logPath.path))", within: .seconds(20)) {
             let status = try? await self.request("GET", "status")
             return (status?.json["value"] as? [String: Any])?["ready"] as? Bool == true

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Prometheus
 import SwitchboardCore
+import SwitchboardMongo
 import SwitchboardObservability
 import SwitchboardStages
 import SwitchboardTestSupport
@@ -94,7 +95,14 @@ struct DeskQueueTests {
         #expect(events[2].details["previous_agent_id"] == "bob")
         #expect(events.last?.details["handle_seconds"] != nil)
         let stored = try #require(try await fixture.test.database.handovers.handover(tenantId: "demo", id: id))
-        #expect(stored.waitTime != nil && stored.handleTime != nil, "wait and handle time are in the store")
+        let times = try #require(
+            try await fixture.test.database.client.collection("handovers", as: StoredTimes.self).findOne([
+                "_id": .string(id)
+            ]))
+        // Computed before the dates were rounded to the database's milliseconds.
+        #expect(abs((times.wait_seconds ?? -1) - (stored.waitTime ?? 0)) < 0.002)
+        #expect(abs((times.handle_seconds ?? -1) - (stored.handleTime ?? 0)) < 0.002)
+        #expect((times.wait_seconds ?? -1) >= 0 && (times.handle_seconds ?? -1) >= 0, "both are in the store")
     }
 
     @Test("an agent holding the tenant's maximum cannot claim or be given more; wait and handle times are metrics")
@@ -128,6 +136,13 @@ struct DeskQueueTests {
         #expect(text.contains("switchboard_handover_handle_seconds_count 1"))
         #expect(text.contains(#"switchboard_handover_transitions_total{transition="transferred"} 1"#))
     }
+}
+
+/// The queryable times of a stored hand-over.
+struct StoredTimes: Codable, Sendable {
+    var _id: String
+    var wait_seconds: Double?
+    var handle_seconds: Double?
 }
 
 extension HandoverFixture {

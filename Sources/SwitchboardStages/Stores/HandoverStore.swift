@@ -2,7 +2,8 @@ public import Foundation
 public import SwitchboardCore
 import SwitchboardMongo
 
-/// Handovers to human agents: waiting, claimed, resolved.
+/// Handovers to human agents: waiting, claimed, resolved; with their wait and handle times in seconds
+/// (`wait_seconds`, `handle_seconds`) once known.
 public struct HandoverStore: Sendable {
     struct HandoverDocument: Codable, Sendable {
         var _id: String
@@ -10,6 +11,10 @@ public struct HandoverStore: Sendable {
         var session_id: String
         var status: String
         var created_at: Date
+        /// Seconds from the request to the first claim, once claimed: for reports that query the store.
+        var wait_seconds: Double?
+        /// Seconds from the first claim to the resolve, once resolved.
+        var handle_seconds: Double?
         var handover: HandoverRecord
 
         init(_ record: HandoverRecord) {
@@ -18,6 +23,8 @@ public struct HandoverStore: Sendable {
             session_id = record.sessionId
             status = record.status.rawValue
             created_at = record.createdAt
+            wait_seconds = record.waitTime
+            handle_seconds = record.handleTime
             handover = record
         }
     }
