@@ -12,6 +12,8 @@ public struct NLUModel: Sendable {
     let lookups: [String: [String]]
     /// The tenant's reply templates.
     public let templates: ResponseTemplates
+    /// The intent of out-of-scope training examples.
+    public static let outOfScopeIntent = "oos"
 
     /// The intents the model knows, in training order.
     public var intents: [String] { classifier.intents }
