@@ -17,6 +17,9 @@ public struct NLUModel: Sendable {
 
     /// The intents the model knows, in training order.
     public var intents: [String] { classifier.intents }
+    /// The temperature that divides the intent scores (fitted at training, see the README's NLU section);
+    /// 1 leaves them as trained.
+    public var confidenceTemperature: Double { Double(classifier.model.temperature) }
     /// The entity types the tagger learned (sorted), empty without annotated training data.
     public var learnedEntityTypes: [String] { tagger?.entityTypes ?? [] }
 

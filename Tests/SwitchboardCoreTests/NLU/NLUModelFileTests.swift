@@ -39,6 +39,7 @@ struct NLUModelFileTests {
             #expect(original == reloaded, "\(text)")
         }
         #expect(loaded.templates == model.templates)
+        #expect(loaded.confidenceTemperature == model.confidenceTemperature)
         #expect(loaded.serialized() == file)
         #expect(NLUModel.fileSummary(file).hasPrefix("format 2, sha256 "))
     }
