@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardCore
+import SwitchboardStages
 
 /// `switchboard nlu parse`: what a model makes of one message, and what the bot would do with it.
 struct NLUParseCommand: ParsableCommand {
@@ -8,7 +9,7 @@ struct NLUParseCommand: ParsableCommand {
         commandName: "parse",
         abstract: "Show the intents, confidences, entities and bot decision for one message.",
         discussion: """
-            The model is --model, --data, or the tenant's: its nlp.training_file from the tenants file
+            The model is --model, --data, or the tenant's: its nlp.model_file or nlp.training_file from the tenants file
             (--tenants, default SWITCHBOARD_TENANTS_FILE or deploy/tenants.yaml), the demo data when it names
             none. The decision uses the tenant's confidence threshold (0.5 without a tenant).
             """
@@ -62,12 +63,14 @@ struct NLUParseCommand: ParsableCommand {
             throw CLIFailure.notFound("no tenant '\(tenant)' in \(path)")
         }
         if source.model != nil || source.data != nil { return (try source.load().model, configuration.nlp) }
-        guard let file = configuration.nlp.trainingFile else {
-            return (try NLUModel(yaml: DemoTrainingData.yaml), configuration.nlp)
+        // The same file nlp-plugin would use, with the same errors.
+        let modelSource = NLPModelSource(
+            tenant: configuration, directory: URL(fileURLWithPath: path).deletingLastPathComponent())
+        let contents = try modelSource.url.map { try NLUFiles.read($0.path) } ?? Data()
+        do {
+            return (try modelSource.model(from: contents), configuration.nlp)
+        } catch {
+            throw CLIFailure.usage("\(error)")
         }
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
-        let training = try NLUFiles.trainingData(url.path)
-        return (try NLUFiles.train(training, path: url.path).0, configuration.nlp)
     }
 }

@@ -21,6 +21,8 @@ struct NLUTrainCommand: ParsableCommand {
         printLine(
             "trained on \(examples) examples, \(model.intents.count) intents in \(String(format: "%.2f", seconds)) s (\(String(format: "%.2f", cpu)) s CPU)"
         )
+        let temperature = String(format: "%.4f", model.confidenceTemperature)
+        printLine("confidence temperature \(temperature) (fitted on held-out examples)")
         if !model.learnedEntityTypes.isEmpty {
             printLine("entity types learned: \(model.learnedEntityTypes.joined(separator: ", "))")
         }

@@ -35,6 +35,14 @@ struct TenantDirectoryTests {
         #expect(directory.tenant(id: "nope") == nil)
     }
 
+    @Test("a tenant names a model file to load instead of training data")
+    func modelFile() throws {
+        let directory = try TenantDirectory(
+            parsing: "tenants:\n  - id: acme\n    nlp:\n      model_file: nlp/acme.model")
+        #expect(directory.tenant(id: "acme")?.nlp.modelFile == "nlp/acme.model")
+        #expect(directory.tenant(id: "acme")?.nlp.trainingFile == nil)
+    }
+
     @Test("JSON works too")
     func json() throws {
         let directory = try TenantDirectory(parsing: #"{"tenants":[{"id":"acme","nlp":{"handover_intent":"agent"}}]}"#)
@@ -61,6 +69,11 @@ struct TenantDirectoryTests {
             ),
             ("tenants: [", "not valid"),
             ("tenants:\n  - id: 'bad id'", "must be non-empty ASCII"),
+            (
+                "tenants:\n  - id: a\n    nlp:\n      training_file: a.yml\n      model_file: a.model",
+                "give nlp.training_file or nlp.model_file, not both"
+            ),
+            ("tenants:\n  - id: a\n    nlp:\n      model_file: ''", "must not be empty"),
         ])
     func invalid(text: String, fragment: String) {
         do {

@@ -29,4 +29,26 @@ struct DaemonConfigurationErrorTests {
         #expect(lines.first?.contains(variable) == true, "\(output)")
         #expect(!(lines.first?.contains(value) ?? true), "\(output)")
     }
+
+    @Test("nlp-plugin refuses a damaged model file at start-up, naming the tenant and the file")
+    func damagedModelFile() async throws {
+        let daemons = try DaemonProcesses(idleTimeoutSeconds: 600)
+        let model = daemons.folder.appendingPathComponent("demo.model")
+        try Data("SWBNLU\r\n".utf8 + [2, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 40)).write(to: model)
+        let tenants = daemons.folder.appendingPathComponent("model-tenants.yaml")
+        try "tenants:\n  - id: demo\n    nlp:\n      model_file: demo.model\n".write(
+            to: tenants, atomically: true, encoding: .utf8)
+        var environment = daemons.environment
+        environment["SWITCHBOARD_TENANTS_FILE"] = tenants.path
+        environment["SWITCHBOARD_HTTP_PORT"] = String(daemons.ports["nlp-plugin"] ?? 0)
+        let (status, output) = try await ChildProcess.run(
+            DaemonProcesses.binaries.appendingPathComponent("nlp-plugin"), [], environment: environment)
+        let lines = output.split(separator: "\n").filter { !$0.hasPrefix("{") }
+        #expect(status == 2, "\(output)")
+        #expect(
+            lines == [
+                "nlp-plugin: configuration error: tenant 'demo': model file \(model.path): model file checksum mismatch: "
+                    + "the file is damaged or was edited; train it again with `switchboard nlu train` of this version"
+            ], "\(output)")
+    }
 }

@@ -4,8 +4,8 @@ public import Foundation
 extension NLUModel {
     /// The model file's first bytes.
     static let magic = Data("SWBNLU\r\n".utf8)
-    /// The format this build writes and reads.
-    public static let fileFormatVersion = 1
+    /// The format this build writes and reads (2: with the classifier's temperature).
+    public static let fileFormatVersion = 2
 
     /// The model as a file: magic, format version, SHA-256 of the payload, payload.
     ///
@@ -62,10 +62,12 @@ extension NLUModel {
         }
     }
 
-    /// "format 1, sha256 …" for a model file's bytes (the checksum of its payload, as stored).
+    /// "format 2, sha256 …" for a model file's bytes (the checksum of its payload, as stored).
     public static func fileSummary(_ data: Data) -> String {
         let checksum = data.dropFirst(magic.count + 8).prefix(32).map { String(format: "%02x", $0) }.joined()
-        return "format \(fileFormatVersion), sha256 \(checksum)"
+        var header = NLUBinaryReader(data.dropFirst(magic.count).prefix(8))
+        let version = (try? header.int()) ?? fileFormatVersion
+        return "format \(version), sha256 \(checksum)"
     }
 
     private func writeClassifier(to writer: inout NLUBinaryWriter) {
@@ -79,6 +81,7 @@ extension NLUModel {
         writer.float(vectorizer.unseenIdf)
         writer.floats(classifier.model.weights)
         writer.floats(classifier.model.bias)
+        writer.float(classifier.model.temperature)
     }
 
     private static func readClassifier(from reader: inout NLUBinaryReader) throws(NLUModelFileError) -> IntentClassifier
@@ -93,14 +96,16 @@ extension NLUModel {
         let unseenIdf = try reader.float()
         let weights = try reader.floats()
         let bias = try reader.floats()
+        let temperature = try reader.float()
         guard !intents.isEmpty, idf.count == names.count, bias.count == intents.count,
-            weights.count == names.count * intents.count
+            weights.count == names.count * intents.count, temperature.isFinite, temperature > 0
         else { throw NLUModelFileError("the model file is corrupt") }
         let vectorizer = TextVectorizer(
             vocabulary: Self.index(names), idf: idf, unseenIdf: unseenIdf, groupWeights: groupWeights,
             shape: TextFeatures.Shape(characterLengths: lower...upper))
         let model = SoftmaxClassifier(
-            classCount: intents.count, featureCount: names.count, weights: weights, bias: bias)
+            classCount: intents.count, featureCount: names.count, weights: weights, bias: bias,
+            temperature: temperature)
         return IntentClassifier(intents: intents, vectorizer: vectorizer, model: model)
     }
 

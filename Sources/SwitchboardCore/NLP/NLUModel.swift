@@ -12,9 +12,14 @@ public struct NLUModel: Sendable {
     let lookups: [String: [String]]
     /// The tenant's reply templates.
     public let templates: ResponseTemplates
+    /// The intent of out-of-scope training examples.
+    public static let outOfScopeIntent = "oos"
 
     /// The intents the model knows, in training order.
     public var intents: [String] { classifier.intents }
+    /// The temperature that divides the intent scores (fitted at training, see the README's NLU section);
+    /// 1 leaves them as trained.
+    public var confidenceTemperature: Double { Double(classifier.model.temperature) }
     /// The entity types the tagger learned (sorted), empty without annotated training data.
     public var learnedEntityTypes: [String] { tagger?.entityTypes ?? [] }
 

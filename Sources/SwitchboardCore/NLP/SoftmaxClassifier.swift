@@ -3,8 +3,8 @@ import Foundation
 /// Multinomial logistic regression (softmax) over sparse vectors, trained by stochastic gradient
 /// descent with L2 regularisation.
 ///
-/// The model's probabilities are its confidences: trained to minimise log loss, they are calibrated
-/// estimates, so a tenant's threshold means "answer when the model is at least this sure".
+/// The model's probabilities are its confidences, after temperature scaling (``TemperatureScaling``), so a
+/// tenant's threshold means "answer when the model is at least this sure".
 ///
 /// Training is deterministic: examples are visited in an order drawn from a fixed seed, and every sum
 /// runs over features and classes in index order. The same data gives the same weights to the bit.
@@ -26,12 +26,15 @@ struct SoftmaxClassifier: Sendable {
     /// Feature-major: the weights of feature `j` are `weights[j * classCount ..< (j + 1) * classCount]`.
     private(set) var weights: [Float]
     private(set) var bias: [Float]
+    /// Divides the logits before the softmax (see ``TemperatureScaling``); 1 leaves them as trained.
+    var temperature: Float = 1
 
-    init(classCount: Int, featureCount: Int, weights: [Float], bias: [Float]) {
+    init(classCount: Int, featureCount: Int, weights: [Float], bias: [Float], temperature: Float = 1) {
         self.classCount = classCount
         self.featureCount = featureCount
         self.weights = weights
         self.bias = bias
+        self.temperature = temperature
     }
 
     /// Trains on `vectors` with class indices `labels`.
@@ -84,13 +87,22 @@ struct SoftmaxClassifier: Sendable {
         self.bias = bias
     }
 
-    /// Class probabilities of `vector`, in class order.
+    /// Class probabilities of `vector`, in class order, at the model's temperature.
     func probabilities(_ vector: SparseVector) -> [Float] {
+        var result = logits(vector)
+        if temperature != 1 {
+            for k in result.indices { result[k] /= temperature }
+        }
+        Self.softmax(&result)
+        return result
+    }
+
+    /// The scores before the softmax, in class order.
+    func logits(_ vector: SparseVector) -> [Float] {
         var result = [Float](repeating: 0, count: classCount)
         weights.withUnsafeBufferPointer { weights in
             Self.logits(vector, weights: weights, bias: bias, scale: 1, into: &result)
         }
-        Self.softmax(&result)
         return result
     }
 

@@ -8,17 +8,23 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         public var confidenceThreshold: Double
         /// Intent meaning "talk to a person". Default `human_handoff`.
         public var handoverIntent: String
-        /// Path of the Rasa-style training YAML, relative to the tenants file. Default: none (the
-        /// daemon falls back to ``DemoTrainingData``).
+        /// Path of the training data (Rasa-style YAML or the JSON of `switchboard nlu`), relative to the
+        /// tenants file; nlp-plugin trains from it at start. Default: none (the daemon falls back to
+        /// ``DemoTrainingData``).
         public var trainingFile: String?
+        /// Path of a model file written by `switchboard nlu train`, relative to the tenants file; nlp-plugin
+        /// loads it instead of training. Default: none. Excludes ``trainingFile``.
+        public var modelFile: String?
 
         /// Creates settings.
         public init(
-            confidenceThreshold: Double = 0.5, handoverIntent: String = "human_handoff", trainingFile: String? = nil
+            confidenceThreshold: Double = 0.5, handoverIntent: String = "human_handoff", trainingFile: String? = nil,
+            modelFile: String? = nil
         ) {
             self.confidenceThreshold = confidenceThreshold
             self.handoverIntent = handoverIntent
             self.trainingFile = trainingFile
+            self.modelFile = modelFile
         }
 
         /// The bot policy these settings describe.
@@ -30,6 +36,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             case confidenceThreshold = "confidence_threshold"
             case handoverIntent = "handover_intent"
             case trainingFile = "training_file"
+            case modelFile = "model_file"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -37,6 +44,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             confidenceThreshold = try container.decodeIfPresent(Double.self, forKey: .confidenceThreshold) ?? 0.5
             handoverIntent = try container.decodeIfPresent(String.self, forKey: .handoverIntent) ?? "human_handoff"
             trainingFile = try container.decodeIfPresent(String.self, forKey: .trainingFile)
+            modelFile = try container.decodeIfPresent(String.self, forKey: .modelFile)
         }
     }
 
@@ -78,7 +86,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public static let longestIdleTimeoutSeconds: Double = 31_536_000
 
     /// Checks values a decoder cannot: non-empty id, a timeout from just above 0 to 365 days, threshold in
-    /// 0...1.
+    /// 0...1, at most one of a training file and a model file, neither empty.
     public func validate() throws(TenantConfigurationError) {
         guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw TenantConfigurationError("tenant id '\(id)' must be non-empty ASCII letters, digits, '-', '_' or '.'")
@@ -89,6 +97,13 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         }
         guard (0...1).contains(nlp.confidenceThreshold) else {
             throw TenantConfigurationError("tenant '\(id)': nlp.confidence_threshold must be between 0 and 1")
+        }
+        guard nlp.trainingFile == nil || nlp.modelFile == nil else {
+            throw TenantConfigurationError(
+                "tenant '\(id)': give nlp.training_file or nlp.model_file, not both (a model file is trained already)")
+        }
+        guard nlp.trainingFile?.isEmpty != true, nlp.modelFile?.isEmpty != true else {
+            throw TenantConfigurationError("tenant '\(id)': nlp.training_file and nlp.model_file must not be empty")
         }
         try desk.validate(tenant: id)
     }

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
+import SwitchboardCore
 import SwitchboardKafka
 import SwitchboardObservability
 import SwitchboardRuntime
@@ -39,9 +40,12 @@ public enum DaemonMain {
             let services = try await build(environment, logger)
             try await runDaemon(name: name, services: services, logger: logger)
             exit(0)
-        } catch  where error is SettingsError || error is ObservabilityConfigurationError {
-            // A setting read while building (channel-webhook's web chat and provider ones) or running (the
-            // shutdown timeout).
+        } catch
+            where error is SettingsError || error is ObservabilityConfigurationError
+            || error is TenantConfigurationError
+        {
+            // A setting read while building (channel-webhook's web chat and provider ones, nlp-plugin's model
+            // files) or running (the shutdown timeout).
             fail(name, "configuration error: \(error)", status: 2)
         } catch {
             fail(name, "stopped: \(error)", status: 1)

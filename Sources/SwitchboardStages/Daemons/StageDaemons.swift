@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
-public import SwitchboardCore
+import SwitchboardCore
 import SwitchboardObservability
 import SwitchboardRuntime
 
@@ -42,13 +42,19 @@ public enum StageDaemons {
     }
 
     public static func nlpPlugin(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
-        let engine = try NLPModels.builtInEngine(for: environment)
-        logger.info("NLP models trained", metadata: ["tenants": "\(environment.tenants.tenants.map(\.id))"])
+        // A model file that fails its checksum or training data that does not parse stops the start here.
+        let reloader = try NLPModels.reloader(for: environment, logger: logger)
+        let reloadInterval = try environment.milliseconds("SWITCHBOARD_NLP_RELOAD_MS", default: .seconds(10))
+        let engine = reloader.engine
         let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: false)
         let handler = NLPHandler(
             engine: engine, templates: { engine.templates(forTenant: $0) }, environment: environment
         ).perEnvelope()
-        return try services(parts, stage: "nlp-plugin", input: parts.topics.nlp, handler: handler)
+        var services = try services(parts, stage: "nlp-plugin", input: parts.topics.nlp, handler: handler)
+        if reloadInterval > .zero {
+            services.insert(NLPModelWatcher(reloader: reloader, interval: reloadInterval), at: 1)
+        }
+        return services
     }
 
     /// [producer, runner, ops server]: a service group shuts down in reverse, so the HTTP server and the
@@ -61,30 +67,5 @@ public enum StageDaemons {
             host: parts.environment.settings.httpHost, port: parts.environment.settings.httpPort,
             endpoints: parts.opsEndpoints, logger: parts.logger)
         return [parts.producer, runner, ops]
-    }
-}
-
-/// Training the built-in NLP engine from the tenants' training files at start-up.
-public enum NLPModels {
-    /// One model per tenant: its `nlp.training_file` (relative to the tenants file), or the demo training
-    /// data when it names none.
-    public static func builtInEngine(for environment: DaemonEnvironment) throws -> BuiltInNLPEngine {
-        var models: [String: NLUModel] = [:]
-        for tenant in environment.tenants.tenants {
-            var yaml = DemoTrainingData.yaml
-            if let path = tenant.nlp.trainingFile {
-                let url =
-                    path.hasPrefix("/")
-                    ? URL(fileURLWithPath: path)
-                    : environment.tenantsDirectory.appendingPathComponent(path)
-                do {
-                    yaml = try String(contentsOf: url, encoding: .utf8)
-                } catch {
-                    throw TenantConfigurationError("tenant '\(tenant.id)': cannot read training file \(url.path)")
-                }
-            }
-            models[tenant.id] = try NLUModel(yaml: yaml)
-        }
-        return BuiltInNLPEngine(models: models)
     }
 }

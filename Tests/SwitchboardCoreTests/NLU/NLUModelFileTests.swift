@@ -39,8 +39,9 @@ struct NLUModelFileTests {
             #expect(original == reloaded, "\(text)")
         }
         #expect(loaded.templates == model.templates)
+        #expect(loaded.confidenceTemperature == model.confidenceTemperature)
         #expect(loaded.serialized() == file)
-        #expect(NLUModel.fileSummary(file).hasPrefix("format 1, sha256 "))
+        #expect(NLUModel.fileSummary(file).hasPrefix("format 2, sha256 "))
     }
 
     @Test("a damaged payload is refused by its checksum")
@@ -56,7 +57,7 @@ struct NLUModelFileTests {
     func version() throws {
         var file = try NLUModel(yaml: Self.yaml).serialized()
         file[NLUModel.magic.count] = 9
-        #expect(throws: NLUModelFileError("model file format version 9 is not supported (this build reads 1)")) {
+        #expect(throws: NLUModelFileError("model file format version 9 is not supported (this build reads 2)")) {
             try NLUModel(serialized: file)
         }
         #expect(throws: NLUModelFileError("not a Switchboard NLU model file")) {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SwitchboardCore
@@ -52,5 +53,40 @@ struct SoftmaxClassifierTests {
         var again = SeededGenerator(seed: 42)
         #expect(again.permutation(10) == order)
         #expect(order != Array(0..<10))
+    }
+}
+
+@Suite("Temperature scaling")
+struct TemperatureScalingTests {
+    @Test("the fitted temperature makes the held-out probabilities match the held-out frequencies")
+    func fitsFrequencies() {
+        // Score 2 for class 0 on four examples, three of which are class 0: the loss is lowest where
+        // sigmoid(2 / T) = 3/4, that is T = 2 / ln 3.
+        let logits: [[Float]] = Array(repeating: [2, 0], count: 4)
+        let temperature = TemperatureScaling.fit(logits: logits, labels: [0, 0, 0, 1])
+        #expect(abs(Double(temperature) - 2 / log(3.0)) < 1e-4)
+        // All right: as sure as the search range allows.
+        #expect(TemperatureScaling.fit(logits: [[2, 0], [0, 2]], labels: [0, 1]) < 0.051)
+        #expect(TemperatureScaling.fit(logits: [], labels: []) == 1)
+        // Without out-of-scope examples to learn from, the confidences may only come down.
+        let unsharpened = TemperatureScaling.fit(logits: [[2, 0], [0, 2]], labels: [0, 1], sharpen: false)
+        #expect(unsharpened >= 1 && unsharpened < 1.001)
+        let softened = TemperatureScaling.fit(logits: logits, labels: [0, 0, 0, 1], sharpen: false)
+        #expect(abs(Double(softened) - 2 / log(3.0)) < 1e-4)
+    }
+
+    @Test("calibration keeps the top intent and is the same on every run")
+    func keepsRanking() {
+        var uncalibrated = IntentClassifier.Parameters()
+        uncalibrated.calibrate = false
+        let plain = IntentClassifier(training: SoftmaxClassifierTests.training, parameters: uncalibrated)
+        let calibrated = IntentClassifier(training: SoftmaxClassifierTests.training)
+        let again = IntentClassifier(training: SoftmaxClassifierTests.training)
+        #expect(calibrated.model.temperature >= 1)
+        #expect(calibrated.model.temperature.bitPattern == again.model.temperature.bitPattern)
+        for text in ["hello there", "where is my parcel", "thanks a lot", "completely unrelated words"] {
+            let features = TextFeatures(text)
+            #expect(plain.rank(features).first?.intent == calibrated.rank(features).first?.intent, "\(text)")
+        }
     }
 }
