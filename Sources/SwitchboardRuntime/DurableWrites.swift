@@ -1,5 +1,3 @@
-public import Foundation
-
 /// Where a stage's writes go, as far as their durability goes: a database that can say which server process
 /// answers it (its epoch) and make every write it acknowledged durable.
 public protocol DurabilityBarrier: Sendable {
