@@ -22,7 +22,9 @@ struct RequestBodyTimeoutTests {
         } catch {
             #expect(error.status == .requestTimeout)
         }
-        #expect(clock.now - start < .seconds(10))
+        // A guard against waiting forever, not a measure of the 200 ms: a loaded parallel run on 2 cores has
+        // taken 31 s to get here.
+        #expect(clock.now - start < .seconds(120))
         continuation.finish()
     }
 
