@@ -3,6 +3,7 @@ import SwitchboardMongo
 import SwitchboardRuntime
 import SwitchboardStages
 import SwitchboardTestSupport
+import Synchronization
 import Testing
 
 /// The durability barrier against a real database that is killed and restarted on the same storage: its own
@@ -14,13 +15,34 @@ struct DatabaseDurabilityTests {
         let storage: URL
         let process: Process
 
-        static func start(port: Int, storage: URL) throws -> Server {
+        /// Starts the server and returns once it logs that it listens (stack.sh waits for the same line).
+        static func start(port: Int, storage: URL) async throws -> Server {
             let process = Process()
             process.executableURL = TestStack.repositoryRoot.appendingPathComponent(".venv/bin/secantusd-py")
             process.arguments = ["--host", "127.0.0.1", "--port", String(port), "--storage-path", storage.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let log = Pipe()
+            process.standardOutput = log
+            process.standardError = log
+            let listening = AsyncStream.makeStream(of: Void.self)
+            let seen = Mutex("")
+            log.fileHandleForReading.readabilityHandler = { handle in
+                let chunk = handle.availableData
+                let heard = seen.withLock { text in
+                    text += String(decoding: chunk, as: UTF8.self)
+                    return text.contains("secantus listening on")
+                }
+                if heard || chunk.isEmpty {
+                    handle.readabilityHandler = nil
+                    listening.continuation.finish()
+                }
+            }
             try process.run()
+            try await withTimeout(.seconds(60), "the database to listen") {
+                for await _ in listening.stream {}
+            }
+            guard seen.withLock({ $0.contains("secantus listening on") }) else {
+                throw TestTimeout(what: "the database to listen; it printed: \(seen.withLock { $0 })")
+            }
             return Server(port: port, storage: storage, process: process)
         }
 
@@ -41,9 +63,7 @@ struct DatabaseDurabilityTests {
         configuration.serverSelectionTimeout = .seconds(2)
         let database = SwitchboardDatabase(
             client: try MongoClient(configuration: configuration, logger: TestStack.logger("durability")))
-        try await withTimeout(.seconds(60), "the database to answer") {
-            while !(await database.isReachable()) { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        try await database.client.ping()
         return database
     }
 
@@ -53,7 +73,7 @@ struct DatabaseDurabilityTests {
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: storage) }
         let port = try DaemonProcesses.freePort()
-        var server = try Server.start(port: port, storage: storage)
+        var server = try await Server.start(port: port, storage: storage)
         defer { server.kill() }
         let database = try await connect(port)
         let notes = database.client.collection("notes", as: Note.self)
@@ -67,7 +87,7 @@ struct DatabaseDurabilityTests {
         try await database.makeDurable(since: before)
         server.kill()
 
-        server = try Server.start(port: port, storage: storage)
+        server = try await Server.start(port: port, storage: storage)
         let reopened = try await connect(port)
         #expect(try await reopened.client.collection("notes", as: Note.self).count() == 1000)
         let after = try await reopened.epoch()
