@@ -64,7 +64,7 @@ public struct MessageStore: Sendable {
         // only some messages need are partial: `reply_to` (replies) and `provider_message_id` (sent through a
         // provider). The agent desk reads a customer's history across channels by tenant and customer.
         try await messages.createIndexes([
-            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer_created"),
+            MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer"),
             MongoIndex(keys: ["tenant_id": 1, "session_id": 1, "sequence": 1], name: "tenant_session_sequence"),
             MongoIndex(keys: ["tenant_id": 1, "conversation_id": 1, "created_at": 1], name: "tenant_conversation"),
             MongoIndex(
