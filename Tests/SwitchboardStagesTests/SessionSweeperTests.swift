@@ -46,4 +46,50 @@ struct SessionSweeperTests {
         #expect(expiry.first?.customerId == "customer-quiet")
         await producer.shutdown()
     }
+
+    @Test func aSessionIsNotExpiredWhileMessagesWaitForTheSessionStage() async throws {
+        let test = try await StageTestEnvironment(idleTimeoutSeconds: 60)
+        defer { Task { await test.drop() } }
+        try await TopicBootstrap.ensureTopics(
+            test.topics, partitions: 1, kafka: test.environment.kafka, logger: test.logger)
+        let handler = SessionHandler(store: test.database, environment: test.environment)
+        let now = Date()
+        var quiet = inbound("hello", from: "quiet", at: now.addingTimeInterval(-120))
+        quiet.customerId = "customer-quiet"
+        let session = try #require(
+            try await handler.handle(quiet, context: test.context(test.topics.identified))
+                .envelopes(on: test.topics.sessioned).first?.sessionId)
+
+        // The customer's next message waits on the session stage's input: the stage has not handled it yet.
+        let producer = try KafkaProducer(configuration: test.environment.kafka, logger: test.logger)
+        var next = inbound("are you there?", from: "quiet", at: now.addingTimeInterval(-90))
+        next.customerId = "customer-quiet"
+        _ = try await producer.send(
+            KafkaOutgoingRecord(
+                topic: test.topics.identified, key: "customer-quiet",
+                value: Array(try SwitchboardJSON.makeEncoder().encode(next))))
+        let group = StageRunner.Configuration(
+            stage: "session", inputTopic: test.topics.identified, topics: test.topics
+        ).groupID
+        let progress = PipelineProgress(
+            reader: try KafkaGroupProgress(
+                stages: [.init(group: group, topic: test.topics.identified)], configuration: test.environment.kafka,
+                logger: test.logger))
+        let sweeper = SessionSweeper(
+            sessions: test.database.sessions, producer: producer, environment: test.environment,
+            interval: .seconds(60), logger: test.logger, clock: { now },
+            processedThrough: { try await progress.processedThrough() })
+        #expect(try await sweeper.sweep() == 0, "the session stage has a message of the customer still to handle")
+        #expect(try await test.database.sessions.session(id: session)?.status == .open)
+
+        // The stage's group commits past it (as the stage does once it has handled it): the session is idle now.
+        let stage = try KafkaConsumer(
+            configuration: test.environment.kafka, groupID: group, topics: [test.topics.identified],
+            logger: test.logger)
+        try await stage.commit(try await stage.collect(1))
+        await stage.close()
+        #expect(try await sweeper.sweep() == 1)
+        #expect(try await test.database.sessions.session(id: session)?.status == .expired)
+        await producer.shutdown()
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 import SwitchboardCore
+import SwitchboardKafka
 import SwitchboardObservability
 import SwitchboardRuntime
 
@@ -23,10 +24,18 @@ public enum StageDaemons {
     public static func session(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let parts = try await DaemonParts.connect(environment, logger: logger)
         let handler = SessionHandler(store: parts.database, environment: environment)
+        // A session is idle only once everything that reached channel-webhook before has been sessioned.
+        let chain = [("customer-identification", parts.topics.inbound), ("session", parts.topics.identified)].map {
+            KafkaGroupProgress.Stage(
+                group: StageRunner.Configuration(stage: $0, inputTopic: $1, topics: parts.topics).groupID, topic: $1)
+        }
+        let progress = PipelineProgress(
+            reader: try KafkaGroupProgress(stages: chain, configuration: environment.kafka, logger: logger))
         let sweeper = SessionSweeper(
             sessions: parts.database.sessions, producer: parts.producer, environment: environment,
             interval: try environment.milliseconds("SWITCHBOARD_SESSION_SWEEP_MS", default: .seconds(30)),
-            logger: logger, onExpired: { handler.forget(customerId: $0) })
+            logger: logger, processedThrough: { try await progress.processedThrough() },
+            onExpired: { handler.forget(customerId: $0) })
         var services = try services(
             parts, stage: "session", input: parts.topics.identified,
             handler: DurableWrites(handler, barrier: parts.database, onLostWrites: { handler.forgetAll() }))
