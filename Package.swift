@@ -162,6 +162,7 @@ let package = Package(
                 "SwitchboardKafka",
                 "SwitchboardMongo",
                 "SwitchboardCore",
+                "SwitchboardRuntime",
                 "SwitchboardStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

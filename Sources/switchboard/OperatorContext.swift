@@ -3,6 +3,7 @@ import Logging
 import SwitchboardCore
 import SwitchboardKafka
 import SwitchboardMongo
+import SwitchboardRuntime
 import SwitchboardStages
 
 /// What every operator command reads from the environment: the broker, the topic prefix, the database.
@@ -13,14 +14,7 @@ struct OperatorContext {
     let logger: Logger
 
     /// Each stage's consumer group suffix and the topic it reads (without the prefix).
-    static let stageInputs: [(stage: String, topic: String)] = [
-        ("customer-identification", "inbound"),
-        ("session", "identified"),
-        ("message-router", "sessioned"),
-        ("nlp-plugin", "nlp"),
-        ("human-handover", "handover"),
-        ("channel-webhook-outbound", "outbound"),
-    ]
+    static let stageInputs = PipelineStages.inputs
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.environment = environment

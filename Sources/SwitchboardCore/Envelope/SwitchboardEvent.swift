@@ -27,6 +27,9 @@ public struct SwitchboardEvent: Sendable, Hashable, Codable {
         public static let handoverEscalated = EventType(rawValue: "handover_escalated")
         /// A handover was resolved; the bot owns the session again.
         public static let handoverEnded = EventType(rawValue: "handover_ended")
+        /// Everything stored about a customer was erased (`erased_at`; no personal data): consumers that keep
+        /// their own copies drop the customer's.
+        public static let customerErased = EventType(rawValue: "customer_erased")
         /// A channel reported delivery/read/failure of an outbound message.
         public static let deliveryStatus = EventType(rawValue: "delivery_status")
 

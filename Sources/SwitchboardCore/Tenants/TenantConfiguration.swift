@@ -62,13 +62,17 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var webchat: WebChatSettings
     /// Agent desk settings. Default: no per-agent limit, no assign timeout.
     public var desk: TenantDeskSettings
+    /// Data protection: message retention. Default: messages are kept.
+    public var privacy: TenantPrivacySettings
 
     /// Creates a configuration.
     public init(
         id: String, name: String? = nil, idleTimeoutSeconds: TimeInterval = SessionPolicy.defaultIdleTimeout,
         rules: TenantRules = TenantRules(), nlp: NLPSettings = NLPSettings(),
-        webchat: WebChatSettings = WebChatSettings(), desk: TenantDeskSettings = TenantDeskSettings()
+        webchat: WebChatSettings = WebChatSettings(), desk: TenantDeskSettings = TenantDeskSettings(),
+        privacy: TenantPrivacySettings = TenantPrivacySettings()
     ) {
+        self.privacy = privacy
         self.id = id
         self.name = name ?? id
         self.idleTimeoutSeconds = idleTimeoutSeconds
@@ -106,10 +110,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             throw TenantConfigurationError("tenant '\(id)': nlp.training_file and nlp.model_file must not be empty")
         }
         try desk.validate(tenant: id)
+        try privacy.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk
+        case id, name, rules, nlp, webchat, desk, privacy
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -124,5 +129,6 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         nlp = try container.decodeIfPresent(NLPSettings.self, forKey: .nlp) ?? NLPSettings()
         webchat = try container.decodeIfPresent(WebChatSettings.self, forKey: .webchat) ?? WebChatSettings()
         desk = try container.decodeIfPresent(TenantDeskSettings.self, forKey: .desk) ?? TenantDeskSettings()
+        privacy = try container.decodeIfPresent(TenantPrivacySettings.self, forKey: .privacy) ?? TenantPrivacySettings()
     }
 }

@@ -128,7 +128,9 @@ public struct ChannelWebhookDaemon: Sendable {
             configuration: StageRunner.Configuration(
                 stage: OutboundDeliveryHandler.stage, inputTopic: topics.outbound, topics: topics),
             kafka: environment.kafka, producer: producer,
-            handler: DurableWrites(outboundHandler, barrier: context.database), logger: context.logger)
+            handler: DropErased(
+                DurableWrites(outboundHandler, barrier: context.database), erasures: context.database.erasures),
+            logger: context.logger)
     }
 
     /// The router: ops endpoints, then every adapter's routes, all behind ``HTTPMetricsMiddleware``.

@@ -18,7 +18,9 @@ public enum StageDaemons {
         let handler = IdentificationHandler(profiles: parts.database.profiles, environment: environment)
         return try services(
             parts, stage: "customer-identification", input: parts.topics.inbound,
-            handler: DurableWrites(handler, barrier: parts.database, onLostWrites: { handler.forgetAll() }))
+            handler: DropErased(
+                DurableWrites(handler, barrier: parts.database, onLostWrites: { handler.forgetAll() }),
+                erasures: parts.database.erasures, onNewErasures: { handler.erased($0) }))
     }
 
     public static func session(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
@@ -38,8 +40,15 @@ public enum StageDaemons {
             onExpired: { handler.forget(customerId: $0) })
         var services = try services(
             parts, stage: "session", input: parts.topics.identified,
-            handler: DurableWrites(handler, barrier: parts.database, onLostWrites: { handler.forgetAll() }))
+            handler: DropErased(
+                DurableWrites(handler, barrier: parts.database, onLostWrites: { handler.forgetAll() }),
+                erasures: parts.database.erasures, onNewErasures: { _ in handler.forgetAll() }))
         services.insert(sweeper, at: 1)
+        let retention = RetentionSweeper(
+            database: parts.database, tenants: environment.tenants,
+            interval: try environment.milliseconds("SWITCHBOARD_RETENTION_SWEEP_MS", default: .seconds(3600)),
+            logger: logger)
+        services.insert(retention, at: 2)
         return services
     }
 

@@ -96,7 +96,7 @@ extension AgentAPI {
         }
     }
 
-    private func supervisor(_ request: Request, _ body: (DeskPrincipal) async throws -> Response) async -> Response {
+    func supervisor(_ request: Request, _ body: (DeskPrincipal) async throws -> Response) async -> Response {
         await respond(request) { caller in
             guard caller.isSupervisor else { throw DeskPermissionError.supervisorOnly }
             return try await body(caller)

@@ -31,6 +31,8 @@ import SwitchboardCore
 /// | `POST /api/v1/agent/accounts` (supervisor) | `{"agent_id","password","role"?,"display_name"?}` | 201 the account |
 /// | `POST /api/v1/agent/accounts/{agent}/disable\|enable` (supervisor) | | 200 the account |
 /// | `POST /api/v1/agent/accounts/{agent}/password` (supervisor) | `{"password"}` | 200 the account |
+/// | `GET /api/v1/agent/customers/{customer}/export` (supervisor) | | 200 everything stored (as the CLI's export) |
+/// | `DELETE /api/v1/agent/customers/{customer}` (supervisor) | | 200 `{"deleted":{collection: n},"in_flight_drained"}` |
 ///
 /// `agent_id` in a body is only for integrations: a person always acts as themselves, and a body naming
 /// someone else is refused (403). Failures are `{"error": "…"}` with 400 (bad input), 401 (no valid
@@ -50,6 +52,8 @@ public struct AgentAPI: Sendable {
     let authenticator: DeskAuthenticator
     let hub: DeskLiveHub?
     let logger: Logger
+    /// Export and erasure of customers for supervisors; nil: those routes answer 503.
+    public var privacy: PrivacyOperations?
 
     /// - Parameters:
     ///   - desk: The handover operations.
@@ -74,6 +78,7 @@ public struct AgentAPI: Sendable {
         addSessionRoutes(to: router)
         addAccountRoutes(to: router)
         addEventRoutes(to: router)
+        addPrivacyRoutes(to: router)
         let handovers = router.group(RouterPath(Self.basePath))
         handovers.get { request, _ in
             await respond(request) { caller in

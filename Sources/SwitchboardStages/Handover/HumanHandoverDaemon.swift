@@ -21,18 +21,22 @@ public enum HumanHandoverDaemon {
         let handler = HandoverHandler(database: parts.database, tenants: environment.tenants)
         let runner = try parts.runner(
             stage: name, input: parts.topics.handover,
-            handler: DurableWrites(handler.perEnvelope(), barrier: parts.database))
+            handler: DropErased(
+                DurableWrites(handler.perEnvelope(), barrier: parts.database), erasures: parts.database.erasures))
         let accounts = DeskAccounts(
             accounts: parts.database.agentAccounts, sessions: parts.database.agentSessions,
             sessionLifetime: settings.sessionLifetime, logger: logger)
         let hub = DeskLiveHub()
         let feed = DeskEventFeed(kafka: environment.kafka, topic: parts.topics.events, hub: hub, logger: logger)
-        let api = AgentAPI(
+        var api = AgentAPI(
             desk: HandoverDesk(
                 database: parts.database, sink: parts.producer, topics: parts.topics, logger: logger,
                 tenants: environment.tenants),
             accounts: accounts, secrets: environment.secrets, secureCookie: settings.secureCookie, hub: hub,
             logger: logger)
+        api.privacy = PrivacyOperations(
+            privacy: CustomerPrivacy(database: parts.database), kafka: environment.kafka, producer: parts.producer,
+            topics: parts.topics, logger: logger)
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,
             port: environment.settings.httpPort, logger: logger)

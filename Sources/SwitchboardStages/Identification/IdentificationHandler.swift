@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-import SwitchboardCore
+public import SwitchboardCore
 public import SwitchboardRuntime
+import Synchronization
 
 /// customer-identification: finds or creates the customer of each inbound envelope and re-keys it by customer.
 ///
@@ -11,13 +12,16 @@ public import SwitchboardRuntime
 /// mapping is cached (bounded) whatever partition it came from.
 public struct IdentificationHandler: StageHandler {
     /// Customer ids are derived from the first identity a customer was seen with, so a redelivered or
-    /// concurrently handled first message always yields the same id.
+    /// concurrently handled first message always yields the same id. After an erasure of the customer who had
+    /// that identity, from the identity and the time of the erasure: a new customer, never the erased id.
     static let customerNamespace = UUID(uuidString: "6f1c8d2e-3b4a-4c5d-9e8f-0a1b2c3d4e5f")!
 
     let profiles: any IdentityStoring
     let environment: DaemonEnvironment
     /// Identity key to customer id.
     let known: BoundedCache<String, String>
+    /// The erasure time of each erased identity (by digest) the stage was told of.
+    let erasedIdentities = ErasedIdentities()
 
     public init(profiles: any IdentityStoring, environment: DaemonEnvironment, cacheCapacity: Int = 200_000) {
         self.profiles = profiles
@@ -28,6 +32,22 @@ public struct IdentificationHandler: StageHandler {
     /// Forgets every cached identity (the database may have lost the claims they came from).
     public func forgetAll() {
         known.removeAll { _, _ in true }
+    }
+
+    /// Takes in erasures: forgets every cached identity (an erased one must be looked up afresh) and derives
+    /// the ids of the erased identities' next customers from the erasure.
+    public func erased(_ erasures: [Erasure]) {
+        erasedIdentities.add(erasures)
+        forgetAll()
+    }
+
+    /// The id a new customer first seen with the identity `key` gets.
+    func newCustomerId(identityKey key: String) -> String {
+        let name =
+            erasedIdentities.erasedAt(digest: Erasure.identityDigest(key: key)).map {
+                "\(key)|erased|\(Int64(($0.timeIntervalSince1970 * 1000).rounded()))"
+            } ?? key
+        return DerivedID.make(from: Self.customerNamespace, name: name).uuidString.lowercased()
     }
 
     public func handle(_ batch: StageBatch) async throws -> [StageResult] {
@@ -98,7 +118,7 @@ public struct IdentificationHandler: StageHandler {
         var changed: [String: CustomerProfile] = [:]
         for (item, (identity, key)) in new where decided[key] == nil {
             let envelope = item.envelope
-            let newId = DerivedID.make(from: Self.customerNamespace, name: key).uuidString.lowercased()
+            let newId = newCustomerId(identityKey: key)
             let decision = IdentityResolver.resolve(
                 identity, tenantId: envelope.tenantId, candidates: candidates, now: envelope.receivedAt,
                 newCustomerId: newId)
@@ -129,7 +149,7 @@ public struct IdentificationHandler: StageHandler {
         var customers: [String: String] = [:]
         for (key, decision) in decided where !taken.contains(key) { customers[key] = decision.profile.id }
         for (item, (identity, key)) in new where taken.contains(key) && customers[key] == nil {
-            let newId = DerivedID.make(from: Self.customerNamespace, name: key).uuidString.lowercased()
+            let newId = newCustomerId(identityKey: key)
             customers[key] = try await profiles.resolve(
                 identity, tenantId: item.envelope.tenantId, now: item.envelope.receivedAt, newCustomerId: newId
             ).profile.id
@@ -141,4 +161,23 @@ public struct IdentificationHandler: StageHandler {
 /// An identity could not be resolved in this pass; the runner retries it.
 struct IdentificationRaced: Error, CustomStringConvertible {
     var description: String { "the customer of this identity could not be resolved yet; retrying" }
+}
+
+/// Identity digests of erased customers with the time of the erasure.
+final class ErasedIdentities: Sendable {
+    private let times = Mutex<[String: Date]>([:])
+
+    func add(_ erasures: [Erasure]) {
+        times.withLock { times in
+            for erasure in erasures {
+                for digest in erasure.identityDigests {
+                    times[digest] = max(times[digest] ?? .distantPast, erasure.erasedAt)
+                }
+            }
+        }
+    }
+
+    func erasedAt(digest: String) -> Date? {
+        times.withLock { $0[digest] }
+    }
 }

@@ -193,3 +193,10 @@ public struct MessageStore: Sendable {
         return result.modifiedCount > 0
     }
 }
+
+extension MessageStore {
+    /// Deletes a tenant's messages stored before `cutoff` (retention); returns how many.
+    public func deleteMessages(tenantId: String, createdBefore cutoff: Date) async throws -> Int {
+        try await messages.deleteMany(["tenant_id": .string(tenantId), "created_at": ["$lt": .date(cutoff)]])
+    }
+}

@@ -42,7 +42,7 @@ public struct ProfileStore: Sendable {
     }
 
     public static func identityKey(tenantId: String, identity: ChannelIdentity) -> String {
-        "\(tenantId)|\(identity.channel.rawValue)|\(identity.externalId)"
+        Erasure.identityKey(tenantId: tenantId, channel: identity.channel, externalId: identity.externalId)
     }
 
     /// Finds the customer for this identity, merging by phone or email, or creates one. Idempotent: the same
