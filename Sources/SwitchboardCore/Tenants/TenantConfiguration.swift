@@ -62,12 +62,15 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var webchat: WebChatSettings
     /// Agent desk settings. Default: no per-agent limit, no assign timeout.
     public var desk: TenantDeskSettings
+    /// Hand-over notifications. Default: none.
+    public var notifications: TenantNotificationSettings
 
     /// Creates a configuration.
     public init(
         id: String, name: String? = nil, idleTimeoutSeconds: TimeInterval = SessionPolicy.defaultIdleTimeout,
         rules: TenantRules = TenantRules(), nlp: NLPSettings = NLPSettings(),
-        webchat: WebChatSettings = WebChatSettings(), desk: TenantDeskSettings = TenantDeskSettings()
+        webchat: WebChatSettings = WebChatSettings(), desk: TenantDeskSettings = TenantDeskSettings(),
+        notifications: TenantNotificationSettings = TenantNotificationSettings()
     ) {
         self.id = id
         self.name = name ?? id
@@ -76,6 +79,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         self.nlp = nlp
         self.webchat = webchat
         self.desk = desk
+        self.notifications = notifications
     }
 
     /// The session policy for this tenant.
@@ -106,10 +110,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             throw TenantConfigurationError("tenant '\(id)': nlp.training_file and nlp.model_file must not be empty")
         }
         try desk.validate(tenant: id)
+        try notifications.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk
+        case id, name, rules, nlp, webchat, desk, notifications
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -124,5 +129,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         nlp = try container.decodeIfPresent(NLPSettings.self, forKey: .nlp) ?? NLPSettings()
         webchat = try container.decodeIfPresent(WebChatSettings.self, forKey: .webchat) ?? WebChatSettings()
         desk = try container.decodeIfPresent(TenantDeskSettings.self, forKey: .desk) ?? TenantDeskSettings()
+        notifications =
+            try container.decodeIfPresent(TenantNotificationSettings.self, forKey: .notifications)
+            ?? TenantNotificationSettings()
     }
 }

@@ -10,6 +10,7 @@ public struct SwitchboardDatabase: Sendable {
     public let handovers: HandoverStore
     public let agentAccounts: AgentAccountStore
     public let agentSessions: AgentSessionStore
+    public let notifications: NotificationStore
 
     public init(client: MongoClient) {
         self.client = client
@@ -19,6 +20,7 @@ public struct SwitchboardDatabase: Sendable {
         handovers = HandoverStore(client: client)
         agentAccounts = AgentAccountStore(client: client)
         agentSessions = AgentSessionStore(client: client)
+        notifications = NotificationStore(client: client)
     }
 
     /// Connects and creates every index (creating an existing index is a no-op).
@@ -35,6 +37,7 @@ public struct SwitchboardDatabase: Sendable {
         try await handovers.createIndexes()
         try await agentAccounts.createIndexes()
         try await agentSessions.createIndexes()
+        try await notifications.createIndexes()
     }
 
     /// Whether the database answers: for `/health/ready`.
