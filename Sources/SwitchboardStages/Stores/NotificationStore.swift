@@ -54,6 +54,11 @@ public struct NotificationStore: NotificationStoring {
         return result.modifiedCount > 0
     }
 
+    public func extendClaim(id: String, until: Date) async throws {
+        try await notifications.updateOne(
+            filter: ["_id": .string(id), "status": "pending"], update: ["$set": ["claimed_until": .date(until)]])
+    }
+
     public func finishTarget(id: String, target: Int) async throws {
         try await notifications.updateOne(
             filter: ["_id": .string(id)], update: ["$addToSet": ["finished_targets": .int64(Int64(target))]])

@@ -13,6 +13,8 @@ public protocol NotificationStoring: Sendable {
     /// Claims a pending notification until `until`, if its claim has run out at `now`; false when another
     /// worker holds it or it is finished.
     func claim(id: String, at now: Date, until: Date) async throws -> Bool
+    /// Extends the claim of a notification this worker holds (before each target: one may take long).
+    func extendClaim(id: String, until: Date) async throws
     /// Records that the target at `target` is finished with (sent or dead-lettered).
     func finishTarget(id: String, target: Int) async throws
     /// Marks the notification finished with: every target is.
