@@ -65,7 +65,7 @@ public struct SignInAddressThrottle: Sendable {
         if policy.window > 0, quiet > 0 { entry.failures *= pow(0.5, quiet / policy.window) }
         entry.failures += 1
         entry.lastFailure = now
-        let beyond = Int(entry.failures.rounded(.down)) - policy.freeFailures
+        let beyond = Int(entry.failures.rounded()) - policy.freeFailures
         var started: Date?
         if beyond > 0 {
             let delay = min(policy.maximumDelay, policy.baseDelay * pow(2, Double(min(beyond - 1, 30))))
