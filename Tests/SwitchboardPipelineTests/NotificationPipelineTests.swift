@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardKafka
+import SwitchboardStages
 import SwitchboardTestSupport
 import Testing
 
