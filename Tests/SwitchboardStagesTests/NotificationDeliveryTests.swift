@@ -215,7 +215,7 @@ struct NotificationDeliveryTests {
                 #expect(vendor.requests(to: "/hook").isEmpty, "the webhook had it already")
                 #expect(smtp.mails.count == 1)
                 #expect(smtp.mails.first?.header("X-Switchboard-Event") == "handover_escalated")
-                #expect(smtp.mails.first?.body.contains("Waiting:      300 s") == true)
+                #expect(smtp.mails.first?.body.contains("Waiting:      5 min") == true)
             }
         }
     }
