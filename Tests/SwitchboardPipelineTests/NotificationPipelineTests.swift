@@ -75,7 +75,7 @@ struct NotificationPipelineTests {
                 let json = try hook.json()
                 let handoverId = try #require(json["handover_id"] as? String)
                 #expect(json["tenant_id"] as? String == "demo")
-                #expect(json["channel"] as? String == "web_chat")
+                #expect(json["channel"] as? String == "webchat")
                 #expect(json["conversation_id"] as? String != nil)
                 #expect(json["desk_url"] as? String == "http://desk.test/desk")
                 #expect(!hook.bodyText.contains("talk to a human"), "no message text in the notification")

@@ -14,7 +14,7 @@ public struct HandoverNotification: Sendable, Hashable, Codable {
     /// The conversation (session) handed over.
     public var sessionId: String
     public var customerId: String
-    /// The customer's channel (`web_chat`, `whatsapp`…), when known.
+    /// The customer's channel (`webchat`, `whatsapp`…), when known.
     public var channel: String?
     public var reason: String
     /// When the hand-over was requested.
