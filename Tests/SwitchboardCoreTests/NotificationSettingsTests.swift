@@ -73,19 +73,28 @@ struct NotificationSettingsTests {
         let cases: [(String, String)] = [
             ("      targets:\n        - type: pager\n", "targets"),
             ("      targets:\n        - type: webhook\n          url: ftp://x/y\n", "targets[0]: url"),
-            ("      targets:\n        - type: webhook\n          url: https://x/y\n          secret: \"a-b\"\n", "secret"),
+            (
+                "      targets:\n        - type: webhook\n          url: https://x/y\n          secret: \"a-b\"\n",
+                "secret"
+            ),
             (
                 "      targets:\n        - type: email\n          host: smtp.x\n          from: \"a@x\\r\\nBcc: b@y\"\n          to: [c@x]\n",
                 "from"
             ),
-            ("      targets:\n        - type: email\n          host: smtp.x\n          from: a@x\n          to: []\n", "to"),
+            (
+                "      targets:\n        - type: email\n          host: smtp.x\n          from: a@x\n          to: []\n",
+                "to"
+            ),
             (
                 "      targets:\n        - type: email\n          host: smtp.x\n          from: a@x\n          to: [\"<c@x>\"]\n",
                 "to address"
             ),
             ("      targets:\n        - type: sms\n          to: [\"004915112345678\"]\n", "E.164"),
             ("      targets:\n        - type: webhook\n          url: https://x/y\n          events: []\n", "events"),
-            ("      targets:\n        - type: webhook\n          url: https://x/y\n          events: [resolved]\n", "events"),
+            (
+                "      targets:\n        - type: webhook\n          url: https://x/y\n          events: [resolved]\n",
+                "events"
+            ),
             ("      desk_url: javascript:alert(1)\n", "desk_url"),
         ]
         for (yaml, expected) in cases {
@@ -102,9 +111,15 @@ struct NotificationSettingsTests {
         let body = Array(#"{"event":"handover_started","handover_id":"h-1"}"#.utf8)
         let expected = "sha256=32c7c50f2901e68332d1a678d43e0643e4b1cdb1e237d7a9f71b12c87b1dcc81"
         #expect(WebhookSignature.sign(body: body, timestamp: 1_767_225_600, secret: "whsec_test_secret") == expected)
-        #expect(WebhookSignature.verify(signature: expected, body: body, timestamp: 1_767_225_600, secret: "whsec_test_secret"))
-        #expect(!WebhookSignature.verify(signature: expected, body: body, timestamp: 1_767_225_601, secret: "whsec_test_secret"))
-        #expect(!WebhookSignature.verify(signature: expected, body: body + [0x20], timestamp: 1_767_225_600, secret: "whsec_test_secret"))
+        #expect(
+            WebhookSignature.verify(
+                signature: expected, body: body, timestamp: 1_767_225_600, secret: "whsec_test_secret"))
+        #expect(
+            !WebhookSignature.verify(
+                signature: expected, body: body, timestamp: 1_767_225_601, secret: "whsec_test_secret"))
+        #expect(
+            !WebhookSignature.verify(
+                signature: expected, body: body + [0x20], timestamp: 1_767_225_600, secret: "whsec_test_secret"))
         #expect(!WebhookSignature.verify(signature: expected, body: body, timestamp: 1_767_225_600, secret: "other"))
     }
 
@@ -126,7 +141,8 @@ struct NotificationSettingsTests {
         #expect(started.deliveryId(target: 0) != started.deliveryId(target: 1))
         #expect(started.deliveryId(target: 0) == again.deliveryId(target: 0))
         #expect(escalated.waitSeconds == 125)
-        #expect(escalated.summary == "Hand-over still unclaimed (demo, web_chat, customer_asked_for_human, waiting 2 min)")
+        #expect(
+            escalated.summary == "Hand-over still unclaimed (demo, web_chat, customer_asked_for_human, waiting 2 min)")
     }
 }
 

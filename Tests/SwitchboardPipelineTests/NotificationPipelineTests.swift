@@ -46,7 +46,9 @@ struct NotificationPipelineTests {
                 """)
     }
 
-    @Test("a web chat hand-over: a signed webhook, an email and an SMS; a failing receiver: retries, a dead letter, and the hand-over goes on")
+    @Test(
+        "a web chat hand-over: a signed webhook, an email and an SMS; a failing receiver: retries, a dead letter, and the hand-over goes on"
+    )
     func notifiesAndDeadLetters() async throws {
         try await FakeVendorServer.with { vendor in
             try await SMTPSink.with { smtp in
@@ -129,7 +131,8 @@ struct NotificationPipelineTests {
         return try await withTimeout(.seconds(60), "a notification dead letter") {
             while true {
                 for record in try await reader.poll(wait: .milliseconds(250)) {
-                    if let letter = try? SwitchboardJSON.makeDecoder().decode(DeadLetter.self, from: Data(record.value)),
+                    if let letter = try? SwitchboardJSON.makeDecoder().decode(
+                        DeadLetter.self, from: Data(record.value)),
                         letter.stage == "human-handover-notify"
                     {
                         return letter

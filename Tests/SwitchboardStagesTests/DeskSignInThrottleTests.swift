@@ -43,7 +43,8 @@ struct DeskSignInThrottleTests {
     @Test("one address guessing at many accounts is refused before any account is checked; others are not")
     func spray() async throws {
         for agent in ["ann", "bob", "cy"] {
-            _ = try await accounts.create(tenantId: "demo", agentId: agent, displayName: nil, role: .agent, password: password)
+            _ = try await accounts.create(
+                tenantId: "demo", agentId: agent, displayName: nil, role: .agent, password: password)
         }
         let sprayer = "198.51.100.7"
         // One wrong password per account: no account reaches its own lockout.

@@ -92,12 +92,14 @@ struct NotificationDeliveryTests {
                 let store = InMemoryNotifications()
                 let sink = RecordingSink()
                 let notifier = notifier(
-                    store: store, sink: sink, tenants: try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port),
+                    store: store, sink: sink,
+                    tenants: try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port),
                     twilio: vendor.baseURL)
                 let record = handover()
                 let entry = try await running(notifier) {
                     for _ in 0..<3 {
-                        try await notifier.record(.handoverStarted, handover: record, channel: "web_chat", at: record.createdAt)
+                        try await notifier.record(
+                            .handoverStarted, handover: record, channel: "web_chat", at: record.createdAt)
                     }
                     let id = try #require(store.entries.keys.first)
                     return try await withTimeout(.seconds(30), "the notification") { await store.waitUntilDone(id) }
@@ -110,7 +112,9 @@ struct NotificationDeliveryTests {
                 #expect(hooks.count == 1)
                 let timestamp = try #require(hook.header("X-Switchboard-Timestamp").flatMap { Int($0) })
                 let signature = try #require(hook.header("X-Switchboard-Signature"))
-                #expect(WebhookSignature.verify(signature: signature, body: hook.body, timestamp: timestamp, secret: Self.webhookSecret))
+                #expect(
+                    WebhookSignature.verify(
+                        signature: signature, body: hook.body, timestamp: timestamp, secret: Self.webhookSecret))
                 #expect(hook.header("X-Switchboard-Delivery") == entry.notification.deliveryId(target: 0))
                 #expect(hook.header("X-Switchboard-Event") == "handover_started")
                 let json = try hook.json()
@@ -138,7 +142,8 @@ struct NotificationDeliveryTests {
                 #expect(mail.recipients == ["leads@example.com", "night@example.com"])
                 #expect(mail.username == "desk-bot" && mail.password == "smtp pass")
                 #expect(mail.header("Subject")?.hasPrefix("[Switchboard] Customer waiting for an agent") == true)
-                #expect(mail.header("Message-ID") == "<\(entry.notification.deliveryId(target: 1))@switchboard.invalid>")
+                #expect(
+                    mail.header("Message-ID") == "<\(entry.notification.deliveryId(target: 1))@switchboard.invalid>")
                 #expect(mail.body.contains("Hand-over:    \(record.id)"))
                 #expect(mail.body.contains("Open the desk: https://desk.example.com/desk"))
                 #expect(metric(#"switchboard_notifications_total{kind="webhook",outcome="sent"}"#) == "1")
@@ -159,11 +164,13 @@ struct NotificationDeliveryTests {
                 let store = InMemoryNotifications()
                 let sink = RecordingSink()
                 let notifier = notifier(
-                    store: store, sink: sink, tenants: try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port),
+                    store: store, sink: sink,
+                    tenants: try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port),
                     twilio: vendor.baseURL, attempts: 3)
                 let record = handover()
                 let entry = try await running(notifier) {
-                    try await notifier.record(.handoverStarted, handover: record, channel: "web_chat", at: record.createdAt)
+                    try await notifier.record(
+                        .handoverStarted, handover: record, channel: "web_chat", at: record.createdAt)
                     let id = try #require(store.entries.keys.first)
                     return try await withTimeout(.seconds(30), "the notification") { await store.waitUntilDone(id) }
                 }
@@ -225,7 +232,8 @@ struct NotificationDeliveryTests {
         let tenants = try tenants(webhook: "https://hooks.example.com/x", smtpPort: 25)
         #expect(throws: Never.self) { try HandoverNotifier.checkSecrets(tenants: tenants, secrets: secrets()) }
         do {
-            try HandoverNotifier.checkSecrets(tenants: tenants, secrets: TenantSecrets(tenantIds: ["demo"], environment: [:]))
+            try HandoverNotifier.checkSecrets(
+                tenants: tenants, secrets: TenantSecrets(tenantIds: ["demo"], environment: [:]))
             Issue.record("expected a refusal")
         } catch {
             #expect(error.reason.contains("SWITCHBOARD_TENANT_DEMO_NOTIFY_WEBHOOK_SECRET"))

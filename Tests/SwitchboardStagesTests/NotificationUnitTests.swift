@@ -11,7 +11,9 @@ struct NotificationUnitTests {
     func replies() throws {
         var pending: [String] = []
         var code: Int?
-        #expect(try SMTPReplyDecoder.feed("220 ready", pending: &pending, code: &code) == SMTPReply(code: 220, lines: ["ready"]))
+        #expect(
+            try SMTPReplyDecoder.feed("220 ready", pending: &pending, code: &code)
+                == SMTPReply(code: 220, lines: ["ready"]))
         #expect(try SMTPReplyDecoder.feed("250-sink", pending: &pending, code: &code) == nil)
         #expect(try SMTPReplyDecoder.feed("250-AUTH PLAIN", pending: &pending, code: &code) == nil)
         #expect(
@@ -60,7 +62,8 @@ struct NotificationUnitTests {
         let encoded = SMTPMessage.encodedWord("Kundin wartet: Müller")
         #expect(encoded == "=?utf-8?B?S3VuZGluIHdhcnRldDogTcO8bGxlcg==?=")
         let nonASCII = SMTPMessage(
-            from: "d@x", to: ["a@x"], subject: "s", body: "Grüße\n", messageId: "m@x", date: Date(timeIntervalSince1970: 0))
+            from: "d@x", to: ["a@x"], subject: "s", body: "Grüße\n", messageId: "m@x",
+            date: Date(timeIntervalSince1970: 0))
         let rendered = String(decoding: nonASCII.rendered, as: UTF8.self)
         #expect(rendered.contains("Content-Transfer-Encoding: base64\r\n"))
         #expect(rendered.contains(Data("Grüße\n".utf8).base64EncodedString()))
@@ -129,7 +132,8 @@ struct NotificationUnitTests {
         }
         #expect(!connection.sent.contains { $0.hasPrefix("AUTH") || $0.hasPrefix("MAIL") })
         do {
-            try await SMTPDialog.run(request(startTLS: true, credentials: nil), over: ScriptedConnection([(220, [""]), (250, ["mx"])]))
+            try await SMTPDialog.run(
+                request(startTLS: true, credentials: nil), over: ScriptedConnection([(220, [""]), (250, ["mx"])]))
         } catch {
             #expect(!error.isRetriable)
             #expect(error.stage == "starttls")
@@ -139,9 +143,12 @@ struct NotificationUnitTests {
     @Test("reply codes decide: 4xx may be retried, 5xx may not; the error never holds what was sent")
     func replyCodes() async {
         for (code, retriable) in [(451, true), (550, false)] {
-            let connection = ScriptedConnection([(220, [""]), (250, ["mx", "AUTH PLAIN"]), (235, [""]), (code, ["nope"])])
+            let connection = ScriptedConnection([
+                (220, [""]), (250, ["mx", "AUTH PLAIN"]), (235, [""]), (code, ["nope"]),
+            ])
             do {
-                try await SMTPDialog.run(request(startTLS: false, credentials: ("user", "hunter2-secret")), over: connection)
+                try await SMTPDialog.run(
+                    request(startTLS: false, credentials: ("user", "hunter2-secret")), over: connection)
                 Issue.record("expected a failure")
             } catch {
                 #expect(error.isRetriable == retriable)
@@ -185,7 +192,8 @@ struct NotificationUnitTests {
         settings.timeout = .seconds(1)
         var policy = settings.retryPolicy
         policy.random = { 1 }
-        #expect((1...5).map { policy.delay(afterAttempt: $0, retryAfter: nil) } == [1, 2, 4, 8, 10].map { .seconds($0) })
+        #expect(
+            (1...5).map { policy.delay(afterAttempt: $0, retryAfter: nil) } == [1, 2, 4, 8, 10].map { .seconds($0) })
         policy.random = { 0.25 }
         #expect(policy.delay(afterAttempt: 3, retryAfter: nil) == .seconds(1))
         #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(7)) == .seconds(7))

@@ -180,7 +180,8 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
         case "HELO": write("250 sink.test", context: context)
         case "AUTH":
             let parts = line.split(separator: " ")
-            guard parts.count == 3, parts[1].uppercased() == "PLAIN", let decoded = Data(base64Encoded: String(parts[2]))
+            guard parts.count == 3, parts[1].uppercased() == "PLAIN",
+                let decoded = Data(base64Encoded: String(parts[2]))
             else { return write("504 5.5.4 only AUTH PLAIN with an initial response", context: context) }
             let fields = decoded.split(separator: 0, omittingEmptySubsequences: false).map {
                 String(decoding: $0, as: UTF8.self)

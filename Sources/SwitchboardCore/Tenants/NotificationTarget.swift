@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One place a tenant's hand-over notifications go: a signed webhook, an email or an SMS, and the events it
 /// wants. See ``TenantNotificationSettings`` for the file format.
@@ -60,7 +60,8 @@ public struct NotificationTarget: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
-        events = try container.decodeIfPresent(Set<HandoverNotificationEvent>.self, forKey: .events)
+        events =
+            try container.decodeIfPresent(Set<HandoverNotificationEvent>.self, forKey: .events)
             ?? Set(HandoverNotificationEvent.allCases)
         switch type {
         case "webhook": destination = .webhook(try WebhookTarget(from: decoder))
@@ -216,7 +217,8 @@ public struct SMSTarget: Sendable, Hashable, Codable {
 
     /// `+` and 6 to 15 digits.
     public static func isPhoneNumber(_ text: String) -> Bool {
-        text.hasPrefix("+") && (7...16).contains(text.count) && text.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+        text.hasPrefix("+") && (7...16).contains(text.count)
+            && text.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     var problem: String? {

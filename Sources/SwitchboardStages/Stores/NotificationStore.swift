@@ -36,7 +36,7 @@ public struct NotificationStore: NotificationStoring {
                     created_at: notification.occurredAt, claimed_until: claimedUntil, finished_targets: [],
                     notification: notification))
             return true
-        } catch where error.code == .duplicateKey {
+        } catch  where error.code == .duplicateKey {
             return false
         }
     }

@@ -43,8 +43,12 @@ final class InMemoryNotifications: NotificationStoring {
 
     func unclaimed(at now: Date, limit: Int) async throws -> [PendingNotification] {
         state.withLock { state in
-            state.entries.values.filter { !$0.done && $0.claimedUntil <= now }.sorted { $0.claimedUntil < $1.claimedUntil }
-                .prefix(limit).map { PendingNotification(notification: $0.notification, finishedTargets: $0.finishedTargets) }
+            state.entries.values.filter { !$0.done && $0.claimedUntil <= now }.sorted {
+                $0.claimedUntil < $1.claimedUntil
+            }
+            .prefix(limit).map {
+                PendingNotification(notification: $0.notification, finishedTargets: $0.finishedTargets)
+            }
         }
     }
 

@@ -37,7 +37,8 @@ public struct DeskAccounts: Sendable {
     public init(
         accounts: any AgentAccountStoring, sessions: any AgentSessionStoring,
         hasher: any PasswordHasher = BcryptPasswordHasher(), lockout: SignInLockout = SignInLockout(),
-        throttle: DeskSignInThrottle = DeskSignInThrottle(), sessionLifetime: TimeInterval = DeskAccounts.defaultSessionLifetime, metrics: DeskMetrics = DeskMetrics(),
+        throttle: DeskSignInThrottle = DeskSignInThrottle(),
+        sessionLifetime: TimeInterval = DeskAccounts.defaultSessionLifetime, metrics: DeskMetrics = DeskMetrics(),
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.accounts = accounts
@@ -138,7 +139,8 @@ public struct DeskAccounts: Sendable {
                 metadata: metadata.merging(["reason": "address_throttled", "client_address": "\(clientAddress)"]) {
                     $1
                 })
-            throw DeskAccountError(.locked, "too many failed sign-ins from this address; try again later", retryAfter: until)
+            throw DeskAccountError(
+                .locked, "too many failed sign-ins from this address; try again later", retryAfter: until)
         }
         do {
             return try await checkedSignIn(tenantId: tenantId, agentId: agentId, password: password, metadata: metadata)

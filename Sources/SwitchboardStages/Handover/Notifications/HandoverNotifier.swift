@@ -66,7 +66,8 @@ public final class HandoverNotifier: Service, Sendable {
         sms = SMSNotificationSender(http: http, retry: retry, apiBase: settings.twilioAPIBase, metrics: metrics)
         email = EmailNotificationSender(
             smtp: SMTPClient(timeout: settings.timeout), retry: retry, metrics: metrics, clock: clock)
-        queue = Mutex(NotificationQueueState(concurrency: settings.concurrencyPerTenant, capacity: settings.queuePerTenant))
+        queue = Mutex(
+            NotificationQueueState(concurrency: settings.concurrencyPerTenant, capacity: settings.queuePerTenant))
         (starts, startContinuation) = AsyncStream.makeStream(of: PendingNotification.self)
     }
 
@@ -213,7 +214,8 @@ public final class HandoverNotifier: Service, Sendable {
                     try await sink.publish([try deadLetter(notification, target: target, index: index, reason: reason)])
                 } catch {
                     metadata["error"] = "\(error)"
-                    logger.error("Could not dead-letter a failed notification; the re-drive tries again", metadata: metadata)
+                    logger.error(
+                        "Could not dead-letter a failed notification; the re-drive tries again", metadata: metadata)
                     return
                 }
                 metrics.delivered(kind: target.kind, outcome: "dead_lettered")

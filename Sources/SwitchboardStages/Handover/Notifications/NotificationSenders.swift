@@ -22,10 +22,14 @@ struct WebhookNotificationSender: Sendable {
     static let deliveryHeader = "X-Switchboard-Delivery"
     static let eventHeader = "X-Switchboard-Event"
 
-    func deliver(_ notification: HandoverNotification, to target: WebhookTarget, secret: String, deliveryId: String)
+    func deliver(
+        _ notification: HandoverNotification, to target: WebhookTarget, secret: String, deliveryId: String
+    )
         async -> NotificationOutcome
     {
-        guard let url = URL(string: target.url) else { return .failed(reason: "the webhook URL is invalid", attempts: 0) }
+        guard let url = URL(string: target.url) else {
+            return .failed(reason: "the webhook URL is invalid", attempts: 0)
+        }
         let host = url.host ?? "?"
         let body: [UInt8]
         do {
@@ -58,7 +62,8 @@ struct WebhookNotificationSender: Sendable {
             url: url,
             headers: [
                 "Content-Type": "application/json", "User-Agent": "Switchboard-Notifications/1",
-                WebhookSignature.signatureHeader: WebhookSignature.sign(body: body, timestamp: timestamp, secret: secret),
+                WebhookSignature.signatureHeader: WebhookSignature.sign(
+                    body: body, timestamp: timestamp, secret: secret),
                 WebhookSignature.timestampHeader: String(timestamp), deliveryHeader: deliveryId,
                 eventHeader: event.rawValue,
             ], body: body)
@@ -98,7 +103,9 @@ struct SMSNotificationSender: Sendable {
         var from: String
     }
 
-    func deliver(_ notification: HandoverNotification, to target: SMSTarget, account: Account) async
+    func deliver(
+        _ notification: HandoverNotification, to target: SMSTarget, account: Account
+    ) async
         -> NotificationOutcome
     {
         guard account.sid.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
@@ -207,7 +214,8 @@ struct EmailNotificationSender: Sendable {
             from: target.from, to: target.to, subject: "[Switchboard] " + notification.summary,
             body: lines.joined(separator: "\n") + "\n", messageId: "\(deliveryId)@switchboard.invalid", date: date,
             extraHeaders: [
-                ("X-Switchboard-Event", notification.event.rawValue), ("X-Switchboard-Handover", notification.handoverId),
+                ("X-Switchboard-Event", notification.event.rawValue),
+                ("X-Switchboard-Handover", notification.handoverId),
             ])
     }
 }

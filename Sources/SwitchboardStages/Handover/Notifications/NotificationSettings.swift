@@ -46,7 +46,8 @@ public struct NotificationSettings: Sendable, Hashable {
         func whole(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text = variables[name], !text.isEmpty else { return nil }
             guard let value = Int(text), range.contains(value) else {
-                throw SettingsError(reason: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw SettingsError(
+                    reason: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return value
         }

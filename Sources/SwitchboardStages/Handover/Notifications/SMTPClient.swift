@@ -82,7 +82,8 @@ private final class NIOSMTPConnection: SMTPConnection {
         do {
             next = try await replies.next()
         } catch {
-            throw SMTPError(stage: "reply", reason: "the connection failed or the reply was malformed", isRetriable: true)
+            throw SMTPError(
+                stage: "reply", reason: "the connection failed or the reply was malformed", isRetriable: true)
         }
         guard let next else {
             throw SMTPError(stage: "reply", reason: "the server closed the connection", isRetriable: true)

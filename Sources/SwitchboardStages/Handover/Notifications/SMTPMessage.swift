@@ -37,7 +37,9 @@ struct SMTPMessage: Sendable, Hashable {
         if ascii {
             text += Self.dotStuffed(body)
         } else {
-            let encoded = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            let encoded = Data(body.utf8).base64EncodedString(options: [
+                .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+            ])
             text += encoded + "\r\n"
         }
         return Array((text + ".\r\n").utf8)
