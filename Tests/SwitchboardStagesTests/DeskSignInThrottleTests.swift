@@ -1,5 +1,8 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
+import NIOCore
 import Prometheus
 import SwitchboardCore
 import SwitchboardObservability
@@ -71,5 +74,48 @@ struct DeskSignInThrottleTests {
         #expect(await signIn("cy", password, from: sprayer) == nil)
         #expect(await signIn("cy", "wrong password!", from: sprayer)?.kind == .badCredentials)
         #expect(await signIn("cy", password, from: sprayer)?.retryAfter == clock.now.addingTimeInterval(60))
+    }
+}
+
+/// The throttle over a live socket: the daemon's application gives the sign-in route the peer's address.
+@Suite("desk sign-in throttle on a live socket, against the local database")
+struct DeskSignInThrottleLiveTests {
+    @Test("after the free failures from 127.0.0.1, sign-ins from it get 429 with Retry-After")
+    func liveSocket() async throws {
+        let fixture = try await HandoverFixture()
+        defer { Task { await fixture.drop() } }
+        let accounts = DeskAccounts(
+            accounts: fixture.test.database.agentAccounts, sessions: fixture.test.database.agentSessions,
+            hasher: BcryptPasswordHasher(cost: 4), throttle: DeskSignInThrottle(policy: .init(freeFailures: 2)),
+            logger: fixture.test.logger)
+        let password = "correct horse battery"
+        _ = try await accounts.create(
+            tenantId: "demo", agentId: "ann", displayName: nil, role: .agent, password: password)
+        let app = HumanHandoverDaemon.makeApplication(
+            api: AgentAPI(
+                desk: fixture.desk(sink: RecordingSink()), accounts: accounts,
+                secrets: TenantSecrets(tenantIds: ["demo"], environment: [:]), logger: fixture.test.logger),
+            ops: OpsEndpoints(registry: fixture.test.environment.metrics, checks: []), host: "127.0.0.1", port: 0,
+            logger: fixture.test.logger)
+        @Sendable func body(_ agent: String, _ password: String) throws -> ByteBuffer {
+            ByteBuffer(
+                bytes: try JSONSerialization.data(
+                    withJSONObject: ["tenant_id": "demo", "agent_id": agent, "password": password]))
+        }
+        try await app.test(.live) { client in
+            for agent in ["ann", "bob", "cy"] {
+                try await client.execute(
+                    uri: AgentAPI.sessionPath, method: .post, headers: [.contentType: "application/json"],
+                    body: try body(agent, "wrong password!")
+                ) { #expect($0.status == .unauthorized) }
+            }
+            try await client.execute(
+                uri: AgentAPI.sessionPath, method: .post, headers: [.contentType: "application/json"],
+                body: try body("ann", password)
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter].flatMap { Int($0) } ?? 0 > 0)
+            }
+        }
     }
 }
