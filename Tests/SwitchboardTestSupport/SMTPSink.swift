@@ -1,10 +1,11 @@
 import Foundation
 import NIOCore
 import NIOPosix
+public import NIOSSL
 import Synchronization
 
 /// A real SMTP server on 127.0.0.1 with a free port, inside the test: it speaks enough ESMTP for a client
-/// (EHLO with `AUTH PLAIN`, AUTH PLAIN, MAIL FROM, RCPT TO, DATA with dot-unstuffing, RSET, QUIT) and
+/// (EHLO with `AUTH PLAIN`, STARTTLS when given a TLS context, AUTH PLAIN, MAIL FROM, RCPT TO, DATA with dot-unstuffing, RSET, QUIT) and
 /// records every dialog line and every message. `failMailFrom` answers MAIL FROM with a code, to test retries.
 ///
 /// ```swift
@@ -23,6 +24,8 @@ public final class SMTPSink: Sendable {
         /// The AUTH PLAIN user name and password, if the client authenticated.
         public var username: String?
         public var password: String?
+        /// Whether the message came over a connection upgraded with STARTTLS.
+        public var overTLS: Bool
 
         /// The header field `name` (first occurrence, unfolded).
         public func header(_ name: String) -> String? {
@@ -101,15 +104,17 @@ public final class SMTPSink: Sendable {
         }
     }
 
-    /// Runs a sink for the duration of `body`.
-    public static func with<R: Sendable>(_ body: @Sendable (SMTPSink) async throws -> R) async throws -> R {
+    /// Runs a sink for the duration of `body`; with `tls`, it offers STARTTLS with that server context.
+    public static func with<R: Sendable>(
+        tls: NIOSSLContext? = nil, _ body: @Sendable (SMTPSink) async throws -> R
+    ) async throws -> R {
         let holder = Mutex<SMTPSink?>(nil)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        SMTPSinkHandler(sink: { holder.withLock { $0 } }))
+                        SMTPSinkHandler(sink: { holder.withLock { $0 } }, tls: tls))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -132,6 +137,8 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let sink: @Sendable () -> SMTPSink?
+    let tls: NIOSSLContext?
+    private var overTLS = false
     private var buffer: [UInt8] = []
     private var inData = false
     private var dataLines: [String] = []
@@ -140,7 +147,10 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
     private var username: String?
     private var password: String?
 
-    init(sink: @escaping @Sendable () -> SMTPSink?) { self.sink = sink }
+    init(sink: @escaping @Sendable () -> SMTPSink?, tls: NIOSSLContext?) {
+        self.sink = sink
+        self.tls = tls
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         write("220 sink.test ESMTP ready", context: context)
@@ -164,7 +174,7 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
                 sink()?.received(
                     SMTPSink.Mail(
                         from: from, recipients: recipients, data: dataLines.joined(separator: "\r\n") + "\r\n",
-                        username: username, password: password))
+                        username: username, password: password, overTLS: overTLS))
                 dataLines = []
                 write("250 2.0.0 queued", context: context)
             } else {
@@ -176,7 +186,16 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
         let verb = line.split(separator: " ").first.map { $0.uppercased() } ?? ""
         switch verb {
         case "EHLO":
-            write("250-sink.test\r\n250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SIZE 10485760", context: context)
+            let startTLS = tls != nil && !overTLS ? "250-STARTTLS\r\n" : ""
+            write(
+                "250-sink.test\r\n\(startTLS)250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SIZE 10485760",
+                context: context)
+        case "STARTTLS":
+            guard let tls, !overTLS else { return write("502 5.5.1 not offered", context: context) }
+            write("220 2.0.0 ready to start TLS", context: context)
+            buffer = []
+            overTLS = true
+            try? context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
         case "HELO": write("250 sink.test", context: context)
         case "AUTH":
             let parts = line.split(separator: " ")
@@ -217,5 +236,41 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
 
     private func write(_ text: String, context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text + "\r\n")), promise: nil)
+    }
+}
+
+/// A self-signed certificate for `localhost` and `127.0.0.1`, made by the `openssl` command for one test run.
+public enum TestCertificate {
+    /// The certificate and its private key, PEM.
+    public static func make() throws -> (certificate: String, key: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "switchboard-cert-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let certificate = folder.appendingPathComponent("cert.pem")
+        let key = folder.appendingPathComponent("key.pem")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout", key.path, "-out", certificate.path,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestTimeout(what: "openssl to make a certificate") }
+        return (try String(contentsOf: certificate, encoding: .utf8), try String(contentsOf: key, encoding: .utf8))
+    }
+
+    /// A server context with a fresh certificate, and that certificate for the client to trust.
+    public static func serverContext() throws -> (context: NIOSSLContext, certificate: NIOSSLCertificate) {
+        let (certificatePEM, keyPEM) = try make()
+        let certificate = try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem)
+        let key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
+        return (try NIOSSLContext(configuration: configuration), certificate)
     }
 }

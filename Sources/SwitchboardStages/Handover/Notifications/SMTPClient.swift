@@ -9,6 +9,8 @@ struct SMTPClient: Sendable {
     var timeout: Duration
     /// The name given in EHLO.
     var heloName: String = "switchboard.invalid"
+    /// The certificates STARTTLS trusts: the system's; tests pass their own.
+    var trustRoots: NIOSSLTrustRoots = .default
 
     /// Connects to `host:port` and runs ``SMTPDialog``. Throws ``SMTPError`` only.
     func send(
@@ -19,10 +21,12 @@ struct SMTPClient: Sendable {
             heloName: heloName, startTLS: startTLS, credentials: credentials, from: message.from,
             recipients: message.to, message: message)
         let timeout = self.timeout
+        let trustRoots = self.trustRoots
         do {
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
-                    try await Self.transaction(request, host: host, port: port, connectTimeout: timeout)
+                    try await Self.transaction(
+                        request, host: host, port: port, connectTimeout: timeout, trustRoots: trustRoots)
                     return true
                 }
                 group.addTask {
@@ -42,7 +46,7 @@ struct SMTPClient: Sendable {
     }
 
     private static func transaction(
-        _ request: SMTPDialog.Request, host: String, port: Int, connectTimeout: Duration
+        _ request: SMTPDialog.Request, host: String, port: Int, connectTimeout: Duration, trustRoots: NIOSSLTrustRoots
     ) async throws {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(connectTimeout / .milliseconds(1))))
@@ -54,7 +58,8 @@ struct SMTPClient: Sendable {
             }
         try await channel.executeThenClose { inbound, outbound in
             let connection = NIOSMTPConnection(
-                replies: inbound.makeAsyncIterator(), outbound: outbound, channel: channel.channel, host: host)
+                replies: inbound.makeAsyncIterator(), outbound: outbound, channel: channel.channel, host: host,
+                trustRoots: trustRoots)
             try await SMTPDialog.run(request, over: connection)
         }
     }
@@ -66,15 +71,18 @@ private final class NIOSMTPConnection: SMTPConnection {
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let channel: any Channel
     private let host: String
+    private let trustRoots: NIOSSLTrustRoots
 
     init(
         replies: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel, host: String
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel, host: String,
+        trustRoots: NIOSSLTrustRoots
     ) {
         self.replies = replies
         self.outbound = outbound
         self.channel = channel
         self.host = host
+        self.trustRoots = trustRoots
     }
 
     func reply() async throws(SMTPError) -> SMTPReply {
@@ -108,7 +116,9 @@ private final class NIOSMTPConnection: SMTPConnection {
         let host = self.host
         let channel = self.channel
         do {
-            let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.trustRoots = trustRoots
+            let context = try NIOSSLContext(configuration: configuration)
             // Server name indication and certificate checks need a host name; an IP address is checked
             // against the certificate's IP entries.
             let serverName = host.first?.isNumber == true || host.contains(":") ? nil : host
