@@ -200,3 +200,43 @@ struct NotificationUnitTests {
         #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(11)) == nil, "longer than the cap: give up")
     }
 }
+
+@Suite("human-handover's notification settings from its environment")
+struct NotificationEnvironmentTests {
+    func settings(_ variables: [String: String]) async throws -> NotificationSettings {
+        var environment = try await StageTestEnvironment.inMemory()
+        environment.variables = variables
+        return try NotificationSettings(environment: environment)
+    }
+
+    @Test("defaults, overrides, and a bad value named without its value")
+    func parsing() async throws {
+        let defaults = try await settings([:])
+        #expect(defaults == NotificationSettings())
+        #expect(defaults.maxAttempts == 5 && defaults.retryBaseDelay == .seconds(1))
+        #expect(defaults.twilioAPIBase == "https://api.twilio.com")
+        let given = try await settings([
+            "SWITCHBOARD_NOTIFY_MAX_ATTEMPTS": "3", "SWITCHBOARD_NOTIFY_RETRY_BASE_MS": "250",
+            "SWITCHBOARD_NOTIFY_RETRY_MAX_MS": "5000", "SWITCHBOARD_NOTIFY_TIMEOUT_MS": "2000",
+            "SWITCHBOARD_NOTIFY_CONCURRENCY": "2", "SWITCHBOARD_NOTIFY_QUEUE": "10",
+            "SWITCHBOARD_NOTIFY_REDRIVE_MS": "1000", "SWITCHBOARD_TWILIO_API_BASE": "http://127.0.0.1:9/",
+        ])
+        #expect(
+            given
+                == NotificationSettings(
+                    maxAttempts: 3, retryBaseDelay: .milliseconds(250), retryMaxDelay: .seconds(5),
+                    timeout: .seconds(2), concurrencyPerTenant: 2, queuePerTenant: 10, redriveInterval: .seconds(1),
+                    twilioAPIBase: "http://127.0.0.1:9"))
+        for (name, value) in [
+            ("SWITCHBOARD_NOTIFY_MAX_ATTEMPTS", "0"), ("SWITCHBOARD_NOTIFY_CONCURRENCY", "many"),
+            ("SWITCHBOARD_NOTIFY_TIMEOUT_MS", "5"),
+        ] {
+            do {
+                _ = try await settings([name: value])
+                Issue.record("\(name)=\(value) accepted")
+            } catch {
+                #expect("\(error)".contains(name))
+            }
+        }
+    }
+}
