@@ -17,9 +17,10 @@ import Synchronization
 /// notification whose targets are all finished is marked done.
 ///
 /// Delivery is at least once per target: a notification left pending (a crash or a shutdown mid-delivery,
-/// a full queue) is claimed again by the re-drive once its claim runs out, and goes to the targets not yet
-/// recorded as finished. A crash after a target accepted the notification but before that was recorded
-/// (one database write) sends it to that target again, with the same delivery id.
+/// a full queue) is claimed again by the re-drive once its claim runs out (a shutdown gives its claims up),
+/// and goes to the targets not yet recorded as finished. A target gets it twice only when a crash comes after
+/// it accepted the notification but before that was recorded (one database write), or a shutdown cancels an
+/// attempt the receiver had already taken; both times with the same delivery id.
 public final class HandoverNotifier: Service, Sendable {
     private let store: any NotificationStoring
     private let tenants: TenantDirectory
@@ -196,8 +197,13 @@ public final class HandoverNotifier: Service, Sendable {
             }
             let deliveryId = notification.deliveryId(target: index)
             let outcome = await send(notification, to: target, tenant: tenant.id, deliveryId: deliveryId)
-            // Shutting down: the outcome may be a cancelled attempt. Leave the target owed, for the re-drive.
-            if Task.isCancelled { return }
+            // Shutting down: the outcome may be a cancelled attempt. Leave the target owed and give up the claim,
+            // so the re-drive after the next start takes it at once (the target may get it twice, with the same
+            // delivery id).
+            if Task.isCancelled {
+                try? await store.extendClaim(id: notification.id, until: clock())
+                return
+            }
             var metadata: Logger.Metadata = [
                 "tenant": "\(tenant.id)", "handover_id": "\(notification.handoverId)",
                 "event": "\(notification.event.rawValue)", "target": "\(index)", "kind": "\(target.kind)",
