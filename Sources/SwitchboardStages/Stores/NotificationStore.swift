@@ -4,7 +4,8 @@ import SwitchboardMongo
 
 /// Hand-over notifications in MongoDB (`notifications`), keyed by the notification id (derived from the
 /// hand-over id and the event): the insert is the idempotency check, and `finished_targets` records each
-/// target as it is done, so a re-driven notification goes only to the targets still owed.
+/// target as it is done, so a re-driven notification goes only to the targets still owed. Kept 30 days (a TTL
+/// index on `created_at`).
 public struct NotificationStore: NotificationStoring {
     struct Document: Codable, Sendable {
         var _id: String
@@ -18,13 +19,18 @@ public struct NotificationStore: NotificationStoring {
 
     private let notifications: MongoCollection<Document>
 
+    /// How long a notification is kept: 30 days.
+    public static let retention = Duration.seconds(30 * 86_400)
+
     init(client: MongoClient) {
         notifications = client.collection("notifications")
     }
 
     func createIndexes() async throws {
         try await notifications.createIndexes([
-            MongoIndex(keys: ["status": 1, "claimed_until": 1], name: "status_claimed_until")
+            MongoIndex(keys: ["status": 1, "claimed_until": 1], name: "status_claimed_until"),
+            // Long after any redelivery or re-drive could come, the server deletes them.
+            MongoIndex(keys: ["created_at": 1], name: "expires", expireAfter: Self.retention),
         ])
     }
 
