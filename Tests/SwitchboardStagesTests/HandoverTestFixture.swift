@@ -115,6 +115,9 @@ final class RecordingSink: HandoverSink {
         self.records.withLock { $0.append(contentsOf: records) }
     }
 
+    /// Every record produced, in order.
+    var recorded: [KafkaOutgoingRecord] { records.withLock { $0 } }
+
     /// The events produced to `topic`, in order.
     func events(on topic: String) -> [SwitchboardEvent] {
         records.withLock { $0 }.filter { $0.topic == topic }.compactMap {

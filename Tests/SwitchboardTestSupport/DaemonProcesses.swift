@@ -19,8 +19,11 @@ public final class DaemonProcesses: @unchecked Sendable {
     public static let agentKey = "test-agent-key"
 
     /// Writes the tenants file (tenant `demo` and any `moreTenants`, idle timeout `idleTimeoutSeconds`, the
-    /// demo NLP training) and prepares the environment.
-    public init(idleTimeoutSeconds: Int, extra: [String: String] = [:], moreTenants: [String] = []) throws {
+    /// demo NLP training, and `demoSettings`: more YAML for the demo tenant, indented by four spaces) and
+    /// prepares the environment.
+    public init(
+        idleTimeoutSeconds: Int, extra: [String: String] = [:], moreTenants: [String] = [], demoSettings: String = ""
+    ) throws {
         prefix = TestStack.uniqueName("pipeline")
         database = prefix.replacingOccurrences(of: "-", with: "_")
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(prefix)
@@ -35,7 +38,7 @@ public final class DaemonProcesses: @unchecked Sendable {
                     nlp:
                       training_file: \(training)
 
-                """
+                """ + (id == "demo" ? demoSettings : "")
             }.joined()
         let tenantsFile = folder.appendingPathComponent("tenants.yaml")
         try tenants.write(to: tenantsFile, atomically: true, encoding: .utf8)

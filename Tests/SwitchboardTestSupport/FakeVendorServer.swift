@@ -53,6 +53,7 @@ public final class FakeVendorServer: Sendable {
     private struct State {
         var scripts: [String: [ScriptedResponse]] = [:]
         var requests: [RecordedRequest] = []
+        var waiters: [(path: String, count: Int, continuation: CheckedContinuation<[RecordedRequest], Never>)] = []
     }
 
     private let state = Mutex(State())
@@ -73,6 +74,35 @@ public final class FakeVendorServer: Sendable {
 
     /// The requests to `path`.
     public func requests(to path: String) -> [RecordedRequest] { requests.filter { $0.path == path } }
+
+    /// Waits until at least `count` requests to `path` have been answered; returns them. Bound it with
+    /// `withTimeout`.
+    public func waitForRequests(to path: String, count: Int) async -> [RecordedRequest] {
+        await withCheckedContinuation { continuation in
+            let ready: [RecordedRequest]? = state.withLock { state in
+                let matching = state.requests.filter { $0.path == path }
+                if matching.count >= count { return matching }
+                state.waiters.append((path, count, continuation))
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Resumes the waiters that `requests` satisfies.
+    fileprivate func wake() {
+        let ready = state.withLock { state in
+            var ready: [(CheckedContinuation<[RecordedRequest], Never>, [RecordedRequest])] = []
+            state.waiters.removeAll { waiter in
+                let matching = state.requests.filter { $0.path == waiter.path }
+                guard matching.count >= waiter.count else { return false }
+                ready.append((waiter.continuation, matching))
+                return true
+            }
+            return ready
+        }
+        for (continuation, requests) in ready { continuation.resume(returning: requests) }
+    }
 
     fileprivate func answer(_ request: RecordedRequest) -> ScriptedResponse {
         state.withLock { state in
@@ -121,6 +151,7 @@ private struct FakeVendorMiddleware: RouterMiddleware {
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
             body: Array(buffer: body))
         let scripted = server.answer(recorded)
+        defer { server.wake() }
         var fields = HTTPFields()
         for (name, value) in scripted.headers {
             if let name = HTTPField.Name(name) { fields[name] = value }

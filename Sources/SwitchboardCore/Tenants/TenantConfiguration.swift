@@ -64,13 +64,16 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var desk: TenantDeskSettings
     /// Data protection: message retention. Default: messages are kept.
     public var privacy: TenantPrivacySettings
+    /// Hand-over notifications. Default: none.
+    public var notifications: TenantNotificationSettings
 
     /// Creates a configuration.
     public init(
         id: String, name: String? = nil, idleTimeoutSeconds: TimeInterval = SessionPolicy.defaultIdleTimeout,
         rules: TenantRules = TenantRules(), nlp: NLPSettings = NLPSettings(),
         webchat: WebChatSettings = WebChatSettings(), desk: TenantDeskSettings = TenantDeskSettings(),
-        privacy: TenantPrivacySettings = TenantPrivacySettings()
+        privacy: TenantPrivacySettings = TenantPrivacySettings(),
+        notifications: TenantNotificationSettings = TenantNotificationSettings()
     ) {
         self.privacy = privacy
         self.id = id
@@ -80,6 +83,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         self.nlp = nlp
         self.webchat = webchat
         self.desk = desk
+        self.notifications = notifications
     }
 
     /// The session policy for this tenant.
@@ -111,10 +115,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         }
         try desk.validate(tenant: id)
         try privacy.validate(tenant: id)
+        try notifications.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk, privacy
+        case id, name, rules, nlp, webchat, desk, privacy, notifications
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -130,5 +135,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         webchat = try container.decodeIfPresent(WebChatSettings.self, forKey: .webchat) ?? WebChatSettings()
         desk = try container.decodeIfPresent(TenantDeskSettings.self, forKey: .desk) ?? TenantDeskSettings()
         privacy = try container.decodeIfPresent(TenantPrivacySettings.self, forKey: .privacy) ?? TenantPrivacySettings()
+        notifications =
+            try container.decodeIfPresent(TenantNotificationSettings.self, forKey: .notifications)
+            ?? TenantNotificationSettings()
     }
 }

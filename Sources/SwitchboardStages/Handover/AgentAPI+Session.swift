@@ -40,11 +40,12 @@ extension AgentAPI {
     public static let sessionPath = "/api/v1/agent/session"
 
     func addSessionRoutes<Context: RequestContext>(to router: Router<Context>) {
-        router.post(RouterPath(Self.sessionPath)) { request, _ in
+        router.post(RouterPath(Self.sessionPath)) { request, context in
             do {
                 let body = try await AgentRequestBody.decodeJSON(SignInBody.self, from: request)
+                let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
                 let signIn = try await accounts.signIn(
-                    tenantId: body.tenantId, agentId: body.agentId, password: body.password)
+                    tenantId: body.tenantId, agentId: body.agentId, password: body.password, clientAddress: address)
                 let useCookie = body.cookie ?? false
                 var response = Response.json(
                     .ok,

@@ -21,6 +21,7 @@ public struct HandoverEscalationSweeper: Service {
     let interval: Duration
     let logger: Logger
     let metrics: HandoverMetrics
+    let notifier: HandoverNotifier?
     let clock: @Sendable () -> Date
 
     /// How often the daemon sweeps when `SWITCHBOARD_HANDOVER_SWEEP_MS` is not set.
@@ -31,7 +32,7 @@ public struct HandoverEscalationSweeper: Service {
     public init(
         database: SwitchboardDatabase, sink: any HandoverSink, tenants: TenantDirectory, topics: TopicNames,
         interval: Duration = Self.defaultInterval, logger: Logger, metrics: HandoverMetrics = HandoverMetrics(),
-        clock: @escaping @Sendable () -> Date = Date.init
+        notifier: HandoverNotifier? = nil, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.database = database
         self.sink = sink
@@ -40,6 +41,7 @@ public struct HandoverEscalationSweeper: Service {
         self.interval = interval
         self.logger = logger
         self.metrics = metrics
+        self.notifier = notifier
         self.clock = clock
     }
 
@@ -82,9 +84,9 @@ public struct HandoverEscalationSweeper: Service {
         let event = marked.lifecycleEvent(
             .handoverEscalated, traceId: nil, at: now, details: ["waited_seconds": waited, "customer_message": kind])
         var outputs = [StageOutput.event(event, to: topics.events, key: record.partitionKey)]
-        if let latest = try await database.messages.session(tenantId: record.tenantId, sessionId: record.sessionId)
+        let latest = try await database.messages.session(tenantId: record.tenantId, sessionId: record.sessionId)
             .last(where: { $0.direction == Direction.inbound.rawValue })?.envelope
-        {
+        if let latest {
             var reply = latest.reply(content: .text(message.text), sender: .system, stage: Self.messageName, at: now)
             // From the handover, not from the latest message: a customer writing between two sweeps must not
             // make a second, different id.
@@ -92,6 +94,9 @@ public struct HandoverEscalationSweeper: Service {
             outputs.append(.envelope(reply, to: topics.outbound))
         }
         try await sink.publish(try outputs.map { try $0.record() })
+        // Before the mark, so a crash between the two records it on the next sweep; recorded once, as its id is
+        // derived from the hand-over's.
+        try await notifier?.record(.handoverEscalated, handover: record, channel: latest?.channel.rawValue, at: now)
         guard try await database.handovers.markEscalated(tenantId: record.tenantId, id: record.id, at: now) else {
             return false
         }

@@ -23,18 +23,23 @@ public struct HandoverHandler: EnvelopeHandler {
     private let handovers: HandoverStore
     private let sessions: SessionStore
     private let tenants: TenantDirectory
+    private let notifier: HandoverNotifier?
     private let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - database: Where handovers and sessions are kept.
     ///   - tenants: Envelopes of tenants not listed here are dead-lettered.
+    ///   - notifier: Told of every hand-over that starts (it records the notification and returns; delivery
+    ///     happens in its own service). Default none.
     ///   - now: The clock; tests pass a fixed one.
     public init(
-        database: SwitchboardDatabase, tenants: TenantDirectory, now: @escaping @Sendable () -> Date = Date.init
+        database: SwitchboardDatabase, tenants: TenantDirectory, notifier: HandoverNotifier? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.handovers = database.handovers
         self.sessions = database.sessions
         self.tenants = tenants
+        self.notifier = notifier
         self.now = now
     }
 
@@ -82,6 +87,10 @@ public struct HandoverHandler: EnvelopeHandler {
                 "Handover started",
                 metadata: ["handover_id": "\(id)", "reason": "\(reason)", "session_id": "\(sessionId)"])
         }
+        // Also on a redelivery: a crash may have come between storing the hand-over and recording its
+        // notification. The notification's id is derived from the hand-over's, so it is recorded once.
+        try await notifier?.record(
+            .handoverStarted, handover: record, channel: envelope.channel.rawValue, at: record.createdAt)
         let event = record.lifecycleEvent(.handoverStarted, traceId: envelope.traceId, at: record.createdAt)
         let acknowledgement = envelope.reply(
             content: .text(Self.acknowledgementText), sender: .system, stage: Self.acknowledgementStage, at: now())

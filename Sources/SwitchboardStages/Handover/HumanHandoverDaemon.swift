@@ -13,12 +13,18 @@ public enum HumanHandoverDaemon {
     public static let defaultHTTPPort = 8085
 
     /// Connects to the broker and database and returns the daemon's services, in start order: the
-    /// producer, the handover stage runner, the escalation sweeper, the live event feed and the HTTP server
+    /// producer, the hand-over notifier (stopped after the stage and the sweeper that feed it, before the
+    /// producer its dead letters need), the handover stage runner, the escalation sweeper, the live event feed and the HTTP server
     /// (agent API, the desk web app and ops endpoints). Shutdown runs in reverse, so the producer flushes last.
     public static func build(environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let settings = try DeskSettings(environment: environment)
+        let notificationSettings = try NotificationSettings(environment: environment)
+        try HandoverNotifier.checkSecrets(tenants: environment.tenants, secrets: environment.secrets)
         let parts = try await DaemonParts.connect(environment, logger: logger)
-        let handler = HandoverHandler(database: parts.database, tenants: environment.tenants)
+        let notifier = HandoverNotifier(
+            store: parts.database.notifications, tenants: environment.tenants, secrets: environment.secrets,
+            sink: parts.producer, topics: parts.topics, settings: notificationSettings, logger: logger)
+        let handler = HandoverHandler(database: parts.database, tenants: environment.tenants, notifier: notifier)
         let runner = try parts.runner(
             stage: name, input: parts.topics.handover,
             handler: DropErased(
@@ -44,8 +50,8 @@ public enum HumanHandoverDaemon {
             database: parts.database, sink: parts.producer, tenants: environment.tenants, topics: parts.topics,
             interval: try environment.milliseconds(
                 "SWITCHBOARD_HANDOVER_SWEEP_MS", default: HandoverEscalationSweeper.defaultInterval),
-            logger: logger)
-        return [parts.producer, runner, sweeper, feed, application]
+            logger: logger, notifier: notifier)
+        return [parts.producer, notifier, runner, sweeper, feed, application]
     }
 
     /// The HTTP application: ops endpoints, the agent API and the desk web app behind `HTTPMetricsMiddleware`.
@@ -53,7 +59,7 @@ public enum HumanHandoverDaemon {
         api: AgentAPI, ops: OpsEndpoints, host: String, port: Int, logger: Logger,
         httpMetrics: HTTPMetrics = HTTPMetrics()
     ) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: DeskRequestContext.self)
         router.add(middleware: HTTPMetricsMiddleware(metrics: httpMetrics))
         ops.addRoutes(to: router)
         api.addRoutes(to: router)

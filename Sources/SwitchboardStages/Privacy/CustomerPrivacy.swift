@@ -10,12 +10,14 @@ public import SwitchboardRuntime
 ///
 /// What is stored about a customer, by collection: `profiles` (the profile), `identities` (their channel
 /// addresses), `sessions` and `session_owners`, `messages` (both directions, with the envelopes), `handovers`
-/// of their sessions, and `early_delivery_statuses` of messages sent to them. ``collections`` lists them; a
+/// of their sessions and the `notifications` sent about them, and `early_delivery_statuses` of messages sent
+/// to them. ``collections`` lists them; a
 /// test holds the list against every collection the database has.
 public struct CustomerPrivacy: Sendable {
     /// The collections that hold data about customers, in the order an erasure clears them.
     public static let collections = [
-        "messages", "early_delivery_statuses", "handovers", "session_owners", "sessions", "identities", "profiles",
+        "messages", "early_delivery_statuses", "notifications", "handovers", "session_owners", "sessions",
+        "identities", "profiles",
     ]
     /// The collections that hold nothing about any one customer (agents, operations, fences).
     public static let otherCollections = [
@@ -69,6 +71,7 @@ public struct CustomerPrivacy: Sendable {
             "session_owners": ["_id": ["$in": .array(sessionIds)]],
             "messages": owned,
             "handovers": ["tenant_id": .string(tenantId), "session_id": ["$in": .array(sessionIds)]],
+            "notifications": ["tenant_id": .string(tenantId), "notification.customer_id": .string(customerId)],
             "early_delivery_statuses": [
                 "tenant_id": .string(tenantId), "provider_message_id": ["$in": .array(providerIds)],
             ],

@@ -11,6 +11,7 @@ public struct SwitchboardDatabase: Sendable {
     public let agentAccounts: AgentAccountStore
     public let agentSessions: AgentSessionStore
     public let erasures: ErasureStore
+    public let notifications: NotificationStore
 
     public init(client: MongoClient) {
         self.client = client
@@ -21,6 +22,7 @@ public struct SwitchboardDatabase: Sendable {
         agentAccounts = AgentAccountStore(client: client)
         agentSessions = AgentSessionStore(client: client)
         erasures = ErasureStore(client: client)
+        notifications = NotificationStore(client: client)
     }
 
     /// Connects and creates every index (creating an existing index is a no-op).
@@ -37,6 +39,7 @@ public struct SwitchboardDatabase: Sendable {
         try await handovers.createIndexes()
         try await agentAccounts.createIndexes()
         try await agentSessions.createIndexes()
+        try await notifications.createIndexes()
     }
 
     /// Whether the database answers: for `/health/ready`.

@@ -15,6 +15,7 @@ public struct DeskAccounts: Sendable {
     private let sessions: any AgentSessionStoring
     private let hasher: any PasswordHasher
     private let lockout: SignInLockout
+    private let throttle: DeskSignInThrottle
     private let sessionLifetime: TimeInterval
     private let metrics: DeskMetrics
     private let logger: Logger
@@ -28,6 +29,7 @@ public struct DeskAccounts: Sendable {
     ///   - sessions: Where sign-in sessions are kept.
     ///   - hasher: Hashes passwords (bcrypt).
     ///   - lockout: The lockout policy after failed sign-ins.
+    ///   - throttle: Failed sign-ins per client address, across accounts.
     ///   - sessionLifetime: How long a sign-in lasts. Default 8 hours.
     ///   - metrics: Sign-in counters.
     ///   - logger: Sign-ins and lockouts are logged here, never with a password or token.
@@ -35,6 +37,7 @@ public struct DeskAccounts: Sendable {
     public init(
         accounts: any AgentAccountStoring, sessions: any AgentSessionStoring,
         hasher: any PasswordHasher = BcryptPasswordHasher(), lockout: SignInLockout = SignInLockout(),
+        throttle: DeskSignInThrottle = DeskSignInThrottle(),
         sessionLifetime: TimeInterval = DeskAccounts.defaultSessionLifetime, metrics: DeskMetrics = DeskMetrics(),
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
@@ -42,6 +45,7 @@ public struct DeskAccounts: Sendable {
         self.sessions = sessions
         self.hasher = hasher
         self.lockout = lockout
+        self.throttle = throttle
         self.sessionLifetime = sessionLifetime
         self.metrics = metrics
         self.logger = logger
@@ -119,10 +123,43 @@ public struct DeskAccounts: Sendable {
     }
 
     /// Checks the password and opens a session. Wrong tenant, unknown agent, wrong password and a disabled
-    /// account all fail alike (401) and take about as long; a locked account fails with 429 without its
-    /// password being checked.
-    public func signIn(tenantId: String, agentId: String, password: String) async throws -> SignIn {
+    /// account all fail alike (401) and take about as long; a locked account, or a client address with too
+    /// many recent failures (``SignInAddressThrottle``), fails with 429 without its password being checked.
+    ///
+    /// - Parameter clientAddress: The caller's IP address, for the per-address throttle; nil (no socket, as in
+    ///   router tests) skips it.
+    public func signIn(
+        tenantId: String, agentId: String, password: String, clientAddress: String? = nil
+    ) async throws -> SignIn {
         let metadata: Logger.Metadata = ["tenant": "\(tenantId)", "agent_id": "\(agentId)"]
+        if let clientAddress, let until = throttle.blockedUntil(clientAddress, at: now()) {
+            metrics.throttled.increment()
+            logger.notice(
+                "Desk sign-in refused",
+                metadata: metadata.merging(["reason": "address_throttled", "client_address": "\(clientAddress)"]) {
+                    $1
+                })
+            throw DeskAccountError(
+                .locked, "too many failed sign-ins from this address; try again later", retryAfter: until)
+        }
+        do {
+            return try await checkedSignIn(tenantId: tenantId, agentId: agentId, password: password, metadata: metadata)
+        } catch let error as DeskAccountError where error.kind == .badCredentials {
+            if let clientAddress, let until = throttle.failed(clientAddress, at: now()) {
+                metrics.addressThrottles.increment()
+                logger.warning(
+                    "Desk sign-ins from an address throttled after repeated failures",
+                    metadata: [
+                        "client_address": "\(clientAddress)", "until": "\(SwitchboardJSON.formatDate(until))",
+                    ])
+            }
+            throw error
+        }
+    }
+
+    private func checkedSignIn(
+        tenantId: String, agentId: String, password: String, metadata: Logger.Metadata
+    ) async throws -> SignIn {
         guard AgentAccount.isValidAgentId(agentId),
             let found = try await accounts.account(tenantId: tenantId, agentId: agentId)
         else {

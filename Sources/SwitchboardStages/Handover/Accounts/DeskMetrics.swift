@@ -4,8 +4,9 @@ public import Metrics
 ///
 /// | series | meaning |
 /// | --- | --- |
-/// | `switchboard_desk_sign_ins_total` | sign-in attempts by `result`: `success`, `bad_credentials`, `locked`, `disabled` |
+/// | `switchboard_desk_sign_ins_total` | sign-in attempts by `result`: `success`, `bad_credentials`, `locked`, `disabled`, `address_throttled` |
 /// | `switchboard_desk_lockouts_total` | failed sign-ins that locked an account |
+/// | `switchboard_desk_address_throttles_total` | failed sign-ins that blocked their client address |
 /// | `switchboard_desk_sign_outs_total` | sign-outs |
 public struct DeskMetrics: Sendable {
     let success: Counter
@@ -13,6 +14,8 @@ public struct DeskMetrics: Sendable {
     let locked: Counter
     let disabled: Counter
     let lockouts: Counter
+    let throttled: Counter
+    let addressThrottles: Counter
     let signOuts: Counter
 
     /// - Parameter factory: Default the global `MetricsSystem.factory`; tests pass their own.
@@ -24,6 +27,8 @@ public struct DeskMetrics: Sendable {
         badCredentials = signIns("bad_credentials")
         locked = signIns("locked")
         disabled = signIns("disabled")
+        throttled = signIns("address_throttled")
+        addressThrottles = Counter(label: "switchboard_desk_address_throttles_total", dimensions: [], factory: factory)
         lockouts = Counter(label: "switchboard_desk_lockouts_total", dimensions: [], factory: factory)
         signOuts = Counter(label: "switchboard_desk_sign_outs_total", dimensions: [], factory: factory)
     }
