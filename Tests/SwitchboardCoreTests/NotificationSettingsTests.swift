@@ -138,8 +138,8 @@ struct NotificationSettingsTests {
             occurredAt: record.createdAt.addingTimeInterval(125), deskURL: nil)
         #expect(started.id == again.id)
         #expect(started.id != escalated.id)
-        #expect(started.deliveryId(target: 0) != started.deliveryId(target: 1))
-        #expect(started.deliveryId(target: 0) == again.deliveryId(target: 0))
+        #expect(started.deliveryId(target: "a") != started.deliveryId(target: "b"))
+        #expect(started.deliveryId(target: "a") == again.deliveryId(target: "a"))
         #expect(escalated.waitSeconds == 125)
         #expect(
             escalated.summary == "Hand-over still unclaimed (demo, web_chat, customer_asked_for_human, waiting 2 min)")
@@ -190,5 +190,23 @@ struct SignInAddressThrottleTests {
         #expect(throttle.trackedAddresses == 2)
         #expect(throttle.blockedUntil("a", at: start.addingTimeInterval(2)) == nil)
         #expect(throttle.blockedUntil("c", at: start.addingTimeInterval(2)) != nil)
+    }
+}
+
+@Suite("Notification targets' keys")
+struct NotificationTargetKeyTests {
+    @Test func aKeyNamesTheDestinationWhereverItSitsAndWhateverEventsItWants() {
+        let hook = NotificationTarget(.webhook(WebhookTarget(url: "https://hooks.example.com/a")))
+        let other = NotificationTarget(.webhook(WebhookTarget(url: "https://hooks.example.com/b")))
+        let sms = NotificationTarget(.sms(SMSTarget(to: ["+4915112345678"])), events: [.handoverStarted])
+        #expect(hook.key.count == 16)
+        #expect(Set([hook.key, other.key, sms.key]).count == 3)
+        let first = TenantNotificationSettings(targets: [hook, sms]).targets(for: .handoverStarted).map(\.target.key)
+        let reordered = TenantNotificationSettings(targets: [sms, hook]).targets(for: .handoverStarted)
+            .map(\.target.key)
+        #expect(Set(first) == Set(reordered))
+        var escalationsOnly = hook
+        escalationsOnly.events = [.handoverEscalated]
+        #expect(escalationsOnly.key == hook.key)
     }
 }

@@ -35,6 +35,11 @@ struct NotificationDeliveryTests {
         ])
     }
 
+    /// The keys of the demo tenant's targets, in file order.
+    func keys(_ directory: TenantDirectory) -> [String] {
+        directory.tenant(id: "demo")?.notifications.targets.map(\.key) ?? []
+    }
+
     func secrets() -> TenantSecrets {
         TenantSecrets(
             tenantIds: ["demo"],
@@ -91,10 +96,8 @@ struct NotificationDeliveryTests {
                 vendor.script(twilioPath, [.json(201, #"{"sid":"SM1"}"#)])
                 let store = InMemoryNotifications()
                 let sink = RecordingSink()
-                let notifier = notifier(
-                    store: store, sink: sink,
-                    tenants: try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port),
-                    twilio: vendor.baseURL)
+                let tenants = try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port)
+                let notifier = notifier(store: store, sink: sink, tenants: tenants, twilio: vendor.baseURL)
                 let record = handover()
                 let entry = try await running(notifier) {
                     for _ in 0..<3 {
@@ -105,7 +108,7 @@ struct NotificationDeliveryTests {
                     return try await withTimeout(.seconds(30), "the notification") { await store.waitUntilDone(id) }
                 }
                 #expect(store.entries.count == 1)
-                #expect(entry.finishedTargets == [0, 1, 2])
+                #expect(entry.finishedTargets == Set(keys(tenants)))
 
                 let hooks = vendor.requests(to: "/hook")
                 let hook = try #require(hooks.first)
@@ -115,7 +118,8 @@ struct NotificationDeliveryTests {
                 #expect(
                     WebhookSignature.verify(
                         signature: signature, body: hook.body, timestamp: timestamp, secret: Self.webhookSecret))
-                #expect(hook.header("X-Switchboard-Delivery") == entry.notification.deliveryId(target: 0))
+                #expect(
+                    hook.header("X-Switchboard-Delivery") == entry.notification.deliveryId(target: keys(tenants)[0]))
                 #expect(hook.header("X-Switchboard-Event") == "handover_started")
                 let json = try hook.json()
                 #expect(json["handover_id"] as? String == record.id)
@@ -143,7 +147,8 @@ struct NotificationDeliveryTests {
                 #expect(mail.username == "desk-bot" && mail.password == "smtp pass")
                 #expect(mail.header("Subject")?.hasPrefix("[Switchboard] Customer waiting for an agent") == true)
                 #expect(
-                    mail.header("Message-ID") == "<\(entry.notification.deliveryId(target: 1))@switchboard.invalid>")
+                    mail.header("Message-ID")
+                        == "<\(entry.notification.deliveryId(target: keys(tenants)[1]))@switchboard.invalid>")
                 #expect(mail.body.contains("Hand-over:    \(record.id)"))
                 #expect(mail.body.contains("Open the desk: https://desk.example.com/desk"))
                 #expect(metric(#"switchboard_notifications_total{kind="webhook",outcome="sent"}"#) == "1")
@@ -163,10 +168,9 @@ struct NotificationDeliveryTests {
                 smtp.failMailFrom(with: 451)
                 let store = InMemoryNotifications()
                 let sink = RecordingSink()
+                let tenants = try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port)
                 let notifier = notifier(
-                    store: store, sink: sink,
-                    tenants: try tenants(webhook: vendor.baseURL + "/hook", smtpPort: smtp.port),
-                    twilio: vendor.baseURL, attempts: 3)
+                    store: store, sink: sink, tenants: tenants, twilio: vendor.baseURL, attempts: 3)
                 let record = handover()
                 let entry = try await running(notifier) {
                     try await notifier.record(
@@ -190,7 +194,7 @@ struct NotificationDeliveryTests {
                 let emailLetter = try #require(letters.first { $0.originalTopic == "notification:email" })
                 #expect(emailLetter.reason.contains("451"))
                 #expect(!emailLetter.reason.contains("smtp pass"))
-                #expect(entry.finishedTargets == [0, 1, 2])
+                #expect(entry.finishedTargets == Set(keys(tenants)))
                 #expect(vendor.requests(to: "/2010-04-01/Accounts/\(Self.twilioSid)/Messages.json").count == 1)
                 #expect(metric(#"switchboard_notifications_total{kind="webhook",outcome="dead_lettered"}"#) == "1")
                 #expect(metric(#"switchboard_notification_attempts_total{kind="webhook",result="retriable"}"#) == "3")
@@ -211,14 +215,14 @@ struct NotificationDeliveryTests {
                     occurredAt: record.createdAt.addingTimeInterval(300), deskURL: nil)
                 // A worker that crashed after the webhook took it: its claim has run out.
                 _ = try await store.insertIfNew(notification, claimedUntil: Date(timeIntervalSince1970: 0))
-                try await store.finishTarget(id: notification.id, target: 0)
+                try await store.finishTarget(id: notification.id, target: keys(tenants)[0])
                 let notifier = notifier(store: store, sink: RecordingSink(), tenants: tenants, twilio: vendor.baseURL)
                 let entry = try await running(notifier) {
                     try await withTimeout(.seconds(30), "the re-driven notification") {
                         await store.waitUntilDone(notification.id)
                     }
                 }
-                #expect(entry.finishedTargets == [0, 1])
+                #expect(entry.finishedTargets == Set(keys(tenants).prefix(2)))
                 #expect(vendor.requests(to: "/hook").isEmpty, "the webhook had it already")
                 #expect(smtp.mails.count == 1)
                 #expect(smtp.mails.first?.header("X-Switchboard-Event") == "handover_escalated")

@@ -28,11 +28,11 @@ struct NotificationStoreTests {
         #expect(try await store.claim(id: notification.id, at: later, until: later.addingTimeInterval(60)))
         #expect(try await !store.claim(id: notification.id, at: later, until: later.addingTimeInterval(60)))
 
-        try await store.finishTarget(id: notification.id, target: 2)
-        try await store.finishTarget(id: notification.id, target: 2)
-        try await store.finishTarget(id: notification.id, target: 0)
+        try await store.finishTarget(id: notification.id, target: "c")
+        try await store.finishTarget(id: notification.id, target: "c")
+        try await store.finishTarget(id: notification.id, target: "a")
         try await store.extendClaim(id: notification.id, until: later)
-        #expect(try await store.unclaimed(at: later, limit: 10).first?.finishedTargets == [0, 2])
+        #expect(try await store.unclaimed(at: later, limit: 10).first?.finishedTargets == ["a", "c"])
 
         try await store.finish(id: notification.id)
         #expect(try await store.unclaimed(at: later.addingTimeInterval(3600), limit: 10).isEmpty)

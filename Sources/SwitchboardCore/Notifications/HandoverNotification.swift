@@ -49,7 +49,7 @@ public struct HandoverNotification: Sendable, Hashable, Codable {
 
     /// The id of this notification's delivery to the target at `target` (its position in the tenant's list):
     /// the webhook's `X-Switchboard-Delivery`, the email's `Message-ID`, the key of its progress.
-    public func deliveryId(target: Int) -> String {
+    public func deliveryId(target: String) -> String {
         let namespace = UUID(uuidString: id) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         return DerivedID.make(from: namespace, name: "target:\(target)").uuidString.lowercased()
     }

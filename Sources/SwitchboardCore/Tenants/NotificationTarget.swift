@@ -1,8 +1,21 @@
-import Foundation
+import Crypto
+public import Foundation
 
 /// One place a tenant's hand-over notifications go: a signed webhook, an email or an SMS, and the events it
 /// wants. See ``TenantNotificationSettings`` for the file format.
 public struct NotificationTarget: Sendable, Hashable, Codable {
+    /// A stable name of the target: the first 16 hex digits of the SHA-256 of its type and destination (not its
+    /// events). Which targets a notification is finished with is recorded by this key, so reordering the
+    /// tenants file's targets while notifications are pending neither skips one nor sends one twice.
+    public var key: String {
+        var destinationOnly = self
+        destinationOnly.events = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(destinationOnly)) ?? Data(kind.utf8)
+        return SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Where and how.
     public enum Destination: Sendable, Hashable {
         case webhook(WebhookTarget)

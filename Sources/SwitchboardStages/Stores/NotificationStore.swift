@@ -13,7 +13,8 @@ public struct NotificationStore: NotificationStoring {
         var status: String
         var created_at: Date
         var claimed_until: Date
-        var finished_targets: [Int]
+        /// Keys (``NotificationTarget/key``) of the targets finished with.
+        var finished_targets: [String]
         var notification: HandoverNotification
     }
 
@@ -65,9 +66,9 @@ public struct NotificationStore: NotificationStoring {
             filter: ["_id": .string(id), "status": "pending"], update: ["$set": ["claimed_until": .date(until)]])
     }
 
-    public func finishTarget(id: String, target: Int) async throws {
+    public func finishTarget(id: String, target: String) async throws {
         try await notifications.updateOne(
-            filter: ["_id": .string(id)], update: ["$addToSet": ["finished_targets": .int64(Int64(target))]])
+            filter: ["_id": .string(id)], update: ["$addToSet": ["finished_targets": .string(target)]])
     }
 
     public func finish(id: String) async throws {

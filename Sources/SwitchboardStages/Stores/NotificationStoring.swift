@@ -15,8 +15,8 @@ public protocol NotificationStoring: Sendable {
     func claim(id: String, at now: Date, until: Date) async throws -> Bool
     /// Extends the claim of a notification this worker holds (before each target: one may take long).
     func extendClaim(id: String, until: Date) async throws
-    /// Records that the target at `target` is finished with (sent or dead-lettered).
-    func finishTarget(id: String, target: Int) async throws
+    /// Records that the target with key `target` is finished with (sent or dead-lettered).
+    func finishTarget(id: String, target: String) async throws
     /// Marks the notification finished with: every target is.
     func finish(id: String) async throws
 }
@@ -24,9 +24,9 @@ public protocol NotificationStoring: Sendable {
 /// A notification still to deliver, and the targets already finished with.
 public struct PendingNotification: Sendable, Hashable {
     public var notification: HandoverNotification
-    public var finishedTargets: Set<Int>
+    public var finishedTargets: Set<String>
 
-    public init(notification: HandoverNotification, finishedTargets: Set<Int> = []) {
+    public init(notification: HandoverNotification, finishedTargets: Set<String> = []) {
         self.notification = notification
         self.finishedTargets = finishedTargets
     }

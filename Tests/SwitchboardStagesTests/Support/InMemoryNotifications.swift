@@ -8,7 +8,7 @@ final class InMemoryNotifications: NotificationStoring {
     struct Entry: Sendable {
         var notification: HandoverNotification
         var claimedUntil: Date
-        var finishedTargets: Set<Int> = []
+        var finishedTargets: Set<String> = []
         var done = false
     }
 
@@ -66,7 +66,7 @@ final class InMemoryNotifications: NotificationStoring {
         }
     }
 
-    func finishTarget(id: String, target: Int) async throws {
+    func finishTarget(id: String, target: String) async throws {
         state.withLock { _ = $0.entries[id]?.finishedTargets.insert(target) }
     }
 

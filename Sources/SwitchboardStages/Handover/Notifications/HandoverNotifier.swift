@@ -188,14 +188,14 @@ public final class HandoverNotifier: Service, Sendable {
         let notification = job.notification
         guard let tenant = tenants.tenant(id: notification.tenantId) else { return }
         for (index, target) in tenant.notifications.targets(for: notification.event)
-        where !job.finishedTargets.contains(index) {
+        where !job.finishedTargets.contains(target.key) {
             do {
                 try await store.extendClaim(
                     id: notification.id, until: clock().addingTimeInterval(lease(for: target)))
             } catch {
                 logger.warning("Could not extend a notification's claim", metadata: ["error": "\(error)"])
             }
-            let deliveryId = notification.deliveryId(target: index)
+            let deliveryId = notification.deliveryId(target: target.key)
             let outcome = await send(notification, to: target, tenant: tenant.id, deliveryId: deliveryId)
             // Shutting down: the outcome may be a cancelled attempt. Leave the target owed and give up the claim,
             // so the re-drive after the next start takes it at once (the target may get it twice, with the same
@@ -228,7 +228,7 @@ public final class HandoverNotifier: Service, Sendable {
                 logger.warning("Notification failed; dead-lettered", metadata: metadata)
             }
             do {
-                try await store.finishTarget(id: notification.id, target: index)
+                try await store.finishTarget(id: notification.id, target: target.key)
             } catch {
                 logger.warning("Could not record a finished notification target", metadata: ["error": "\(error)"])
                 return
@@ -276,7 +276,7 @@ public final class HandoverNotifier: Service, Sendable {
         _ notification: HandoverNotification, target: NotificationTarget, index: Int, reason: String
     ) throws -> KafkaOutgoingRecord {
         let key = PartitionKey.customer(tenantId: notification.tenantId, customerId: notification.customerId)
-        let fullReason = "\(reason) (target \(index), delivery \(notification.deliveryId(target: index)))"
+        let fullReason = "\(reason) (target \(index), delivery \(notification.deliveryId(target: target.key)))"
         let letter = DeadLetter(
             originalTopic: "notification:\(target.kind)", partition: -1, offset: -1, key: key.value,
             originalBytes: Array(try SwitchboardJSON.makeEncoder().encode(notification)), reason: fullReason,
