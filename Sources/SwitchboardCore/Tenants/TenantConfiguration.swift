@@ -62,6 +62,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var webchat: WebChatSettings
     /// Agent desk settings. Default: no per-agent limit, no assign timeout.
     public var desk: TenantDeskSettings
+    /// Bot engines, intent actions and forms. Default: the built-in engine alone.
+    public var bot: TenantBotSettings = TenantBotSettings()
 
     /// Creates a configuration.
     public init(
@@ -106,10 +108,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             throw TenantConfigurationError("tenant '\(id)': nlp.training_file and nlp.model_file must not be empty")
         }
         try desk.validate(tenant: id)
+        try bot.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk
+        case id, name, rules, nlp, webchat, desk, bot
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -124,5 +127,6 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         nlp = try container.decodeIfPresent(NLPSettings.self, forKey: .nlp) ?? NLPSettings()
         webchat = try container.decodeIfPresent(WebChatSettings.self, forKey: .webchat) ?? WebChatSettings()
         desk = try container.decodeIfPresent(TenantDeskSettings.self, forKey: .desk) ?? TenantDeskSettings()
+        bot = try container.decodeIfPresent(TenantBotSettings.self, forKey: .bot) ?? TenantBotSettings()
     }
 }
