@@ -1,0 +1,72 @@
+public import Logging
+public import SwitchboardCore
+
+/// A tenant's engines in the order they are asked (`bot.engine`, then `bot.fallback`), each call bounded.
+///
+/// Every call waits for one of the tenant's permits and answers within the tenant's timeout, waiting
+/// included: a slow engine holds only its own tenant's messages, and only that long. An engine that
+/// fails, times out or has its circuit open is passed over for the next; when none answers, the caller
+/// hands the conversation to a person.
+public struct EngineChain: Sendable {
+    /// What the chain made of a turn.
+    public enum Outcome: Sendable {
+        /// `engine` answered.
+        case answered(BotAnswer, engine: BotEngineKind)
+        /// No engine answered; why each failed, in order.
+        case exhausted([(engine: BotEngineKind, error: BotEngineError)])
+    }
+
+    public let tenantId: String
+    public let engines: [any BotEngine]
+    public let timeout: Duration
+    public let maxConcurrent: Int
+    let permits: TenantPermits
+    let metrics: BotMetrics
+
+    public init(
+        tenantId: String, engines: [any BotEngine], timeout: Duration, maxConcurrent: Int, permits: TenantPermits,
+        metrics: BotMetrics
+    ) {
+        self.tenantId = tenantId
+        self.engines = engines
+        self.timeout = timeout
+        self.maxConcurrent = maxConcurrent
+        self.permits = permits
+        self.metrics = metrics
+    }
+
+    /// Whether an engine of the chain reads the session's earlier messages.
+    public var wantsHistory: Bool { engines.contains { $0.wantsHistory } }
+
+    /// Asks the engines in order until one answers.
+    public func run(_ turn: BotTurn, logger: Logger) async -> Outcome {
+        var failures: [(engine: BotEngineKind, error: BotEngineError)] = []
+        for engine in engines {
+            let clock = ContinuousClock()
+            let started = clock.now
+            do {
+                let (permits, tenant, limit) = (permits, tenantId, maxConcurrent)
+                let answer = try await withBotDeadline(timeout) {
+                    try await permits.withPermit(tenant, limit: limit) { try await engine.answer(turn) }
+                }
+                metrics.engineCall(tenant: tenantId, engine: engine.kind, seconds: clock.now - started)
+                metrics.answered(tenant: tenantId, engine: engine.kind)
+                return .answered(answer, engine: engine.kind)
+            } catch {
+                let failure =
+                    (error as? BotEngineError)
+                    ?? (error is CancellationError
+                        ? BotEngineError(.timeout, "cancelled") : BotEngineError(.unavailable, "\(type(of: error))"))
+                metrics.engineCall(tenant: tenantId, engine: engine.kind, seconds: clock.now - started)
+                metrics.engineError(tenant: tenantId, engine: engine.kind, code: failure.code.description)
+                logger.warning(
+                    "Bot engine failed; the next in the chain answers",
+                    metadata: [
+                        "engine": "\(engine.kind)", "code": "\(failure.code)", "reason": "\(failure.detail)",
+                    ])
+                failures.append((engine.kind, failure))
+            }
+        }
+        return .exhausted(failures)
+    }
+}
