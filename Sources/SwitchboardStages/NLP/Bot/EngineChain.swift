@@ -3,8 +3,9 @@ public import SwitchboardCore
 
 /// A tenant's engines in the order they are asked (`bot.engine`, then `bot.fallback`), each call bounded.
 ///
-/// Every call waits for one of the tenant's permits and answers within the tenant's timeout, waiting
-/// included: a slow engine holds only its own tenant's messages, and only that long. An engine that
+/// Every call waits for one of the tenant's permits for that engine and answers within the tenant's
+/// timeout, waiting included: a slow engine holds only its own tenant's messages, only that long, and never
+/// the tenant's fallback engines. An engine that
 /// fails, times out or has its circuit open is passed over for the next; when none answers, the caller
 /// hands the conversation to a person.
 public struct EngineChain: Sendable {
@@ -35,6 +36,12 @@ public struct EngineChain: Sendable {
         self.metrics = metrics
     }
 
+    /// The permits an engine's calls for a tenant share: per engine, so that calls stuck at a slow engine
+    /// leave the fallback engines free.
+    public static func permitKey(_ tenantId: String, _ kind: BotEngineKind) -> String {
+        "\(tenantId)/\(kind.rawValue)"
+    }
+
     /// Whether an engine of the chain reads the session's earlier messages.
     public var wantsHistory: Bool { engines.contains { $0.wantsHistory } }
 
@@ -45,9 +52,9 @@ public struct EngineChain: Sendable {
             let clock = ContinuousClock()
             let started = clock.now
             do {
-                let (permits, tenant, limit) = (permits, tenantId, maxConcurrent)
+                let (permits, key, limit) = (permits, Self.permitKey(tenantId, engine.kind), maxConcurrent)
                 let answer = try await withBotDeadline(timeout) {
-                    try await permits.withPermit(tenant, limit: limit) { try await engine.answer(turn) }
+                    try await permits.withPermit(key, limit: limit) { try await engine.answer(turn) }
                 }
                 metrics.engineCall(tenant: tenantId, engine: engine.kind, seconds: clock.now - started)
                 metrics.answered(tenant: tenantId, engine: engine.kind)

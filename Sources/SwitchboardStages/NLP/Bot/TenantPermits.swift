@@ -16,7 +16,7 @@ public final class TenantPermits: Sendable {
 
     /// Runs `body` holding one of `tenant`'s `limit` permits.
     public func withPermit<Result: Sendable>(
-        _ tenant: String, limit: Int, _ body: () async throws -> Result
+        _ tenant: String, limit: Int, _ body: @Sendable () async throws -> Result
     ) async throws -> Result {
         try await acquire(tenant, limit: limit)
         defer { release(tenant) }
