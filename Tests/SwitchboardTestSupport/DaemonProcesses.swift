@@ -19,8 +19,12 @@ public final class DaemonProcesses: @unchecked Sendable {
     public static let agentKey = "test-agent-key"
 
     /// Writes the tenants file (tenant `demo` and any `moreTenants`, idle timeout `idleTimeoutSeconds`, the
-    /// demo NLP training) and prepares the environment.
-    public init(idleTimeoutSeconds: Int, extra: [String: String] = [:], moreTenants: [String] = []) throws {
+    /// demo NLP training, and per tenant any YAML lines of `tenantSettings`, e.g. a `bot:` block indented by
+    /// four spaces) and prepares the environment.
+    public init(
+        idleTimeoutSeconds: Int, extra: [String: String] = [:], moreTenants: [String] = [],
+        tenantSettings: [String: String] = [:]
+    ) throws {
         prefix = TestStack.uniqueName("pipeline")
         database = prefix.replacingOccurrences(of: "-", with: "_")
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(prefix)
@@ -34,7 +38,7 @@ public final class DaemonProcesses: @unchecked Sendable {
                     idle_timeout_seconds: \(idleTimeoutSeconds)
                     nlp:
                       training_file: \(training)
-
+                \(tenantSettings[id] ?? "")
                 """
             }.joined()
         let tenantsFile = folder.appendingPathComponent("tenants.yaml")
