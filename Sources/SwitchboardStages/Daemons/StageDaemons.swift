@@ -51,7 +51,7 @@ public enum StageDaemons {
         let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: needsDatabase)
         let bot = try BotServices.build(
             environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(),
-            history: parts.connectedDatabase?.messages)
+            history: parts.connectedDatabase?.messages, forms: parts.connectedDatabase?.sessions)
         let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
         let handler: any StageHandler =
             if let database = parts.connectedDatabase {

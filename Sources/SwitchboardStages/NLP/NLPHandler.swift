@@ -50,6 +50,13 @@ public struct NLPHandler: EnvelopeHandler {
         guard let chain = bot.chains[tenant.id] else {
             throw StageFailure.permanent("no bot engine chain for tenant '\(tenant.id)'")
         }
+        if let forms = bot.forms, !tenant.bot.forms.isEmpty, let sessionId = envelope.sessionId,
+            let outputs = try await formTurn(
+                envelope, text: text, tenant: tenant, store: forms, sessionId: sessionId, chain: chain,
+                context: context)
+        {
+            return outputs
+        }
         var turn = BotTurn(tenantId: tenant.id, text: text, messageId: envelope.id)
         if chain.wantsHistory, let history = bot.history, let sessionId = envelope.sessionId,
             let sequence = envelope.sequence
@@ -67,6 +74,13 @@ public struct NLPHandler: EnvelopeHandler {
             annotated.annotations.confidence = answer.result.confidence
             annotated.annotations.entities = answer.result.entities
             annotated.annotations.unknownFields["engine"] = .string(engine.rawValue)
+            if let forms = bot.forms, let sessionId = envelope.sessionId,
+                let outputs = try await formStart(
+                    annotated, result: answer.result, tenant: tenant, store: forms, sessionId: sessionId,
+                    context: context)
+            {
+                return outputs
+            }
             return await respond(annotated, answer: answer, text: text, tenant: tenant, context: context)
         }
     }

@@ -14,7 +14,7 @@ extension BotServices {
     /// Throws for a tenant whose actions call a URL without the `ACTION_SECRET` to sign them.
     public static func build(
         environment: DaemonEnvironment, builtIn: any NLPEngine, transport: any BotHTTPTransport,
-        history: (any SessionHistory)?, metrics: BotMetrics = BotMetrics()
+        history: (any SessionHistory)?, forms: (any FormStoring)? = nil, metrics: BotMetrics = BotMetrics()
     ) throws(SettingsError) -> BotServices {
         let permits = TenantPermits()
         let breaker = CircuitBreaker(failureThreshold: 5, coolDown: .seconds(30))
@@ -55,6 +55,7 @@ extension BotServices {
         return BotServices(
             chains: chains, history: history,
             actions: anyActions
-                ? IntentActions(transport: transport, secrets: environment.secrets, metrics: metrics) : nil)
+                ? IntentActions(transport: transport, secrets: environment.secrets, metrics: metrics) : nil,
+            forms: forms)
     }
 }

@@ -9,11 +9,17 @@ public struct BotServices: Sendable {
     public var history: (any SessionHistory)?
     /// Intent actions; nil when no tenant has any.
     public var actions: IntentActions?
+    /// Where forms keep their state (the session records); nil when no tenant has forms.
+    public var forms: (any FormStoring)?
 
-    public init(chains: [String: EngineChain], history: (any SessionHistory)? = nil, actions: IntentActions? = nil) {
+    public init(
+        chains: [String: EngineChain], history: (any SessionHistory)? = nil, actions: IntentActions? = nil,
+        forms: (any FormStoring)? = nil
+    ) {
         self.chains = chains
         self.history = history
         self.actions = actions
+        self.forms = forms
     }
 
     /// The built-in engine for every tenant of `tenants`, nothing else.
