@@ -207,3 +207,68 @@ struct BotEnginePipelineTests {
         try await client.dropDatabase()
     }
 }
+
+/// A form in the running pipeline, with nlp-plugin killed and started again in the middle.
+@Suite("Bot forms end to end", .serialized)
+struct BotFormPipelineTests {
+    @Test func aCallbackFormSurvivesANLPPluginRestartAndBooksTheCall() async throws {
+        try await FakeBotServer.with { server in
+            let daemons = try DaemonProcesses(
+                idleTimeoutSeconds: 1200,
+                extra: [
+                    "SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "30000",
+                    "SWITCHBOARD_TENANT_DEMO_ACTION_SECRET": server.actionSecret,
+                ],
+                tenantSettings: [
+                    "demo": """
+                            bot:
+                              actions:
+                                book_callback: { url: "\(server.baseURL)/actions/book_callback" }
+                              forms:
+                                callback:
+                                  trigger_phrases: ["call me back"]
+                                  slots:
+                                    - { name: name, prompt: "Who should we ask for?" }
+                                    - { name: phone, prompt: "Which number?", regex: "(\\\\+?[0-9][0-9 ]{6,}[0-9])" }
+                                    - { name: time, prompt: "When suits you?" }
+                                  action: book_callback
+                                  done_reply: "Booked: {name} at {phone}, {time} (reference {reference})."
+
+                        """
+                ])
+            try daemons.startAll()
+            defer { daemons.signalAll() }
+            try await daemons.waitUntilReady()
+            let chat = TenantChat(daemons: daemons, tenant: "demo", user: "form-visitor")
+
+            let (start, token) = try await chat.send("could you call me back?")
+            #expect(start.replyText == "Who should we ask for?")
+            let conversation = start.conversationId
+            let (name, _) = try await chat.send("Ann Lee", conversation: conversation, token: token)
+            #expect(name.replyText == "Which number?")
+
+            // nlp-plugin dies and comes back: the form goes on from the session record.
+            await daemons.stop("nlp-plugin", signal: SIGKILL)
+            try daemons.start("nlp-plugin")
+            try await daemons.waitUntilReady()
+
+            let (phone, _) = try await chat.send("+49 30 1234567", conversation: conversation, token: token)
+            #expect(phone.replyText == "When suits you?")
+            let (time, _) = try await chat.send("tomorrow at 10", conversation: conversation, token: token)
+            #expect(time.replyText == "Booked: Ann Lee at +49 30 1234567, tomorrow at 10 (reference CB-1).")
+            let bookings = server.requests(to: "/actions/book_callback")
+            #expect(bookings.count == 1)
+            let slots = try #require(try bookings.first?.json()["slots"] as? [String: String])
+            #expect(slots == ["name": "Ann Lee", "phone": "+49 30 1234567", "time": "tomorrow at 10"])
+
+            // After the form the bot answers as before.
+            let (hours, _) = try await chat.send("what are your opening hours", conversation: conversation, token: token)
+            #expect(hours.replyText == "We are open Monday to Friday, 9:00 to 17:00.")
+            await daemons.stopAll()
+            let client = try MongoClient(
+                configuration: MongoConfiguration(uri: try TestStack.mongoURI, database: daemons.database),
+                logger: TestStack.logger("bot-forms"))
+            try? await client.dropDatabase()
+        }
+    }
+}

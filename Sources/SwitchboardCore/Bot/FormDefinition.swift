@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A multi-turn form (`bot.forms.<name>`): slots the bot asks for one after another, each filled from an
 /// entity or a regular expression and validated, then an action (or a reply) once all are filled.
@@ -26,7 +26,8 @@ public struct FormDefinition: Sendable, Hashable, Codable {
         public var prompt: String
         /// Fill from this entity of the message, when the engine found one.
         public var entity: String?
-        /// Fill from this regular expression's first capture group (or whole match); otherwise the whole text.
+        /// Fill from this regular expression's first capture group (or whole match), when the entity is not
+        /// there. A slot with neither takes the whole text.
         public var regex: String?
         /// Shortest value accepted, in characters. Default 1.
         public var minLength: Int

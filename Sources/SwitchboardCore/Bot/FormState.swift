@@ -108,12 +108,13 @@ public enum FormMachine {
         return (state, .complete(state.slots))
     }
 
-    /// The slot's value in a message: its entity, its pattern's first group (or match), or the whole text;
-    /// nil when there is none or it fails the length checks.
+    /// The slot's value in a message: its entity, its pattern's first group (or match), or (a slot naming
+    /// neither) the whole text; nil when there is none or it fails the length checks.
     static func value(of slot: FormDefinition.Slot, text: String, entities: [Entity]) -> String? {
         if let entity = slot.entity, let found = entities.first(where: { $0.name == entity }) {
             return accepted(found.value, for: slot)
         }
+        if slot.entity != nil && slot.regex == nil { return nil }
         if let pattern = slot.regex {
             guard let regex = try? Regex(pattern), let match = text.firstMatch(of: regex) else { return nil }
             let group = match.output.count > 1 ? match.output[1].substring : match.output[0].substring
