@@ -147,6 +147,30 @@ struct BotHandlerTests {
         }
     }
 
+    @Test func actionsGoToTheActionsTopicForTheBusinesssOwnConsumers() async throws {
+        let environment = try Self.environment(
+            """
+            tenants:
+              - id: shop
+                bot:
+                  actions:
+                    order_status: { topic: true, reply: "We are looking into order {order_id}." }
+            """)
+        let inbound = message("what is the status of my order AB123456", tenant: "shop")
+        let outputs = try await handler(environment).handle(inbound, context: context)
+        #expect(try outputs.envelopes(on: topics.outbound).first?.content == .text("We are looking into order AB123456."))
+        let events = try outputs.events(on: topics.actions)
+        let event = try #require(events.first)
+        #expect(events.count == 1)
+        #expect(event.type == .intentAction)
+        #expect(event.details["action"] == "order_status")
+        #expect(event.details["entity.order_id"] == "AB123456")
+        #expect(event.details["message_id"] == inbound.id.uuidString.lowercased())
+        #expect(event.sessionId == "s-1" && event.customerId == "c-1")
+        let again = try await handler(environment).handle(inbound, context: context)
+        #expect(try again.events(on: topics.actions).first?.id == event.id, "a redelivery publishes the same event id")
+    }
+
     @Test func actionsWithoutASigningSecretStopTheStart() throws {
         let environment = try Self.environment(
             """

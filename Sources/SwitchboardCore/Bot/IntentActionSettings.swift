@@ -18,7 +18,8 @@ public struct IntentActionSettings: Sendable, Hashable, Codable {
     /// Attempts after the first on timeouts, 429 and 5xx. Default 2.
     public var retries: Int
     /// Also (or, without ``url``, only) publish the action to the `actions` topic for the business's own
-    /// consumers. Default false.
+    /// consumers, as an `intent_action` event. Without a ``url`` the reply is ``reply`` filled from the
+    /// message's entities (or the form's slots). Default false.
     public var topic: Bool
 
     public init(
@@ -36,6 +37,9 @@ public struct IntentActionSettings: Sendable, Hashable, Codable {
         let prefix = "tenant '\(tenant)': bot.actions.\(name)"
         guard url != nil || topic else {
             throw TenantConfigurationError("\(prefix) needs a url, or topic: true")
+        }
+        guard url != nil || reply != nil else {
+            throw TenantConfigurationError("\(prefix): an action on the actions topic alone needs a reply")
         }
         if let url {
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {

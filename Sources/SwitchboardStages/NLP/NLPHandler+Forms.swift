@@ -130,11 +130,23 @@ extension NLPHandler {
     ) -> [StageOutput] {
         var envelope = envelope
         envelope.annotations.unknownFields["form"] = .string(state.form)
+        var published: [StageOutput] = []
+        // A completed form's action on the actions topic: emitted with every answer of its last message,
+        // under the same id, so a redelivery after a crash does not lose it.
+        if state.status == .completed || (state.status == .handedOver && state.asking == nil),
+            let name = tenant.bot.forms[state.form]?.action, tenant.bot.actions[name]?.topic == true
+        {
+            let call = ActionCall(
+                action: name, intent: nil, entities: [], slots: state.slots, tenantId: tenant.id,
+                customerId: envelope.customerId, sessionId: envelope.sessionId, messageId: envelope.id, text: nil)
+            let event = IntentActions.event(call, messageId: envelope.id, traceId: envelope.traceId, at: clock())
+            published.append(.event(event, to: context.topics.actions, key: envelope.partitionKey))
+        }
         guard let reply = state.lastReply else {
             // Still asking for a slot: the customer asked for a person; otherwise the form's action did.
             let reason: HandoverReason = state.asking != nil ? .customerAskedForHuman : .botRequested
-            return handOver(envelope, reason: reason, tenant: tenant, context: context)
+            return handOver(envelope, reason: reason, tenant: tenant, context: context) + published
         }
-        return [botReply(envelope, text: reply, context: context)]
+        return [botReply(envelope, text: reply, context: context)] + published
     }
 }

@@ -130,17 +130,22 @@ public struct NLPHandler: EnvelopeHandler {
         guard let actions = bot.actions else {
             return [botReply(envelope, text: tenant.bot.fallbackReply, context: context)]
         }
+        var published: [StageOutput] = []
+        if action.topic {
+            let event = IntentActions.event(call, messageId: envelope.id, traceId: envelope.traceId, at: clock())
+            published.append(.event(event, to: context.topics.actions, key: envelope.partitionKey))
+        }
         switch await actions.run(action, call: call, values: values) {
         case .reply(let reply):
             context.logger.info("Bot reply from an intent action", metadata: ["action": "\(call.action)"])
-            return [botReply(envelope, text: reply, context: context)]
+            return [botReply(envelope, text: reply, context: context)] + published
         case .handover:
-            return handOver(envelope, reason: .botRequested, tenant: tenant, context: context)
+            return handOver(envelope, reason: .botRequested, tenant: tenant, context: context) + published
         case .failed(let reason):
             context.logger.error(
                 "Intent action failed; the fallback reply goes out", metadata: ["action": "\(call.action)",
                     "reason": "\(reason)"])
-            var outputs = [botReply(envelope, text: tenant.bot.fallbackReply, context: context)]
+            var outputs = [botReply(envelope, text: tenant.bot.fallbackReply, context: context)] + published
             if let letter = deadLetter(envelope, reason: reason, context: context) {
                 outputs.append(.deadLetter(letter, to: context.topics.deadletter, key: envelope.partitionKey))
             }

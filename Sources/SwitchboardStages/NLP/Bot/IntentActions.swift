@@ -56,9 +56,13 @@ public struct IntentActions: Sendable {
     }
 
     private func send(_ settings: IntentActionSettings, call: ActionCall, values: [String: String]) async -> Outcome {
-        guard let text = settings.url, let url = URL(string: text) else {
-            return .failed(reason: "action '\(call.action)' has no url")
+        guard let text = settings.url else {
+            // On the actions topic alone: the business's consumer acts; the reply is the template.
+            guard settings.topic, let template = settings.reply, let reply = ReplyTemplate.fill(template, with: values)
+            else { return .failed(reason: "action '\(call.action)': no url, and no reply to fill") }
+            return .reply(reply)
         }
+        guard let url = URL(string: text) else { return .failed(reason: "action '\(call.action)' has no valid url") }
         guard let secret = secrets.credential(Self.secretName, tenantId: call.tenantId) else {
             return .failed(reason: "tenant secret \(Self.secretName) is not set")
         }
@@ -106,4 +110,25 @@ public struct IntentActions: Sendable {
         }
         return .reply(reply)
     }
+}
+
+extension IntentActions {
+    /// The `intent_action` event of `call` for the `actions` topic: the call's fields as details
+    /// (`entity.<name>`, `slot.<name>`), with an id derived from the message's, the same on a redelivery.
+    public static func event(_ call: ActionCall, messageId: UUID, traceId: String, at time: Date) -> SwitchboardEvent {
+        var details = ["action": call.action, "message_id": call.messageId]
+        if let intent = call.intent { details["intent"] = intent }
+        if let text = call.text { details["text"] = text }
+        for (name, value) in call.entities { details["entity.\(name)"] = value }
+        for (name, value) in call.slots ?? [:] { details["slot.\(name)"] = value }
+        return SwitchboardEvent(
+            id: DerivedID.make(from: messageId, parts: ["action", call.action]), type: .intentAction,
+            tenantId: call.tenantId, customerId: call.customerId, sessionId: call.sessionId, traceId: traceId,
+            occurredAt: time, details: details)
+    }
+}
+
+extension SwitchboardEvent.EventType {
+    /// An intent action for the business's own consumers, on the `actions` topic.
+    public static let intentAction = SwitchboardEvent.EventType(rawValue: "intent_action")
 }
