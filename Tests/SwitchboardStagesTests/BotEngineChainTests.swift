@@ -68,7 +68,7 @@ struct BotEngineChainTests {
         let failing = FixedEngine(kind: .llm, error: BotEngineError(.unavailable, "down"))
         let outcome = await chain("a", [failing, FixedEngine(kind: .rasa), FixedEngine(kind: .builtin)])
             .run(turn(), logger: logger)
-        guard case .answered(let answer, let engine) = outcome else {
+        guard case .answered(let answer, let engine, _) = outcome else {
             Issue.record("the chain gave up")
             return
         }
@@ -96,7 +96,7 @@ struct BotEngineChainTests {
         let slow = GatedEngine()
         let outcome = await chain("a", [slow, FixedEngine(kind: .builtin)], timeout: .milliseconds(50))
             .run(turn(), logger: logger)
-        guard case .answered(let answer, let engine) = outcome else {
+        guard case .answered(let answer, let engine, _) = outcome else {
             Issue.record("the chain gave up")
             return
         }
@@ -114,14 +114,14 @@ struct BotEngineChainTests {
 
         // Tenant b shares the permits and the same kind of engine, and is answered while a is stuck.
         let other = await chain("b", [FixedEngine(kind: .llm)], limit: 1, permits: permits).run(turn("b"), logger: logger)
-        guard case .answered(_, .llm) = other else {
+        guard case .answered(_, .llm, _) = other else {
             Issue.record("tenant b was not answered")
             return
         }
 
         // A second call of tenant a cannot get a permit: its timeout passes it to the next engine.
         let waiting = chain("a", [slow, FixedEngine(kind: .builtin)], timeout: .milliseconds(50), limit: 1, permits: permits)
-        guard case .answered(_, .builtin) = await waiting.run(turn("a"), logger: logger) else {
+        guard case .answered(_, .builtin, _) = await waiting.run(turn("a"), logger: logger) else {
             Issue.record("the waiting call did not fall through")
             return
         }
@@ -129,7 +129,7 @@ struct BotEngineChainTests {
         #expect(permits.waiting("a/llm") == 0, "the timed-out waiter left the queue")
 
         slow.release()
-        guard case .answered(let answer, .llm) = await first.value else {
+        guard case .answered(let answer, .llm, _) = await first.value else {
             Issue.record("the first call did not finish")
             return
         }

@@ -147,6 +147,27 @@ struct BotHandlerTests {
         }
     }
 
+    @Test func anUnreadableModelAnswerIsDeadLetteredAndTheFallbackAnswers() async throws {
+        try await FakeBotServer.with { server in
+            server.setBehaviour(.garble, model: "garbage")
+            let environment = try Self.environment(
+                """
+                tenants:
+                  - id: shop
+                    bot:
+                      engine: llm
+                      fallback: [builtin]
+                      llm: { url: "\(server.baseURL)/v1", model: garbage }
+                """)
+            let outputs = try await handler(environment).handle(message("hello there", tenant: "shop"), context: context)
+            #expect(try outputs.envelopes(on: topics.outbound).first?.annotations.unknownFields["engine"] == .string("builtin"))
+            let letters = outputs.compactMap { output -> DeadLetter? in
+                if case .deadLetter(let letter, _, _) = output { letter } else { nil }
+            }
+            #expect(letters.map(\.reason) == ["engine llm: the answer is not a chat completion"])
+        }
+    }
+
     @Test func actionsGoToTheActionsTopicForTheBusinesssOwnConsumers() async throws {
         let environment = try Self.environment(
             """

@@ -8,7 +8,7 @@ import Synchronization
 /// The servers a bot talks to, in one process on 127.0.0.1 with a free port:
 ///
 /// - `POST /v1/chat/completions`: an OpenAI-compatible endpoint. Per model it answers, fails with 500, or
-///   is slow (holds the request until the test ends). Its answer echoes the last user message and says how
+///   is slow (holds the request until the test ends), or answers HTML. Its answer echoes the last user message and says how
 ///   many messages came before it (`Echo: hi [3]`); a message containing "human" gets a `handover_to_human`
 ///   tool call; JSON mode gets the classification scripted for the text.
 /// - `POST /model/parse`: Rasa. "order … AB123456" is `order_status` with `order_id`; "hello" is `greet`.
@@ -21,6 +21,8 @@ public final class FakeBotServer: Sendable {
         case answer
         case fail
         case slow
+        /// 200 with a body that is not a chat completion.
+        case garble
     }
 
     private struct State {
@@ -98,6 +100,8 @@ public final class FakeBotServer: Sendable {
         switch state.withLock({ $0.behaviours[model] ?? .answer }) {
         case .fail:
             return (500, #"{"error":{"message":"the model is down"}}"#)
+        case .garble:
+            return (200, "<html>gateway says hello</html>")
         case .slow:
             while !state.withLock({ $0.released }) { try? await Task.sleep(for: .milliseconds(20)) }
             return (503, #"{"error":{"message":"too late"}}"#)

@@ -26,7 +26,7 @@ extension NLPHandler {
                 var entities: [Entity] = []
                 // A slot filled from an entity needs the engine; its answer also says if a person is wanted.
                 if let asking = state.asking, definition.slots.first(where: { $0.name == asking })?.entity != nil,
-                    case .answered(let answer, _) = await chain.run(
+                    case .answered(let answer, _, _) = await chain.run(
                         BotTurn(tenantId: tenant.id, text: text, messageId: envelope.id), logger: context.logger)
                 {
                     entities = answer.result.entities

@@ -66,9 +66,11 @@ public struct NLPHandler: EnvelopeHandler {
                 tenantId: tenant.id, sessionId: sessionId, before: sequence, limit: limit)
         }
         switch await chain.run(turn, logger: context.logger) {
-        case .exhausted:
+        case .exhausted(let failures):
             return handOver(envelope, reason: .botUnavailable, tenant: tenant, context: context)
-        case .answered(let answer, let engine):
+                + badAnswers(failures, envelope: envelope, context: context)
+        case .answered(let answer, let engine, let passedOver):
+            let letters = badAnswers(passedOver, envelope: envelope, context: context)
             var annotated = envelope
             annotated.annotations.intent = answer.result.intent
             annotated.annotations.confidence = answer.result.confidence
@@ -79,9 +81,9 @@ public struct NLPHandler: EnvelopeHandler {
                     annotated, result: answer.result, tenant: tenant, store: forms, sessionId: sessionId,
                     context: context)
             {
-                return outputs
+                return outputs + letters
             }
-            return await respond(annotated, answer: answer, text: text, tenant: tenant, context: context)
+            return await respond(annotated, answer: answer, text: text, tenant: tenant, context: context) + letters
         }
     }
 
@@ -150,6 +152,18 @@ public struct NLPHandler: EnvelopeHandler {
                 outputs.append(.deadLetter(letter, to: context.topics.deadletter, key: envelope.partitionKey))
             }
             return outputs
+        }
+    }
+
+    /// A dead letter for each engine that answered something unreadable: the message itself was answered (by
+    /// a fallback or a person), and the letter keeps it for a look at the engine.
+    func badAnswers(
+        _ failures: [(engine: BotEngineKind, error: BotEngineError)], envelope: Envelope, context: StageContext
+    ) -> [StageOutput] {
+        failures.filter { $0.error.code == .badAnswer }.compactMap { failure in
+            deadLetter(envelope, reason: "engine \(failure.engine): \(failure.error.detail)", context: context).map {
+                .deadLetter($0, to: context.topics.deadletter, key: envelope.partitionKey)
+            }
         }
     }
 

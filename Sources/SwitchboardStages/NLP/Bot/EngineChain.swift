@@ -11,8 +11,8 @@ public import SwitchboardCore
 public struct EngineChain: Sendable {
     /// What the chain made of a turn.
     public enum Outcome: Sendable {
-        /// `engine` answered.
-        case answered(BotAnswer, engine: BotEngineKind)
+        /// `engine` answered, after the engines before it failed as `passedOver` says.
+        case answered(BotAnswer, engine: BotEngineKind, passedOver: [(engine: BotEngineKind, error: BotEngineError)])
         /// No engine answered; why each failed, in order.
         case exhausted([(engine: BotEngineKind, error: BotEngineError)])
     }
@@ -58,7 +58,7 @@ public struct EngineChain: Sendable {
                 }
                 metrics.engineCall(tenant: tenantId, engine: engine.kind, seconds: clock.now - started)
                 metrics.answered(tenant: tenantId, engine: engine.kind)
-                return .answered(answer, engine: engine.kind)
+                return .answered(answer, engine: engine.kind, passedOver: failures)
             } catch {
                 let failure =
                     (error as? BotEngineError)
