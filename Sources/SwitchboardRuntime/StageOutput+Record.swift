@@ -19,7 +19,9 @@ extension StageOutput {
                 headers: headers)
         case .deadLetter(let letter, let topic, let key):
             var headers = [KafkaHeader(name: "switchboard-deadletter-reason", text: String(letter.reason.prefix(200)))]
-            if let traceId = letter.traceId { headers.append(KafkaHeader(name: EnvelopeHeaders.traceId, text: traceId)) }
+            if let traceId = letter.traceId {
+                headers.append(KafkaHeader(name: EnvelopeHeaders.traceId, text: traceId))
+            }
             return KafkaOutgoingRecord(
                 topic: topic, key: key.bytes, value: Array(try SwitchboardJSON.makeEncoder().encode(letter)),
                 headers: headers)

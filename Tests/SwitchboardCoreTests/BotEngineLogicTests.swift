@@ -17,7 +17,8 @@ struct BotEngineLogicTests {
     @Test func thePromptKeepsTheNewestHistoryThatFitsTheBudget() {
         // Each history entry costs 40/4 + 4 = 14 tokens; system and message cost 4 + 4 and 1 + 4.
         let history = (0..<6).map { String(repeating: "\($0)", count: 40) }
-        let prompt = ChatPrompt.build(system: "be nice!", turn: turn("hey", history: history), budget: 13 + 3 * 14,
+        let prompt = ChatPrompt.build(
+            system: "be nice!", turn: turn("hey", history: history), budget: 13 + 3 * 14,
             estimator: estimator)
         #expect(prompt.messages.first == ChatPrompt.Message(role: "system", content: "be nice!"))
         #expect(prompt.messages.last == ChatPrompt.Message(role: "user", content: "hey"))
@@ -49,7 +50,8 @@ struct BotEngineLogicTests {
 
     @Test func aModelsReplyHandoverToolCallMarkerAndUsageAreRead() throws {
         let reply = try interpret(
-            #"{"choices":[{"message":{"content":" Hello there! "}}],"usage":{"prompt_tokens":12,"completion_tokens":3}}"#)
+            #"{"choices":[{"message":{"content":" Hello there! "}}],"usage":{"prompt_tokens":12,"completion_tokens":3}}"#
+        )
         #expect(reply.reply == "Hello there!")
         #expect(!reply.handoverRequested)
         #expect(reply.usage == TokenUsage(input: 12, output: 3))
@@ -65,11 +67,13 @@ struct BotEngineLogicTests {
     }
 
     @Test func jsonModeGivesIntentConfidenceAndEntities() throws {
-        let content = #"{\"intent\":\"order_status\",\"confidence\":0.87,\"entities\":{\"order_id\":\"AB123456\",\"count\":2}}"#
+        let content =
+            #"{\"intent\":\"order_status\",\"confidence\":0.87,\"entities\":{\"order_id\":\"AB123456\",\"count\":2}}"#
         let answer = try interpret(#"{"choices":[{"message":{"content":"\#(content)"}}]}"#, classify: true)
         #expect(answer.result.intent == "order_status")
         #expect(answer.result.confidence == 0.87)
-        #expect(answer.result.entities == [Entity(name: "count", value: "2"), Entity(name: "order_id", value: "AB123456")])
+        #expect(
+            answer.result.entities == [Entity(name: "count", value: "2"), Entity(name: "order_id", value: "AB123456")])
         #expect(answer.reply == nil)
     }
 
@@ -97,7 +101,9 @@ struct BotEngineLogicTests {
         #expect(!text.contains("response_format"))
         let json = ChatCompletion.Request(
             model: "m", messages: [], maxTokens: 5, temperature: 0, jsonMode: true)
-        #expect(String(decoding: try encoder.encode(json), as: UTF8.self).contains(#""response_format":{"type":"json_object"}"#))
+        #expect(
+            String(decoding: try encoder.encode(json), as: UTF8.self).contains(
+                #""response_format":{"type":"json_object"}"#))
     }
 
     @Test func rasasParseResultMapsToAnNLPResult() throws {
@@ -109,7 +115,10 @@ struct BotEngineLogicTests {
         let result = try RasaParse.result(Array(body.utf8))
         #expect(result.intent == "order_status")
         #expect(result.confidence == 0.91)
-        #expect(result.entities == [Entity(name: "order_id", value: "AB123456", start: 9, end: 17), Entity(name: "count", value: "3")])
+        #expect(
+            result.entities == [
+                Entity(name: "order_id", value: "AB123456", start: 9, end: 17), Entity(name: "count", value: "3"),
+            ])
         #expect(result.ranking.map(\.intent) == ["order_status", "greet"])
         #expect(throws: BotEngineError.self) { try RasaParse.result(Array("<html>".utf8)) }
     }
@@ -119,19 +128,30 @@ struct BotEngineLogicTests {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let signature = ActionSignature.sign(body: body, timestamp: 1_800_000_000, secret: "s3cret")
         #expect(signature.hasPrefix("sha256="))
-        #expect(ActionSignature.verify(body: body, timestamp: "1800000000", signature: signature, secret: "s3cret", now: now))
-        #expect(!ActionSignature.verify(body: body, timestamp: "1800000000", signature: signature, secret: "other", now: now))
-        #expect(!ActionSignature.verify(body: body + [0x20], timestamp: "1800000000", signature: signature, secret: "s3cret", now: now))
-        #expect(!ActionSignature.verify(body: body, timestamp: "1800000001", signature: signature, secret: "s3cret", now: now))
-        #expect(!ActionSignature.verify(body: body, timestamp: "1800000000", signature: signature, secret: "s3cret",
-            now: now.addingTimeInterval(3600)))
+        #expect(
+            ActionSignature.verify(
+                body: body, timestamp: "1800000000", signature: signature, secret: "s3cret", now: now))
+        #expect(
+            !ActionSignature.verify(
+                body: body, timestamp: "1800000000", signature: signature, secret: "other", now: now))
+        #expect(
+            !ActionSignature.verify(
+                body: body + [0x20], timestamp: "1800000000", signature: signature, secret: "s3cret", now: now))
+        #expect(
+            !ActionSignature.verify(
+                body: body, timestamp: "1800000001", signature: signature, secret: "s3cret", now: now))
+        #expect(
+            !ActionSignature.verify(
+                body: body, timestamp: "1800000000", signature: signature, secret: "s3cret",
+                now: now.addingTimeInterval(3600)))
     }
 
     @Test func actionAnswersFillTheReplyTemplate() throws {
         let answer = try ActionAnswer.parse(Array(#"{"data":{"status":"shipped","items":2},"handover":false}"#.utf8))
         #expect(answer.data == ["status": "shipped", "items": "2"])
         let values = ["order_id": "AB123456"].merging(answer.data) { _, new in new }
-        #expect(ReplyTemplate.fill("Your order {order_id} is {status}", with: values) == "Your order AB123456 is shipped")
+        #expect(
+            ReplyTemplate.fill("Your order {order_id} is {status}", with: values) == "Your order AB123456 is shipped")
         #expect(ReplyTemplate.fill("Due {date}", with: values) == nil)
         #expect(try ActionAnswer.parse(Array(#"{"handover":true}"#.utf8)).handover)
         #expect(throws: BotEngineError.self) { try ActionAnswer.parse(Array("[1]".utf8)) }
@@ -141,10 +161,12 @@ struct BotEngineLogicTests {
         let id = UUID()
         let call = ActionCall(
             action: "order_status", intent: "order_status",
-            entities: [Entity(name: "order_id", value: "AB1"), Entity(name: "order_id", value: "AB2")], tenantId: "demo",
+            entities: [Entity(name: "order_id", value: "AB1"), Entity(name: "order_id", value: "AB2")],
+            tenantId: "demo",
             customerId: "c", sessionId: "s", messageId: id, text: "where")
         #expect(call.body() == call.body())
         #expect(call.entities == ["order_id": "AB1"])
-        #expect(String(decoding: call.body(), as: UTF8.self).contains(#""message_id":"\#(id.uuidString.lowercased())""#))
+        #expect(
+            String(decoding: call.body(), as: UTF8.self).contains(#""message_id":"\#(id.uuidString.lowercased())""#))
     }
 }

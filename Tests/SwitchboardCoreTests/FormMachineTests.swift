@@ -20,16 +20,21 @@ struct FormMachineTests {
         #expect(step == .ask("Who should we ask for?"))
         #expect(state.asking == "name" && state.status == .active)
 
-        (state, step) = FormMachine.step(state, definition: callback, text: "x", entities: [], messageId: "m1", sequence: 1)
+        (state, step) = FormMachine.step(
+            state, definition: callback, text: "x", entities: [], messageId: "m1", sequence: 1)
         #expect(step == .ask("Sorry, I did not get that. Who should we ask for?"), "shorter than min_length")
-        (state, step) = FormMachine.step(state, definition: callback, text: " Ann Lee ", entities: [], messageId: "m2", sequence: 2)
+        (state, step) = FormMachine.step(
+            state, definition: callback, text: " Ann Lee ", entities: [], messageId: "m2", sequence: 2)
         #expect(step == .ask("Which number should we call?"))
-        (state, step) = FormMachine.step(state, definition: callback, text: "tomorrow", entities: [], messageId: "m3", sequence: 3)
+        (state, step) = FormMachine.step(
+            state, definition: callback, text: "tomorrow", entities: [], messageId: "m3", sequence: 3)
         #expect(step == .ask("That is not a phone number. Which number should we call?"))
         (state, step) = FormMachine.step(
-            state, definition: callback, text: "it is +49 30 1234567 thanks", entities: [], messageId: "m4", sequence: 4)
+            state, definition: callback, text: "it is +49 30 1234567 thanks", entities: [], messageId: "m4", sequence: 4
+        )
         #expect(step == .ask("Which order is it about?"))
-        (state, step) = FormMachine.step(state, definition: callback, text: "the blue one", entities: [], messageId: "m5", sequence: 5)
+        (state, step) = FormMachine.step(
+            state, definition: callback, text: "the blue one", entities: [], messageId: "m5", sequence: 5)
         #expect(step == .ask("Sorry, I did not get that. Which order is it about?"), "an entity slot needs its entity")
         (state, step) = FormMachine.step(
             state, definition: callback, text: "AB123456", entities: [Entity(name: "order_id", value: "AB123456")],
@@ -37,7 +42,9 @@ struct FormMachineTests {
         #expect(step == .complete(["name": "Ann Lee", "phone": "+49 30 1234567", "order": "AB123456"]))
         #expect(state.status == .completed && state.asking == nil)
         #expect(state.lastMessageId == "m6" && state.lastSequence == 6)
-        #expect(ReplyTemplate.fill(callback.doneReply, with: state.slots) == "Thanks Ann Lee, we will call +49 30 1234567 about AB123456.")
+        #expect(
+            ReplyTemplate.fill(callback.doneReply, with: state.slots)
+                == "Thanks Ann Lee, we will call +49 30 1234567 about AB123456.")
     }
 
     @Test func theFirstMessagesEntitiesFillSlotsAtOnce() {
@@ -49,7 +56,8 @@ struct FormMachineTests {
     }
 
     @Test func theCustomerCanCancel() {
-        let (started, _) = FormMachine.start("callback", definition: callback, entities: [], messageId: "m0", sequence: 0)
+        let (started, _) = FormMachine.start(
+            "callback", definition: callback, entities: [], messageId: "m0", sequence: 0)
         let (state, step) = FormMachine.step(
             started, definition: callback, text: "Never mind, thanks", entities: [], messageId: "m1", sequence: 1)
         #expect(step == .cancelled("OK, I have cancelled that."))

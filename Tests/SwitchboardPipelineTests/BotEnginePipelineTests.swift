@@ -35,7 +35,8 @@ struct TenantChat {
         let reply = json["reply"] as? [String: Any]
         return (
             Answer(
-                conversationId: json["conversation_id"] as? String ?? "", messageId: json["message_id"] as? String ?? "",
+                conversationId: json["conversation_id"] as? String ?? "",
+                messageId: json["message_id"] as? String ?? "",
                 replyText: reply?["text"] as? String, replySender: reply?["sender"] as? String),
             json["visitor_token"] as? String ?? token
         )
@@ -63,26 +64,26 @@ struct BotEnginePipelineTests {
                 idleTimeoutSeconds: 1200, extra: extra, moreTenants: tenants,
                 tenantSettings: [
                     "rasa-shop": """
-                            bot:
-                              engine: rasa
-                              rasa: { url: "\(server.baseURL)" }
-                              actions:
-                                order_status:
-                                  url: \(server.baseURL)/actions/order_status
-                                  reply: "Your order {order_id} is {status}."
+                        bot:
+                          engine: rasa
+                          rasa: { url: "\(server.baseURL)" }
+                          actions:
+                            order_status:
+                              url: \(server.baseURL)/actions/order_status
+                              reply: "Your order {order_id} is {status}."
 
-                        """,
+                    """,
                     "llm-shop": """
-                            bot:
-                              engine: llm
-                              llm:
-                                url: \(server.baseURL)/v1
-                                model: pipeline-model
-                                system_prompt: You are the Pipeline Shop assistant.
-                                price_per_input_token: 0.5
-                                price_per_output_token: 1
+                        bot:
+                          engine: llm
+                          llm:
+                            url: \(server.baseURL)/v1
+                            model: pipeline-model
+                            system_prompt: You are the Pipeline Shop assistant.
+                            price_per_input_token: 0.5
+                            price_per_output_token: 1
 
-                        """,
+                    """,
                 ])
             try daemons.startAll()
             defer { daemons.signalAll() }
@@ -91,7 +92,9 @@ struct BotEnginePipelineTests {
             // Built-in (demo): the trained model and its template.
             let (builtIn, _) = try await TenantChat(daemons: daemons, tenant: "demo", user: "ann").send("hello")
             #expect(builtIn.replySender == "bot")
-            #expect(["Hello! How can I help you today?", "Hi there! What can I do for you?"].contains(builtIn.replyText ?? ""))
+            #expect(
+                ["Hello! How can I help you today?", "Hi there! What can I do for you?"].contains(
+                    builtIn.replyText ?? ""))
 
             // Rasa: its intent and entity, answered by the business's (signed) order system.
             let (rasa, _) = try await TenantChat(daemons: daemons, tenant: "rasa-shop", user: "bob")
@@ -108,10 +111,12 @@ struct BotEnginePipelineTests {
             #expect(second.replyText == "Echo: and in size 42? [2]")
             let prompts = server.requests(to: "/v1/chat/completions")
             let last = try #require(try prompts.last?.json()["messages"] as? [[String: String]])
-            #expect(last.map { $0["content"] ?? "" } == [
-                "You are the Pipeline Shop assistant.", "do you sell red shoes?", "Echo: do you sell red shoes? [0]",
-                "and in size 42?",
-            ])
+            #expect(
+                last.map { $0["content"] ?? "" } == [
+                    "You are the Pipeline Shop assistant.", "do you sell red shoes?",
+                    "Echo: do you sell red shoes? [0]",
+                    "and in size 42?",
+                ])
             #expect(prompts.allSatisfy { $0.header("Authorization") == "Bearer sk-pipeline" })
 
             // Tokens and cost per tenant: 42 in and 7 out per call at 0.5 and 1.
@@ -136,19 +141,19 @@ struct BotEnginePipelineTests {
                 idleTimeoutSeconds: 1200, extra: extra, moreTenants: tenants,
                 tenantSettings: [
                     "slow-shop": """
-                            bot:
-                              engine: llm
-                              fallback: [builtin]
-                              timeout_ms: 1500
-                              llm: { url: "\(server.baseURL)/v1", model: stuck-model, retries: 0 }
+                        bot:
+                          engine: llm
+                          fallback: [builtin]
+                          timeout_ms: 1500
+                          llm: { url: "\(server.baseURL)/v1", model: stuck-model, retries: 0 }
 
-                        """,
+                    """,
                     "llm-shop": """
-                            bot:
-                              engine: llm
-                              llm: { url: "\(server.baseURL)/v1", model: quick-model }
+                        bot:
+                          engine: llm
+                          llm: { url: "\(server.baseURL)/v1", model: quick-model }
 
-                        """,
+                    """,
                 ])
             try daemons.startAll()
             defer { daemons.signalAll() }
@@ -180,7 +185,9 @@ struct BotEnginePipelineTests {
             let slow = answers.filter { $0.0 == "slow-shop" }.map(\.1)
             #expect(slow.count == 3)
             #expect(
-                slow.allSatisfy { ["Hello! How can I help you today?", "Hi there! What can I do for you?"].contains($0 ?? "") },
+                slow.allSatisfy {
+                    ["Hello! How can I help you today?", "Hi there! What can I do for you?"].contains($0 ?? "")
+                },
                 "the built-in fallback answered: \(slow)")
             let quick = answers.filter { $0.0 == "llm-shop" }.compactMap(\.1).sorted()
             #expect(quick == (0..<3).map { "Echo: hi from \($0) [0]" })
@@ -221,20 +228,20 @@ struct BotFormPipelineTests {
                 ],
                 tenantSettings: [
                     "demo": """
-                            bot:
-                              actions:
-                                book_callback: { url: "\(server.baseURL)/actions/book_callback" }
-                              forms:
-                                callback:
-                                  trigger_phrases: ["call me back"]
-                                  slots:
-                                    - { name: name, prompt: "Who should we ask for?" }
-                                    - { name: phone, prompt: "Which number?", regex: "(\\\\+?[0-9][0-9 ]{6,}[0-9])" }
-                                    - { name: time, prompt: "When suits you?" }
-                                  action: book_callback
-                                  done_reply: "Booked: {name} at {phone}, {time} (reference {reference})."
+                        bot:
+                          actions:
+                            book_callback: { url: "\(server.baseURL)/actions/book_callback" }
+                          forms:
+                            callback:
+                              trigger_phrases: ["call me back"]
+                              slots:
+                                - { name: name, prompt: "Who should we ask for?" }
+                                - { name: phone, prompt: "Which number?", regex: "(\\\\+?[0-9][0-9 ]{6,}[0-9])" }
+                                - { name: time, prompt: "When suits you?" }
+                              action: book_callback
+                              done_reply: "Booked: {name} at {phone}, {time} (reference {reference})."
 
-                        """
+                    """
                 ])
             try daemons.startAll()
             defer { daemons.signalAll() }
@@ -262,7 +269,8 @@ struct BotFormPipelineTests {
             #expect(slots == ["name": "Ann Lee", "phone": "+49 30 1234567", "time": "tomorrow at 10"])
 
             // After the form the bot answers as before.
-            let (hours, _) = try await chat.send("what are your opening hours", conversation: conversation, token: token)
+            let (hours, _) = try await chat.send(
+                "what are your opening hours", conversation: conversation, token: token)
             #expect(hours.replyText == "We are open Monday to Friday, 9:00 to 17:00.")
             await daemons.stopAll()
             let client = try MongoClient(

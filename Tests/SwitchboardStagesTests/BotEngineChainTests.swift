@@ -113,14 +113,16 @@ struct BotEngineChainTests {
         try await eventually("tenant a's call to hold its permit") { permits.inUse("a/llm") == 1 && slow.entered == 1 }
 
         // Tenant b shares the permits and the same kind of engine, and is answered while a is stuck.
-        let other = await chain("b", [FixedEngine(kind: .llm)], limit: 1, permits: permits).run(turn("b"), logger: logger)
+        let other = await chain("b", [FixedEngine(kind: .llm)], limit: 1, permits: permits).run(
+            turn("b"), logger: logger)
         guard case .answered(_, .llm, _) = other else {
             Issue.record("tenant b was not answered")
             return
         }
 
         // A second call of tenant a cannot get a permit: its timeout passes it to the next engine.
-        let waiting = chain("a", [slow, FixedEngine(kind: .builtin)], timeout: .milliseconds(50), limit: 1, permits: permits)
+        let waiting = chain(
+            "a", [slow, FixedEngine(kind: .builtin)], timeout: .milliseconds(50), limit: 1, permits: permits)
         guard case .answered(_, .builtin, _) = await waiting.run(turn("a"), logger: logger) else {
             Issue.record("the waiting call did not fall through")
             return

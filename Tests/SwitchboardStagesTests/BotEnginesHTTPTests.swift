@@ -41,9 +41,10 @@ struct BotEnginesHTTPTests {
             #expect(body["stream"] as? Bool == false)
             let messages = try #require(body["messages"] as? [[String: String]])
             #expect(messages.map { $0["role"] ?? "" } == ["system", "user", "assistant", "user"])
-            #expect(messages.map { $0["content"] ?? "" } == [
-                "You are Demo Shop's assistant.", "hi", "Hello! How can I help?", "do you ship to Norway?",
-            ])
+            #expect(
+                messages.map { $0["content"] ?? "" } == [
+                    "You are Demo Shop's assistant.", "hi", "Hello! How can I help?", "do you ship to Norway?",
+                ])
             let tools = try #require(body["tools"] as? [[String: Any]])
             #expect((tools.first?["function"] as? [String: Any])?["name"] as? String == "handover_to_human")
         }
@@ -52,8 +53,11 @@ struct BotEnginesHTTPTests {
     @Test func theContextWindowDropsTheOldestMessagesBeyondTheBudget() async throws {
         try await FakeBotServer.with { server in
             // 200 tokens: the system prompt and message take about 20; each old message about 29.
-            let history = (0..<12).map { BotContextMessage(author: .customer, text: "message \($0) " + String(repeating: "x", count: 90)) }
-            _ = try await llm(server).answer(BotTurn(tenantId: "demo", text: "and now?", history: history, messageId: UUID()))
+            let history = (0..<12).map {
+                BotContextMessage(author: .customer, text: "message \($0) " + String(repeating: "x", count: 90))
+            }
+            _ = try await llm(server).answer(
+                BotTurn(tenantId: "demo", text: "and now?", history: history, messageId: UUID()))
             let messages = try #require(try server.requests.first?.json()["messages"] as? [[String: String]])
             let context = messages.dropFirst().dropLast().compactMap { $0["content"] }
             #expect(!context.isEmpty && context.count < 12)
@@ -79,7 +83,8 @@ struct BotEnginesHTTPTests {
                 $0.classify = true
                 $0.intents = ["order_status", "greet"]
             }
-            let answer = try await engine.answer(BotTurn(tenantId: "demo", text: "where is AB123456", messageId: UUID()))
+            let answer = try await engine.answer(
+                BotTurn(tenantId: "demo", text: "where is AB123456", messageId: UUID()))
             #expect(answer.result.intent == "order_status")
             #expect(answer.result.entities == [Entity(name: "order_id", value: "AB123456")])
             let body = try #require(try server.requests.first?.json())
@@ -122,7 +127,8 @@ struct BotEnginesHTTPTests {
                 settings: RasaSettings(url: server.baseURL), token: "rasa-token", transport: transport,
                 breaker: CircuitBreaker(), attemptTimeout: .seconds(10))
             let id = UUID()
-            let answer = try await rasa.answer(BotTurn(tenantId: "demo", text: "where is my order AB123456", messageId: id))
+            let answer = try await rasa.answer(
+                BotTurn(tenantId: "demo", text: "where is my order AB123456", messageId: id))
             #expect(answer.result.intent == "order_status")
             #expect(answer.result.confidence == 0.93)
             #expect(answer.result.entities.map(\.value) == ["AB123456"])

@@ -69,7 +69,9 @@ struct BotFormTests {
         try outputs.envelopes(on: topics.outbound).first?.content?.textForUnderstanding
     }
 
-    var context: StageContext { StageContext(logger: logger, topic: topics.nlp, partition: 0, offset: 0, topics: topics) }
+    var context: StageContext {
+        StageContext(logger: logger, topic: topics.nlp, partition: 0, offset: 0, topics: topics)
+    }
 
     @Test func aFormRunsOverSeveralMessagesSurvivesARestartAndRedeliveryAndRunsItsAction() async throws {
         try await FakeBotServer.with { server in
@@ -78,17 +80,20 @@ struct BotFormTests {
             let forms = InMemoryForms()
             var nlp = try handler(environment, forms: forms)
 
-            #expect(try reply(try await nlp.handle(message("please call me back", sequence: 0), context: context))
-                == "Who should we ask for?")
+            #expect(
+                try reply(try await nlp.handle(message("please call me back", sequence: 0), context: context))
+                    == "Who should we ask for?")
             let name = message("Ann", sequence: 1)
             #expect(try reply(try await nlp.handle(name, context: context)) == "Which number should we call?")
 
             // A restart: a new handler over the same stored state; and the last message again.
             nlp = try handler(environment, forms: forms)
-            #expect(try reply(try await nlp.handle(name, context: context)) == "Which number should we call?",
+            #expect(
+                try reply(try await nlp.handle(name, context: context)) == "Which number should we call?",
                 "a redelivered message is answered the same, not taken for the phone number")
-            #expect(try reply(try await nlp.handle(message("soon", sequence: 2), context: context))
-                == "Sorry, I did not get that. Which number should we call?")
+            #expect(
+                try reply(try await nlp.handle(message("soon", sequence: 2), context: context))
+                    == "Sorry, I did not get that. Which number should we call?")
             let phone = message("+49 30 1234567", sequence: 3)
             let done = try await nlp.handle(phone, context: context)
             #expect(try reply(done) == "Thanks Ann, we will call +49 30 1234567. Reference CB-1.")
@@ -111,10 +116,14 @@ struct BotFormTests {
             Self.yaml("http://127.0.0.1:9"), secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": "x"])
         let forms = InMemoryForms()
         let nlp = try handler(environment, forms: forms)
-        #expect(try reply(try await nlp.handle(message("what is the status of my order AB123456", sequence: 0), context: context))
-            == "Your email?")
+        #expect(
+            try reply(
+                try await nlp.handle(message("what is the status of my order AB123456", sequence: 0), context: context))
+                == "Your email?")
         #expect(try await forms.formState(sessionId: "s-1")?.slots == ["order": "AB123456"])
-        #expect(try reply(try await nlp.handle(message("stop", sequence: 1), context: context)) == "OK, I have cancelled that.")
+        #expect(
+            try reply(try await nlp.handle(message("stop", sequence: 1), context: context))
+                == "OK, I have cancelled that.")
 
         // Started again, then a message went to a person (sequence 3): the form is left.
         _ = try await nlp.handle(message("what is the status of my order AB123456", sequence: 2), context: context)

@@ -41,7 +41,9 @@ struct BotHandlerTests {
         return envelope
     }
 
-    var context: StageContext { StageContext(logger: logger, topic: topics.nlp, partition: 1, offset: 7, topics: topics) }
+    var context: StageContext {
+        StageContext(logger: logger, topic: topics.nlp, partition: 1, offset: 7, topics: topics)
+    }
 
     @Test func rasaClassifiesAndAnIntentActionAnswersFromTheBusinessSystem() async throws {
         try await FakeBotServer.with { server in
@@ -74,11 +76,13 @@ struct BotHandlerTests {
 
             // A redelivery calls the action again (the business deduplicates by message id) and gives the same reply.
             let again = try await nlp.handle(inbound, context: context)
-            #expect(try again.envelopes(on: topics.outbound) == outputs.envelopes(on: topics.outbound).map {
-                var same = $0
-                same.receivedAt = try #require(try again.envelopes(on: topics.outbound).first).receivedAt
-                return same
-            })
+            #expect(
+                try again.envelopes(on: topics.outbound)
+                    == outputs.envelopes(on: topics.outbound).map {
+                        var same = $0
+                        same.receivedAt = try #require(try again.envelopes(on: topics.outbound).first).receivedAt
+                        return same
+                    })
             let keys = server.requests(to: "/actions/order_status").map { $0.header("Idempotency-Key") }
             #expect(keys.count == 2 && keys[0] == keys[1])
         }
@@ -100,13 +104,19 @@ struct BotHandlerTests {
             let reply = try #require(try outputs.envelopes(on: topics.outbound).first)
             #expect(reply.content == .text("Sorry, our order system is down."))
             let letters = outputs.compactMap { output -> DeadLetter? in
-                if case .deadLetter(let letter, let topic, _) = output, topic == topics.deadletter { letter } else { nil }
+                if case .deadLetter(let letter, let topic, _) = output, topic == topics.deadletter {
+                    letter
+                } else {
+                    nil
+                }
             }
             let letter = try #require(letters.first)
             #expect(letter.reason == "action 'order_status': the action answered 500")
             #expect(letter.stage == "nlp-plugin")
             #expect(letter.originalTopic == topics.nlp && letter.offset == 7)
-            #expect(try EnvelopeCodec().decode(letter.originalBytes).content == .text("what is the status of my order AB123456"))
+            #expect(
+                try EnvelopeCodec().decode(letter.originalBytes).content
+                    == .text("what is the status of my order AB123456"))
         }
     }
 
@@ -159,8 +169,11 @@ struct BotHandlerTests {
                       fallback: [builtin]
                       llm: { url: "\(server.baseURL)/v1", model: garbage }
                 """)
-            let outputs = try await handler(environment).handle(message("hello there", tenant: "shop"), context: context)
-            #expect(try outputs.envelopes(on: topics.outbound).first?.annotations.unknownFields["engine"] == .string("builtin"))
+            let outputs = try await handler(environment).handle(
+                message("hello there", tenant: "shop"), context: context)
+            #expect(
+                try outputs.envelopes(on: topics.outbound).first?.annotations.unknownFields["engine"]
+                    == .string("builtin"))
             let letters = outputs.compactMap { output -> DeadLetter? in
                 if case .deadLetter(let letter, _, _) = output { letter } else { nil }
             }
@@ -179,7 +192,8 @@ struct BotHandlerTests {
             """)
         let inbound = message("what is the status of my order AB123456", tenant: "shop")
         let outputs = try await handler(environment).handle(inbound, context: context)
-        #expect(try outputs.envelopes(on: topics.outbound).first?.content == .text("We are looking into order AB123456."))
+        #expect(
+            try outputs.envelopes(on: topics.outbound).first?.content == .text("We are looking into order AB123456."))
         let events = try outputs.events(on: topics.actions)
         let event = try #require(events.first)
         #expect(events.count == 1)

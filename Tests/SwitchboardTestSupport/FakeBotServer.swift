@@ -112,7 +112,9 @@ public final class FakeBotServer: Sendable {
         if json["response_format"] != nil {
             let classification =
                 state.withLock { $0.classifications[last] } ?? #"{"intent":null,"confidence":0}"#
-            return (200, #"{"choices":[{"message":{"role":"assistant","content":\#(quoted(classification))}}],\#(usage)}"#)
+            return (
+                200, #"{"choices":[{"message":{"role":"assistant","content":\#(quoted(classification))}}],\#(usage)}"#
+            )
         }
         if last.lowercased().contains("human") {
             return (

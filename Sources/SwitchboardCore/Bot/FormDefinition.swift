@@ -96,7 +96,9 @@ public struct FormDefinition: Sendable, Hashable, Codable {
         self.cancelReply = cancelReply
     }
 
-    func validate(tenant: String, name: String, actions: [String: IntentActionSettings])
+    func validate(
+        tenant: String, name: String, actions: [String: IntentActionSettings]
+    )
         throws(TenantConfigurationError)
     {
         let prefix = "tenant '\(tenant)': bot.forms.\(name)"
@@ -137,7 +139,8 @@ public struct FormDefinition: Sendable, Hashable, Codable {
         slots = try c.decode([Slot].self, forKey: .slots)
         action = try c.decodeIfPresent(String.self, forKey: .action)
         doneReply = try c.decode(String.self, forKey: .doneReply)
-        cancelPhrases = try c.decodeIfPresent([String].self, forKey: .cancelPhrases) ?? ["cancel", "stop", "never mind"]
+        cancelPhrases =
+            try c.decodeIfPresent([String].self, forKey: .cancelPhrases) ?? ["cancel", "stop", "never mind"]
         cancelReply = try c.decodeIfPresent(String.self, forKey: .cancelReply) ?? "OK, I have cancelled that."
     }
 }

@@ -131,10 +131,12 @@ public enum FormMachine {
 
     /// Whether `text` contains one of `phrases` as whole words, in any case.
     public static func matches(_ text: String, anyOf phrases: [String]) -> Bool {
-        let words = " " + text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
+        let words =
+            " " + text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
             + " "
         return phrases.contains { phrase in
-            let wanted = phrase.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
+            let wanted = phrase.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(
+                separator: " ")
             return !wanted.isEmpty && words.contains(" \(wanted) ")
         }
     }

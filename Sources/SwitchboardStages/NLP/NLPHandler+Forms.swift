@@ -21,7 +21,8 @@ extension NLPHandler {
             if let last = state.lastSequence, let sequence = envelope.sequence, sequence > last + 1 {
                 state.status = .abandoned
                 try await store.saveFormState(state, sessionId: sessionId)
-                context.logger.info("Form left: the conversation went on without the bot", metadata: ["form": "\(state.form)"])
+                context.logger.info(
+                    "Form left: the conversation went on without the bot", metadata: ["form": "\(state.form)"])
             } else {
                 var entities: [Entity] = []
                 // A slot filled from an entity needs the engine; its answer also says if a person is wanted.
@@ -119,8 +120,11 @@ extension NLPHandler {
         if reply == nil { state.status = .handedOver }
         try await store.saveFormState(state, sessionId: sessionId)
         context.logger.info(
-            "Form step", metadata: ["form": "\(state.form)", "status": "\(state.status.rawValue)",
-                "asking": "\(state.asking ?? "-")"])
+            "Form step",
+            metadata: [
+                "form": "\(state.form)", "status": "\(state.status.rawValue)",
+                "asking": "\(state.asking ?? "-")",
+            ])
         return replay(state, envelope: envelope, tenant: tenant, context: context) + letters
     }
 

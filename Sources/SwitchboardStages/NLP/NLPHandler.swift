@@ -103,7 +103,8 @@ public struct NLPHandler: EnvelopeHandler {
                 customerId: envelope.customerId, sessionId: envelope.sessionId, messageId: envelope.id, text: text)
             var values: [String: String] = [:]
             for entity in result.entities where values[entity.name] == nil { values[entity.name] = entity.value }
-            return await runAction(action, call: call, values: values, envelope: envelope, tenant: tenant,
+            return await runAction(
+                action, call: call, values: values, envelope: envelope, tenant: tenant,
                 context: context)
         }
         if result.intent == nil, let reply = answer.reply {
@@ -111,7 +112,8 @@ public struct NLPHandler: EnvelopeHandler {
         }
         // A stable variant per message: a redelivery picks the same template, so the reply is identical.
         let variant = Int(envelope.id.uuid.15)
-        switch policy.decide(result, templates: templates(envelope.tenantId) ?? ResponseTemplates([:]), variant: variant)
+        switch policy.decide(
+            result, templates: templates(envelope.tenantId) ?? ResponseTemplates([:]), variant: variant)
         {
         case .reply(let reply, let intent, let confidence, _):
             context.logger.info("Bot reply", metadata: ["intent": "\(intent)", "confidence": "\(confidence)"])
@@ -145,8 +147,11 @@ public struct NLPHandler: EnvelopeHandler {
             return handOver(envelope, reason: .botRequested, tenant: tenant, context: context) + published
         case .failed(let reason):
             context.logger.error(
-                "Intent action failed; the fallback reply goes out", metadata: ["action": "\(call.action)",
-                    "reason": "\(reason)"])
+                "Intent action failed; the fallback reply goes out",
+                metadata: [
+                    "action": "\(call.action)",
+                    "reason": "\(reason)",
+                ])
             var outputs = [botReply(envelope, text: tenant.bot.fallbackReply, context: context)] + published
             if let letter = deadLetter(envelope, reason: reason, context: context) {
                 outputs.append(.deadLetter(letter, to: context.topics.deadletter, key: envelope.partitionKey))
@@ -176,7 +181,8 @@ public struct NLPHandler: EnvelopeHandler {
     }
 
     func botReply(_ envelope: Envelope, text: String, context: StageContext) -> StageOutput {
-        .envelope(envelope.reply(content: .text(text), sender: .bot, stage: "nlp", at: clock()), to: context.topics.outbound)
+        .envelope(
+            envelope.reply(content: .text(text), sender: .bot, stage: "nlp", at: clock()), to: context.topics.outbound)
     }
 
     func handOver(

@@ -54,8 +54,10 @@ public struct BotMetrics: Sendable {
             Double(max(0, usage.input)) * settings.pricePerInputToken + Double(max(0, usage.output))
             * settings.pricePerOutputToken
         if cost > 0 {
-            FloatingPointCounter(label: "switchboard_llm_cost_total", dimensions: [("tenant", tenant)], factory: factory)
-                .increment(by: cost)
+            FloatingPointCounter(
+                label: "switchboard_llm_cost_total", dimensions: [("tenant", tenant)], factory: factory
+            )
+            .increment(by: cost)
         }
     }
 

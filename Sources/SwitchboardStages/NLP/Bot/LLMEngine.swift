@@ -43,9 +43,15 @@ public struct LLMEngine: BotEngine {
     public var kind: BotEngineKind { .llm }
     public var wantsHistory: Bool { settings.historyMessages > 0 }
 
-    var endpoint: URL? { URL(string: settings.url.hasSuffix("/") ? settings.url + "chat/completions" : settings.url + "/chat/completions") }
+    var endpoint: URL? {
+        URL(
+            string: settings.url.hasSuffix("/") ? settings.url + "chat/completions" : settings.url + "/chat/completions"
+        )
+    }
     /// The circuit's key: the endpoint, never its key or query.
-    var circuitKey: String { "llm:" + (endpoint.map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? "") }
+    var circuitKey: String {
+        "llm:" + (endpoint.map { "\($0.host ?? "")\($0.port.map { ":\($0)" } ?? "")\($0.path)" } ?? "")
+    }
 
     /// The request for `turn`, with its estimated input tokens.
     func request(for turn: BotTurn) -> (ChatCompletion.Request, Int) {

@@ -27,7 +27,8 @@ public struct RasaEngine: BotEngine {
 
     var endpoint: URL? {
         guard var components = URLComponents(string: settings.url) else { return nil }
-        components.path = (components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path)
+        components.path =
+            (components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path)
             + "/model/parse"
         if let token { components.queryItems = [URLQueryItem(name: "token", value: token)] }
         return components.url

@@ -3,7 +3,9 @@ public import SwitchboardCore
 /// Where the bot reads a session's earlier messages (the context of a language model).
 public protocol SessionHistory: Sendable {
     /// The latest `limit` messages of the session numbered before `sequence`, oldest first.
-    func recent(tenantId: String, sessionId: String, before sequence: Int64, limit: Int) async throws
+    func recent(
+        tenantId: String, sessionId: String, before sequence: Int64, limit: Int
+    ) async throws
         -> [BotContextMessage]
 }
 
