@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The OpenAI chat-completions wire format, as far as Switchboard speaks it (OpenAI, Ollama, vLLM and
 /// llama.cpp's server all accept it).
