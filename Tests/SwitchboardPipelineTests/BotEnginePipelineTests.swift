@@ -66,16 +66,19 @@ struct BotEnginePipelineTests {
                     "rasa-shop": """
                         bot:
                           engine: rasa
+                          timeout_ms: 30000
                           rasa: { url: "\(server.baseURL)" }
                           actions:
                             order_status:
                               url: \(server.baseURL)/actions/order_status
                               reply: "Your order {order_id} is {status}."
+                              timeout_ms: 30000
 
                     """,
                     "llm-shop": """
                         bot:
                           engine: llm
+                          timeout_ms: 30000
                           llm:
                             url: \(server.baseURL)/v1
                             model: pipeline-model
@@ -151,6 +154,7 @@ struct BotEnginePipelineTests {
                     "llm-shop": """
                         bot:
                           engine: llm
+                          timeout_ms: 30000
                           llm: { url: "\(server.baseURL)/v1", model: quick-model }
 
                     """,
@@ -230,7 +234,7 @@ struct BotFormPipelineTests {
                     "demo": """
                         bot:
                           actions:
-                            book_callback: { url: "\(server.baseURL)/actions/book_callback" }
+                            book_callback: { url: "\(server.baseURL)/actions/book_callback", timeout_ms: 30000 }
                           forms:
                             callback:
                               trigger_phrases: ["call me back"]

@@ -19,7 +19,7 @@ struct BotEnginesHTTPTests {
         settings(&llm)
         return LLMEngine(
             tenantId: "demo", settings: llm, handoverIntent: "human_handoff", apiKey: "sk-test-key",
-            transport: transport, breaker: breaker, metrics: BotMetrics(), attemptTimeout: .seconds(10),
+            transport: transport, breaker: breaker, metrics: BotMetrics(), attemptTimeout: .seconds(60),
             retry: RetryPolicy(maxAttempts: retries + 1, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)))
     }
 
@@ -125,7 +125,7 @@ struct BotEnginesHTTPTests {
         try await FakeBotServer.with { server in
             let rasa = RasaEngine(
                 settings: RasaSettings(url: server.baseURL), token: "rasa-token", transport: transport,
-                breaker: CircuitBreaker(), attemptTimeout: .seconds(10))
+                breaker: CircuitBreaker(), attemptTimeout: .seconds(60))
             let id = UUID()
             let answer = try await rasa.answer(
                 BotTurn(tenantId: "demo", text: "where is my order AB123456", messageId: id))
@@ -155,7 +155,8 @@ struct BotEnginesHTTPTests {
     @Test func aSignedActionsAnswerFillsTheReply() async throws {
         try await FakeBotServer.with { server in
             let settings = IntentActionSettings(
-                url: server.baseURL + "/actions/order_status", reply: "Your order {order_id} is {status}.")
+                url: server.baseURL + "/actions/order_status", reply: "Your order {order_id} is {status}.",
+                timeoutMilliseconds: 60000)
             let outcome = await actions(secret: server.actionSecret).run(
                 settings, call: call("order_status"), values: ["order_id": "AB123456"])
             #expect(outcome == .reply("Your order AB123456 is shipped."))
@@ -168,24 +169,28 @@ struct BotEnginesHTTPTests {
     @Test func actionsFailOnAWrongSignatureErrorsAndGarbleAfterRetries() async throws {
         try await FakeBotServer.with { server in
             let wrong = await actions(secret: "not-the-secret").run(
-                IntentActionSettings(url: server.baseURL + "/actions/order_status", reply: "{status}"),
+                IntentActionSettings(
+                    url: server.baseURL + "/actions/order_status", reply: "{status}", timeoutMilliseconds: 60000),
                 call: call("order_status"), values: [:])
             #expect(wrong == .failed(reason: "action 'order_status': the action answered 401"))
             #expect(server.requests.count == 1, "a 401 is not retried")
 
             let broken = await actions(secret: server.actionSecret).run(
-                IntentActionSettings(url: server.baseURL + "/actions/broken", reply: "{status}", retries: 2),
+                IntentActionSettings(
+                    url: server.baseURL + "/actions/broken", reply: "{status}", timeoutMilliseconds: 60000, retries: 2),
                 call: call("broken"), values: [:])
             #expect(broken == .failed(reason: "action 'broken': the action answered 500"))
             #expect(server.requests(to: "/actions/broken").count == 3)
 
             let garbled = await actions(secret: server.actionSecret).run(
-                IntentActionSettings(url: server.baseURL + "/actions/garbled", reply: "{status}"),
+                IntentActionSettings(
+                    url: server.baseURL + "/actions/garbled", reply: "{status}", timeoutMilliseconds: 60000),
                 call: call("garbled"), values: [:])
             #expect(garbled == .failed(reason: "action 'garbled': the action's answer is not a JSON object"))
 
             let escalate = await actions(secret: server.actionSecret).run(
-                IntentActionSettings(url: server.baseURL + "/actions/escalate"), call: call("escalate"), values: [:])
+                IntentActionSettings(url: server.baseURL + "/actions/escalate", timeoutMilliseconds: 60000),
+                call: call("escalate"), values: [:])
             #expect(escalate == .handover)
 
             let unsigned = await actions(secret: nil).run(

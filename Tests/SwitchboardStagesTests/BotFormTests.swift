@@ -28,7 +28,7 @@ struct BotFormTests {
           - id: shop
             bot:
               actions:
-                book_callback: { url: "\(server)/actions/book_callback", retries: 0 }
+                book_callback: { url: "\(server)/actions/book_callback", retries: 0, timeout_ms: 60000 }
               forms:
                 callback:
                   trigger_phrases: ["call me back"]

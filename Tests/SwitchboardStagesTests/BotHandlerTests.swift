@@ -53,11 +53,13 @@ struct BotHandlerTests {
                   - id: shop
                     bot:
                       engine: rasa
+                      timeout_ms: 60000
                       rasa: { url: "\(server.baseURL)" }
                       actions:
                         order_status:
                           url: \(server.baseURL)/actions/order_status
                           reply: "Your order {order_id} is {status}."
+                          timeout_ms: 60000
                 """, secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": server.actionSecret])
             let nlp = try handler(environment)
             let inbound = message("where is my order AB123456", tenant: "shop")
@@ -97,7 +99,8 @@ struct BotHandlerTests {
                     bot:
                       fallback_reply: "Sorry, our order system is down."
                       actions:
-                        order_status: { url: "\(server.baseURL)/actions/broken", reply: "{status}", retries: 1 }
+                        order_status:
+                          { url: "\(server.baseURL)/actions/broken", reply: "{status}", retries: 1, timeout_ms: 60000 }
                 """, secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": server.actionSecret])
             let outputs = try await handler(environment).handle(
                 message("what is the status of my order AB123456", tenant: "shop"), context: context)
@@ -129,15 +132,18 @@ struct BotHandlerTests {
                   - id: alone
                     bot:
                       engine: llm
+                      timeout_ms: 60000
                       llm: { url: "\(server.baseURL)/v1", model: down, retries: 0 }
                   - id: chained
                     bot:
                       engine: llm
+                      timeout_ms: 60000
                       fallback: [builtin]
                       llm: { url: "\(server.baseURL)/v1", model: down, retries: 0 }
                   - id: talker
                     bot:
                       engine: llm
+                      timeout_ms: 60000
                       llm: { url: "\(server.baseURL)/v1", model: up }
                 """)
             let nlp = try handler(environment)
@@ -167,6 +173,7 @@ struct BotHandlerTests {
                     bot:
                       engine: llm
                       fallback: [builtin]
+                      timeout_ms: 60000
                       llm: { url: "\(server.baseURL)/v1", model: garbage }
                 """)
             let outputs = try await handler(environment).handle(
