@@ -110,11 +110,14 @@ public enum StageOutput: Sendable {
     case envelope(Envelope, to: String)
     /// An event, keyed like the customer's messages.
     case event(SwitchboardEvent, to: String, key: PartitionKey)
+    /// A dead letter a stage writes itself while still handling the record (an intent action that failed
+    /// while the customer got the fallback reply), keyed like the customer's messages.
+    case deadLetter(DeadLetter, to: String, key: PartitionKey)
 
     /// The topic it goes to.
     public var topic: String {
         switch self {
-        case .envelope(_, let topic), .event(_, let topic, _): topic
+        case .envelope(_, let topic), .event(_, let topic, _), .deadLetter(_, let topic, _): topic
         }
     }
 }

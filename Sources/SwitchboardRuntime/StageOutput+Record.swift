@@ -17,6 +17,14 @@ extension StageOutput {
             return KafkaOutgoingRecord(
                 topic: topic, key: key.bytes, value: Array(try SwitchboardJSON.makeEncoder().encode(event)),
                 headers: headers)
+        case .deadLetter(let letter, let topic, let key):
+            var headers = [KafkaHeader(name: "switchboard-deadletter-reason", text: String(letter.reason.prefix(200)))]
+            if let traceId = letter.traceId {
+                headers.append(KafkaHeader(name: EnvelopeHeaders.traceId, text: traceId))
+            }
+            return KafkaOutgoingRecord(
+                topic: topic, key: key.bytes, value: Array(try SwitchboardJSON.makeEncoder().encode(letter)),
+                headers: headers)
         }
     }
 }

@@ -41,6 +41,10 @@ struct DemoCommand: AsyncParsableCommand {
         for text in ["Hello!", "What are your opening hours?", "Where is my order AB123456?"] {
             conversation = try await chat.say(text, conversation: conversation)
         }
+        // The demo tenant's callback form (deploy/tenants.yaml): the bot asks for each slot in turn.
+        for text in ["Could you call me back?", "Ann Lee", "+49 30 1234567", "Tomorrow after 10"] {
+            conversation = try await chat.say(text, conversation: conversation)
+        }
         conversation = try await chat.say("I want to talk to a human", conversation: conversation)
         // The hand-over this demo's request opened, not the oldest waiting one: the database may hold others.
         let askedForHuman = try chat.lastMessageId(in: conversation)

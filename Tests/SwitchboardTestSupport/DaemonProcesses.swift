@@ -19,10 +19,11 @@ public final class DaemonProcesses: @unchecked Sendable {
     public static let agentKey = "test-agent-key"
 
     /// Writes the tenants file (tenant `demo` and any `moreTenants`, idle timeout `idleTimeoutSeconds`, the
-    /// demo NLP training, and `demoSettings`: more YAML for the demo tenant, indented by four spaces) and
-    /// prepares the environment.
+    /// demo NLP training, `demoSettings`: more YAML for the demo tenant, and per tenant any YAML lines of
+    /// `tenantSettings`, e.g. a `bot:` block; both indented by four spaces) and prepares the environment.
     public init(
-        idleTimeoutSeconds: Int, extra: [String: String] = [:], moreTenants: [String] = [], demoSettings: String = ""
+        idleTimeoutSeconds: Int, extra: [String: String] = [:], moreTenants: [String] = [], demoSettings: String = "",
+        tenantSettings: [String: String] = [:]
     ) throws {
         prefix = TestStack.uniqueName("pipeline")
         database = prefix.replacingOccurrences(of: "-", with: "_")
@@ -37,7 +38,7 @@ public final class DaemonProcesses: @unchecked Sendable {
                     idle_timeout_seconds: \(idleTimeoutSeconds)
                     nlp:
                       training_file: \(training)
-
+                \(tenantSettings[id] ?? "")
                 """ + (id == "demo" ? demoSettings : "")
             }.joined()
         let tenantsFile = folder.appendingPathComponent("tenants.yaml")

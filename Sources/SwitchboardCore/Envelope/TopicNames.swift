@@ -24,7 +24,11 @@ public struct TopicNames: Sendable, Hashable {
     public var deadletter: String { prefix + "deadletter" }
     /// ``SwitchboardEvent``s.
     public var events: String { prefix + "events" }
+    /// Intent actions for consumers the business writes itself (`intent_action` events).
+    public var actions: String { prefix + "actions" }
 
     /// Every topic, in pipeline order.
-    public var all: [String] { [inbound, identified, sessioned, nlp, handover, outbound, deadletter, events] }
+    public var all: [String] {
+        [inbound, identified, sessioned, nlp, handover, outbound, deadletter, events, actions]
+    }
 }

@@ -66,6 +66,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var privacy: TenantPrivacySettings
     /// Hand-over notifications. Default: none.
     public var notifications: TenantNotificationSettings
+    /// Bot engines, intent actions and forms. Default: the built-in engine alone.
+    public var bot: TenantBotSettings = TenantBotSettings()
 
     /// Creates a configuration.
     public init(
@@ -116,10 +118,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         try desk.validate(tenant: id)
         try privacy.validate(tenant: id)
         try notifications.validate(tenant: id)
+        try bot.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk, privacy, notifications
+        case id, name, rules, nlp, webchat, desk, privacy, notifications, bot
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -138,5 +141,6 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         notifications =
             try container.decodeIfPresent(TenantNotificationSettings.self, forKey: .notifications)
             ?? TenantNotificationSettings()
+        bot = try container.decodeIfPresent(TenantBotSettings.self, forKey: .bot) ?? TenantBotSettings()
     }
 }

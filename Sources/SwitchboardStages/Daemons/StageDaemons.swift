@@ -64,10 +64,19 @@ public enum StageDaemons {
         let reloader = try NLPModels.reloader(for: environment, logger: logger)
         let reloadInterval = try environment.milliseconds("SWITCHBOARD_NLP_RELOAD_MS", default: .seconds(10))
         let engine = reloader.engine
-        let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: false)
-        let handler = NLPHandler(
-            engine: engine, templates: { engine.templates(forTenant: $0) }, environment: environment
-        ).perEnvelope()
+        // The database only when a tenant's bot reads the session: a language model's context, or forms.
+        let needsDatabase = BotServices.needsDatabase(environment.tenants)
+        let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: needsDatabase)
+        let bot = try BotServices.build(
+            environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(),
+            history: parts.connectedDatabase?.messages, forms: parts.connectedDatabase?.sessions)
+        let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
+        let handler: any StageHandler =
+            if let database = parts.connectedDatabase {
+                DurableWrites(nlp.perEnvelope(), barrier: database)
+            } else {
+                nlp.perEnvelope()
+            }
         var services = try services(parts, stage: "nlp-plugin", input: parts.topics.nlp, handler: handler)
         if reloadInterval > .zero {
             services.insert(NLPModelWatcher(reloader: reloader, interval: reloadInterval), at: 1)

@@ -2,22 +2,41 @@ public import Foundation
 public import SwitchboardCore
 public import SwitchboardRuntime
 
-/// nlp-plugin: classifies the customer's text with the tenant's NLP engine and answers from the intent's
-/// response templates, or hands the conversation to a human (low confidence, an intent that asks for a
-/// person, no template, content it cannot read). Intent, entities and confidence go into the envelope.
+/// nlp-plugin: asks the tenant's engine chain (the built-in engine, a Rasa server, a language model, with
+/// fallbacks) about the customer's text and answers: with the model's own reply, an intent action's answer,
+/// or the intent's response template; or hands the conversation to a human (low confidence, an intent or a
+/// model that asks for a person, no template, no engine answering, content it cannot read). Intent,
+/// entities, confidence and the engine that answered go into the envelope.
+///
+/// Every reply's id derives from the inbound message's, and everything it depends on (the session's earlier
+/// messages, the cached model answer) is the same on a redelivery, so a redelivered message gives the same
+/// reply, which the outbound stage drops.
 public struct NLPHandler: EnvelopeHandler {
-    let engine: any NLPEngine
+    let bot: BotServices
     let templates: @Sendable (String) -> ResponseTemplates?
     let environment: DaemonEnvironment
     let clock: @Sendable () -> Date
 
+    /// The built-in `engine` for every tenant.
     public init(
         engine: any NLPEngine,
         templates: @escaping @Sendable (String) -> ResponseTemplates?,
         environment: DaemonEnvironment,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.engine = engine
+        self.init(
+            bot: .builtInOnly(engine, tenants: environment.tenants), templates: templates, environment: environment,
+            clock: clock)
+    }
+
+    /// Each tenant's chain from `bot`.
+    public init(
+        bot: BotServices,
+        templates: @escaping @Sendable (String) -> ResponseTemplates?,
+        environment: DaemonEnvironment,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.bot = bot
         self.templates = templates
         self.environment = environment
         self.clock = clock
@@ -25,36 +44,150 @@ public struct NLPHandler: EnvelopeHandler {
 
     public func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
         let tenant = try environment.tenant(envelope.tenantId)
-        var annotated = envelope
         guard let text = envelope.content?.textForUnderstanding, !text.isEmpty else {
-            return try handOver(annotated, reason: .unsupportedContent, tenant: tenant, context: context)
+            return handOver(envelope, reason: .unsupportedContent, tenant: tenant, context: context)
         }
-        let result: NLPResult
-        do {
-            result = try await engine.classify(text: text, tenantId: envelope.tenantId)
-        } catch let error as NLPError {
-            throw StageFailure.permanent("\(error)")
+        guard let chain = bot.chains[tenant.id] else {
+            throw StageFailure.permanent("no bot engine chain for tenant '\(tenant.id)'")
         }
-        annotated.annotations.intent = result.intent
-        annotated.annotations.confidence = result.confidence
-        annotated.annotations.entities = result.entities
-        // A stable variant per message: a redelivery picks the same template, so the reply is identical.
-        let variant = Int(envelope.id.uuid.15)
-        let decision = tenant.nlp.botPolicy.decide(
-            result, templates: templates(envelope.tenantId) ?? ResponseTemplates([:]), variant: variant)
-        switch decision {
-        case .reply(let reply, let intent, let confidence, _):
-            context.logger.info("Bot reply", metadata: ["intent": "\(intent)", "confidence": "\(confidence)"])
-            let outbound = annotated.reply(content: .text(reply), sender: .bot, stage: "nlp", at: clock())
-            return [.envelope(outbound, to: context.topics.outbound)]
-        case .handover(let reason, _, _):
-            return try handOver(annotated, reason: reason, tenant: tenant, context: context)
+        if let forms = bot.forms, !tenant.bot.forms.isEmpty, let sessionId = envelope.sessionId,
+            let outputs = try await formTurn(
+                envelope, text: text, tenant: tenant, store: forms, sessionId: sessionId, chain: chain,
+                context: context)
+        {
+            return outputs
+        }
+        var turn = BotTurn(tenantId: tenant.id, text: text, messageId: envelope.id)
+        if chain.wantsHistory, let history = bot.history, let sessionId = envelope.sessionId,
+            let sequence = envelope.sequence
+        {
+            let limit = tenant.bot.llm?.historyMessages ?? 20
+            turn.history = try await history.recent(
+                tenantId: tenant.id, sessionId: sessionId, before: sequence, limit: limit)
+        }
+        switch await chain.run(turn, logger: context.logger) {
+        case .exhausted(let failures):
+            return handOver(envelope, reason: .botUnavailable, tenant: tenant, context: context)
+                + badAnswers(failures, envelope: envelope, context: context)
+        case .answered(let answer, let engine, let passedOver):
+            let letters = badAnswers(passedOver, envelope: envelope, context: context)
+            var annotated = envelope
+            annotated.annotations.intent = answer.result.intent
+            annotated.annotations.confidence = answer.result.confidence
+            annotated.annotations.entities = answer.result.entities
+            annotated.annotations.unknownFields["engine"] = .string(engine.rawValue)
+            if let forms = bot.forms, let sessionId = envelope.sessionId,
+                let outputs = try await formStart(
+                    annotated, result: answer.result, tenant: tenant, store: forms, sessionId: sessionId,
+                    context: context)
+            {
+                return outputs + letters
+            }
+            return await respond(annotated, answer: answer, text: text, tenant: tenant, context: context) + letters
         }
     }
 
-    private func handOver(
+    private func respond(
+        _ envelope: Envelope, answer: BotAnswer, text: String, tenant: TenantConfiguration, context: StageContext
+    ) async -> [StageOutput] {
+        let policy = tenant.nlp.botPolicy
+        let result = answer.result
+        if answer.handoverRequested {
+            return handOver(envelope, reason: .botRequested, tenant: tenant, context: context)
+        }
+        if let intent = result.intent, result.confidence >= policy.confidenceThreshold,
+            intent != policy.handoverIntent, let action = tenant.bot.actions[intent], bot.actions != nil
+        {
+            let call = ActionCall(
+                action: intent, intent: intent, entities: result.entities, tenantId: tenant.id,
+                customerId: envelope.customerId, sessionId: envelope.sessionId, messageId: envelope.id, text: text)
+            var values: [String: String] = [:]
+            for entity in result.entities where values[entity.name] == nil { values[entity.name] = entity.value }
+            return await runAction(
+                action, call: call, values: values, envelope: envelope, tenant: tenant,
+                context: context)
+        }
+        if result.intent == nil, let reply = answer.reply {
+            return [botReply(envelope, text: reply, context: context)]
+        }
+        // A stable variant per message: a redelivery picks the same template, so the reply is identical.
+        let variant = Int(envelope.id.uuid.15)
+        switch policy.decide(
+            result, templates: templates(envelope.tenantId) ?? ResponseTemplates([:]), variant: variant)
+        {
+        case .reply(let reply, let intent, let confidence, _):
+            context.logger.info("Bot reply", metadata: ["intent": "\(intent)", "confidence": "\(confidence)"])
+            return [botReply(envelope, text: reply, context: context)]
+        case .handover(let reason, _, _):
+            if reason == .noResponse, let reply = answer.reply {
+                return [botReply(envelope, text: reply, context: context)]
+            }
+            return handOver(envelope, reason: reason, tenant: tenant, context: context)
+        }
+    }
+
+    /// Runs an intent action: its reply, a hand-over, or (failed) the fallback reply plus a dead letter.
+    func runAction(
+        _ action: IntentActionSettings, call: ActionCall, values: [String: String], envelope: Envelope,
+        tenant: TenantConfiguration, context: StageContext
+    ) async -> [StageOutput] {
+        guard let actions = bot.actions else {
+            return [botReply(envelope, text: tenant.bot.fallbackReply, context: context)]
+        }
+        var published: [StageOutput] = []
+        if action.topic {
+            let event = IntentActions.event(call, messageId: envelope.id, traceId: envelope.traceId, at: clock())
+            published.append(.event(event, to: context.topics.actions, key: envelope.partitionKey))
+        }
+        switch await actions.run(action, call: call, values: values) {
+        case .reply(let reply):
+            context.logger.info("Bot reply from an intent action", metadata: ["action": "\(call.action)"])
+            return [botReply(envelope, text: reply, context: context)] + published
+        case .handover:
+            return handOver(envelope, reason: .botRequested, tenant: tenant, context: context) + published
+        case .failed(let reason):
+            context.logger.error(
+                "Intent action failed; the fallback reply goes out",
+                metadata: [
+                    "action": "\(call.action)",
+                    "reason": "\(reason)",
+                ])
+            var outputs = [botReply(envelope, text: tenant.bot.fallbackReply, context: context)] + published
+            if let letter = deadLetter(envelope, reason: reason, context: context) {
+                outputs.append(.deadLetter(letter, to: context.topics.deadletter, key: envelope.partitionKey))
+            }
+            return outputs
+        }
+    }
+
+    /// A dead letter for each engine that answered something unreadable: the message itself was answered (by
+    /// a fallback or a person), and the letter keeps it for a look at the engine.
+    func badAnswers(
+        _ failures: [(engine: BotEngineKind, error: BotEngineError)], envelope: Envelope, context: StageContext
+    ) -> [StageOutput] {
+        failures.filter { $0.error.code == .badAnswer }.compactMap { failure in
+            deadLetter(envelope, reason: "engine \(failure.engine): \(failure.error.detail)", context: context).map {
+                .deadLetter($0, to: context.topics.deadletter, key: envelope.partitionKey)
+            }
+        }
+    }
+
+    func deadLetter(_ envelope: Envelope, reason: String, context: StageContext) -> DeadLetter? {
+        guard let bytes = try? EnvelopeCodec().encode(envelope) else { return nil }
+        return DeadLetter(
+            originalTopic: context.topic, partition: context.partition, offset: context.offset,
+            key: String(decoding: envelope.partitionKey.bytes, as: UTF8.self), originalBytes: bytes, reason: reason,
+            stage: "nlp-plugin", failedAt: clock(), traceId: envelope.traceId)
+    }
+
+    func botReply(_ envelope: Envelope, text: String, context: StageContext) -> StageOutput {
+        .envelope(
+            envelope.reply(content: .text(text), sender: .bot, stage: "nlp", at: clock()), to: context.topics.outbound)
+    }
+
+    func handOver(
         _ envelope: Envelope, reason: HandoverReason, tenant: TenantConfiguration, context: StageContext
-    ) throws -> [StageOutput] {
+    ) -> [StageOutput] {
         var envelope = envelope
         let decision = RoutingPolicy.escalate(reason: .botHandover, rules: tenant.rules, now: envelope.receivedAt)
         envelope.annotations.routeDecision = decision

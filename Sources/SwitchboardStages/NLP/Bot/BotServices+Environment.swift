@@ -1,0 +1,61 @@
+public import SwitchboardCore
+public import SwitchboardRuntime
+
+extension BotServices {
+    /// Whether any tenant needs the database: a language model reading the session's history, or forms.
+    public static func needsDatabase(_ tenants: TenantDirectory) -> Bool {
+        tenants.tenants.contains { tenant in
+            (tenant.bot.chain.contains(.llm) && (tenant.bot.llm?.historyMessages ?? 0) > 0) || !tenant.bot.forms.isEmpty
+        }
+    }
+
+    /// Each tenant's chain as its `bot:` settings name it, with endpoint keys from the tenant secrets.
+    ///
+    /// Throws for a tenant whose actions call a URL without the `ACTION_SECRET` to sign them.
+    public static func build(
+        environment: DaemonEnvironment, builtIn: any NLPEngine, transport: any BotHTTPTransport,
+        history: (any SessionHistory)?, forms: (any FormStoring)? = nil, metrics: BotMetrics = BotMetrics()
+    ) throws(SettingsError) -> BotServices {
+        let permits = TenantPermits()
+        let breaker = CircuitBreaker(failureThreshold: 5, coolDown: .seconds(30))
+        var chains: [String: EngineChain] = [:]
+        var anyActions = false
+        for tenant in environment.tenants.tenants {
+            let bot = tenant.bot
+            let timeout = Duration.milliseconds(bot.timeoutMilliseconds)
+            let engines: [any BotEngine] = bot.chain.compactMap { kind in
+                switch kind {
+                case .rasa:
+                    guard let rasa = bot.rasa else { return nil }
+                    return RasaEngine(
+                        settings: rasa, token: environment.secrets.credential("RASA_TOKEN", tenantId: tenant.id),
+                        transport: transport, breaker: breaker, attemptTimeout: timeout)
+                case .llm:
+                    guard let llm = bot.llm else { return nil }
+                    return LLMEngine(
+                        tenantId: tenant.id, settings: llm, handoverIntent: tenant.nlp.handoverIntent,
+                        apiKey: environment.secrets.credential("LLM_API_KEY", tenantId: tenant.id),
+                        transport: transport, breaker: breaker, metrics: metrics, attemptTimeout: timeout)
+                default:
+                    return BuiltInBotEngine(builtIn)
+                }
+            }
+            chains[tenant.id] = EngineChain(
+                tenantId: tenant.id, engines: engines, timeout: timeout, maxConcurrent: bot.maxConcurrent,
+                permits: permits, metrics: metrics)
+            let calls = bot.actions.values.contains { $0.url != nil }
+            if calls, environment.secrets.credential(IntentActions.secretName, tenantId: tenant.id) == nil {
+                throw SettingsError(
+                    reason:
+                        "tenant '\(tenant.id)' has intent actions but no \(IntentActions.secretName) to sign them:"
+                        + " set \(TenantSecrets.variableStem(for: tenant.id))_\(IntentActions.secretName)")
+            }
+            anyActions = anyActions || !bot.actions.isEmpty
+        }
+        return BotServices(
+            chains: chains, history: history,
+            actions: anyActions
+                ? IntentActions(transport: transport, secrets: environment.secrets, metrics: metrics) : nil,
+            forms: forms)
+    }
+}
