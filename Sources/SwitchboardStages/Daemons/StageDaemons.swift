@@ -73,7 +73,8 @@ public enum StageDaemons {
         let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
         let handler: any StageHandler =
             if let database = parts.connectedDatabase {
-                DurableWrites(nlp.perEnvelope(), barrier: database)
+                // With the database at hand, an erased customer's message in flight reaches no engine either.
+                DropErased(DurableWrites(nlp.perEnvelope(), barrier: database), erasures: database.erasures)
             } else {
                 nlp.perEnvelope()
             }
