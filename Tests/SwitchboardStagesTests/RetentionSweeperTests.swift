@@ -38,7 +38,8 @@ struct RetentionSweeperTests {
                 tenantId: "demo", customerId: "long-ago", identityDigests: [],
                 erasedAt: now.addingTimeInterval(-RetentionSweeper.erasureFence - 1)))
         try await test.database.erasures.record(
-            Erasure(tenantId: "demo", customerId: "recent", identityDigests: [], erasedAt: now.addingTimeInterval(-day)))
+            Erasure(tenantId: "demo", customerId: "recent", identityDigests: [], erasedAt: now.addingTimeInterval(-day))
+        )
 
         let sweeper = RetentionSweeper(
             database: test.database, tenants: tenants, interval: .seconds(3600), logger: test.logger, clock: { now })

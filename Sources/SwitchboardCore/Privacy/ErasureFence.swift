@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// A customer whose data was erased: what the pipeline must recognise of them in records still in flight.
 ///

@@ -159,7 +159,8 @@ extension CustomerPrivacy {
         logger.info(
             "Customer erased",
             metadata: [
-                "tenant": "\(tenantId)", "documents": "\(erased.total)", "in_flight_drained": "\(erased.inFlightDrained)",
+                "tenant": "\(tenantId)", "documents": "\(erased.total)",
+                "in_flight_drained": "\(erased.inFlightDrained)",
             ])
         return erased
     }

@@ -1,6 +1,6 @@
+import Metrics
 public import SwitchboardCore
 public import SwitchboardRuntime
-import Metrics
 import Synchronization
 
 /// A stage handler that drops the records of erased customers before its handler sees them: nothing of such
