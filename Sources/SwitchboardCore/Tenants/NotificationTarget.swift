@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// One place a tenant's hand-over notifications go: a signed webhook, an email or an SMS, and the events it
 /// wants. See ``TenantNotificationSettings`` for the file format.

@@ -2,8 +2,8 @@ public import Foundation
 public import Logging
 public import SwitchboardCore
 public import SwitchboardKafka
-public import SwitchboardMongo
-public import SwitchboardRuntime
+import SwitchboardMongo
+import SwitchboardRuntime
 
 /// The right of access and the right to erasure: everything stored about one customer of one tenant, exported
 /// as JSON or erased.
