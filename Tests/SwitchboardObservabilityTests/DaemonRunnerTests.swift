@@ -64,7 +64,7 @@ struct DaemonRunnerTests {
             await group.triggerGracefulShutdown()
             try await tasks.next()
             // The service ignores graceful shutdown for an hour: stopping at all shows the escalation.
-            #expect(clock.now - start < .seconds(60))
+            #expect(clock.now - start < .seconds(1800))
         }
         #expect(service.sawCancellation.withLock { $0 })
     }

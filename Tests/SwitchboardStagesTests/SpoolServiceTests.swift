@@ -123,8 +123,8 @@ struct SpoolServiceTests {
             let started = ContinuousClock.now
             try await spool.publish(records("a", 2))
             // Answered from the spool after the publish timeout, not held until the broker answers (it never
-            // does here). The bound only separates the two: a loaded CI machine takes seconds, not the timeout.
-            #expect(ContinuousClock.now - started < .seconds(30))
+            // does here). The bound only separates the two (a loaded CI run once stalled a test process for 55 s).
+            #expect(ContinuousClock.now - started < .seconds(600))
             // The spool holds the first webhook: the second queues behind it without trying the broker.
             try await spool.publish(records("b"))
             #expect(sink.calls == 1)
