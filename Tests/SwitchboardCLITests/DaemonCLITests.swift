@@ -10,7 +10,7 @@ import Testing
     @Test func sendTraceAndReplayADeadLetter() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 600)
         defer { daemons.signalAll() }
-        try daemons.startAll()
+        try await daemons.startAll()
         try await daemons.waitUntilReady()
         let cli = CLIProcess(against: daemons)
 

@@ -30,7 +30,7 @@ import Testing
     @Test func signedWebhooksReachTheInboundTopicAndMongoAndWaitPrintsTheReply() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 600, extra: Self.secrets)
         defer { daemons.signalAll() }
-        try daemons.startAll()
+        try await daemons.startAll()
         try await daemons.waitUntilReady()
         let cli = CLIProcess(against: daemons)
 

@@ -88,7 +88,7 @@ struct BotEnginePipelineTests {
 
                     """,
                 ])
-            try daemons.startAll()
+            try await daemons.startAll()
             defer { daemons.signalAll() }
             try await daemons.waitUntilReady()
 
@@ -159,7 +159,7 @@ struct BotEnginePipelineTests {
 
                     """,
                 ])
-            try daemons.startAll()
+            try await daemons.startAll()
             defer { daemons.signalAll() }
             try await daemons.waitUntilReady()
 
@@ -247,7 +247,7 @@ struct BotFormPipelineTests {
 
                     """
                 ])
-            try daemons.startAll()
+            try await daemons.startAll()
             defer { daemons.signalAll() }
             try await daemons.waitUntilReady()
             let chat = TenantChat(daemons: daemons, tenant: "demo", user: "form-visitor")

@@ -86,7 +86,7 @@ struct ChannelEndToEndHarness: Sendable {
     static func start(vendor: FakeVendorServer) async throws -> ChannelEndToEndHarness {
         let daemons = try DaemonProcesses(
             idleTimeoutSeconds: 1200, extra: DemoCredentials.environment(vendor: vendor), moreTenants: ["shop"])
-        try daemons.startAll()
+        try await daemons.startAll()
         try await daemons.waitUntilReady()
         let client = try MongoClient(
             configuration: MongoConfiguration(uri: try TestStack.mongoURI, database: daemons.database),

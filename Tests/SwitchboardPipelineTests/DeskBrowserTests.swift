@@ -16,7 +16,7 @@ struct DeskBrowserTests {
         let daemons = try DaemonProcesses(
             idleTimeoutSeconds: 600,
             extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "6000", "SWITCHBOARD_DESK_SECURE_COOKIE": "false"])
-        try daemons.startAll()
+        try await daemons.startAll()
         defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
         let database = try await SwitchboardDatabase.connect(

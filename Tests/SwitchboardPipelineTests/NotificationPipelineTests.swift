@@ -55,7 +55,7 @@ struct NotificationPipelineTests {
                 vendor.script("/hook", [.json(200, "{}")])
                 vendor.script(twilioPath, [.json(201, #"{"sid":"SM1"}"#)])
                 let daemons = try daemons(vendor: vendor, smtp: smtp)
-                try daemons.startAll()
+                try await daemons.startAll()
                 defer { daemons.signalAll() }
                 try await daemons.waitUntilReady()
 

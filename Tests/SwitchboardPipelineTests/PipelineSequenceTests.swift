@@ -29,7 +29,7 @@ struct PipelineSequenceTests {
         let daemons = try DaemonProcesses(
             idleTimeoutSeconds: 3,
             extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "0", "SWITCHBOARD_SESSION_SWEEP_MS": "300"])
-        try daemons.startAll()
+        try await daemons.startAll()
         defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
         let client = try MongoClient(

@@ -28,7 +28,7 @@ struct PipelineTests {
     @Test func aConversationGoesFromTheBotToAnAgentAndBack() async throws {
         let daemons = try DaemonProcesses(
             idleTimeoutSeconds: 4, extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "6000"])
-        try daemons.startAll()
+        try await daemons.startAll()
         defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
         let chat = WebChatClient(daemons: daemons, user: "alice")
@@ -117,7 +117,7 @@ struct PipelineTests {
 
     @Test func killingTheSessionDaemonMidStreamLosesAndDuplicatesNothing() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 1200)
-        try daemons.startAll()
+        try await daemons.startAll()
         defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
         let rows = try messages(daemons)

@@ -42,7 +42,7 @@ struct PrivacyPipelineTests {
 
     @Test func theExportHoldsEverythingStoredAndAfterTheErasureNothingIsFindable() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 600)
-        try daemons.startAll()
+        try await daemons.startAll()
         defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
         let client = try MongoClient(

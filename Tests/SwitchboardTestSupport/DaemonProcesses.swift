@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// The six daemons as real processes on the test run's broker and database, with their own topic prefix,
 /// database, tenants file and HTTP ports. Logs go to files in a temporary folder, named in failures.
@@ -86,8 +87,27 @@ public final class DaemonProcesses: @unchecked Sendable {
         processes[name] = process
     }
 
-    public func startAll() throws {
-        for name in Self.names { try start(name) }
+    /// Starts the six daemons, once one of the run's ``DaemonSlots`` is free: the slot is held until
+    /// ``signalAll()`` (or until this object goes away).
+    public func startAll() async throws {
+        if !holdsSlot {
+            await DaemonSlots.shared.acquire()
+            holdsSlot = true
+        }
+        do {
+            for name in Self.names { try start(name) }
+        } catch {
+            releaseSlot()
+            throw error
+        }
+    }
+
+    private var holdsSlot = false
+
+    private func releaseSlot() {
+        guard holdsSlot else { return }
+        holdsSlot = false
+        DaemonSlots.shared.release()
     }
 
     /// Sends `signal` and waits for the process to end, without blocking a thread of the cooperative pool
@@ -104,6 +124,7 @@ public final class DaemonProcesses: @unchecked Sendable {
         processes = [:]
         for process in running { kill(process.processIdentifier, SIGTERM) }
         await Self.waitForExit(of: running)
+        releaseSlot()
     }
 
     /// Waits for `processes` to end; one still running after `limit` (a daemon's own shutdown bound is far
@@ -117,6 +138,7 @@ public final class DaemonProcesses: @unchecked Sendable {
     /// on their own; ``deinit`` kills any still running.
     public func signalAll() {
         for process in processes.values { kill(process.processIdentifier, SIGTERM) }
+        releaseSlot()
     }
 
     public func url(_ name: String, _ path: String) -> URL {
@@ -167,6 +189,54 @@ public final class DaemonProcesses: @unchecked Sendable {
         for process in processes.values where process.isRunning {
             kill(process.processIdentifier, SIGKILL)
         }
+        releaseSlot()
+    }
+}
+
+/// How many sets of the six daemons one test run has running at once: two.
+///
+/// Every pipeline suite starts six daemons, and suites run in parallel: a dozen sets starting together on a
+/// two-core machine (each daemon creating its topics and indexes on the one broker and database process) starved
+/// the test process itself, and tests of every kind timed out in the first minute and a half of a CI run.
+public final class DaemonSlots: Sendable {
+    public static let shared = DaemonSlots(count: 2)
+
+    private struct State {
+        var free: Int
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int) {
+        state = Mutex(State(free: count))
+    }
+
+    /// Waits for a free slot and takes it.
+    public func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let granted = state.withLock { state in
+                guard state.free > 0 else {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.free -= 1
+                return true
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    /// Gives a slot back: to the longest waiter, if any.
+    public func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.free += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }
 
