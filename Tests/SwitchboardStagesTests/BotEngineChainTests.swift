@@ -23,14 +23,15 @@ struct FixedEngine: BotEngine {
 final class GatedEngine: BotEngine {
     let kind: BotEngineKind = .llm
     var wantsHistory: Bool { false }
-    private let state = Mutex((released: false, entered: 0))
+    private let state = Mutex(0)
+    private let gate = TestGate()
 
-    func release() { state.withLock { $0.released = true } }
-    var entered: Int { state.withLock { $0.entered } }
+    func release() { gate.open() }
+    var entered: Int { state.withLock { $0 } }
 
     func answer(_ turn: BotTurn) async throws -> BotAnswer {
-        state.withLock { $0.entered += 1 }
-        while !state.withLock({ $0.released }) { try await Task.sleep(for: .milliseconds(5)) }
+        state.withLock { $0 += 1 }
+        try await gate.wait()
         return BotAnswer(result: NLPResult(intent: nil, confidence: 1), reply: "slow but sure")
     }
 }

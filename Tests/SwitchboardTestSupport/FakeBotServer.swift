@@ -29,10 +29,11 @@ public final class FakeBotServer: Sendable {
         var behaviours: [String: Behaviour] = [:]
         var classifications: [String: String] = [:]
         var requests: [FakeVendorServer.RecordedRequest] = []
-        var released = false
     }
 
     private let state = Mutex(State())
+    /// Holds `.slow` answers until the test ends.
+    private let slowGate = TestGate()
     public let port: Int
     /// The secret actions are signed with.
     public let actionSecret: String
@@ -74,7 +75,7 @@ public final class FakeBotServer: Sendable {
             guard let port = client.port else { throw FakeBotServerError.noPort }
             let server = FakeBotServer(port: port, actionSecret: actionSecret)
             holder.withLock { $0 = server }
-            defer { server.state.withLock { $0.released = true } }
+            defer { server.slowGate.open() }
             return try await body(server)
         }
     }
@@ -103,7 +104,7 @@ public final class FakeBotServer: Sendable {
         case .garble:
             return (200, "<html>gateway says hello</html>")
         case .slow:
-            while !state.withLock({ $0.released }) { try? await Task.sleep(for: .milliseconds(20)) }
+            try? await slowGate.wait()
             return (503, #"{"error":{"message":"too late"}}"#)
         case .answer:
             break
