@@ -41,7 +41,7 @@ struct NLUParseCommand: ParsableCommand {
     private func modelAndSettings() throws -> (NLUModel, TenantConfiguration.NLPSettings) {
         guard let tenant else {
             if source.model == nil, source.data == nil {
-                return (try NLUModel(yaml: DemoTrainingData.yaml), .init())
+                return (try DemoTrainingData.model(), .init())
             }
             return (try source.load().model, .init())
         }

@@ -26,8 +26,10 @@ struct PipelineSequenceTests {
     }
 
     @Test func eachCustomersMessagesAreNumberedInOrderAndANewSessionStartsAfterTheTimeout() async throws {
+        // The idle timeout must exceed the time the test takes to send one customer's four messages, which a
+        // loaded two-core CI machine has stretched past 3 s; the sweep is quick, so the wait after them is short.
         let daemons = try DaemonProcesses(
-            idleTimeoutSeconds: 3,
+            idleTimeoutSeconds: 10,
             extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "0", "SWITCHBOARD_SESSION_SWEEP_MS": "300"])
         try await daemons.startAll()
         defer { daemons.signalAll() }

@@ -31,15 +31,21 @@ final class InMemorySource: StageRecordSource {
         waiter?.resume(returning: records)
     }
 
+    /// The next batch; nil once stopped. Cancelling the waiting runner stops the source, as stopping a
+    /// consumer does, so a test that gives up on a runner does not wait for it forever.
     func nextBatch() async throws -> [KafkaRecord]? {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> [KafkaRecord]?? in
-                if state.stopped { return .some(nil) }
-                if !state.batches.isEmpty { return .some(state.batches.removeFirst()) }
-                state.waiter = continuation
-                return .none
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> [KafkaRecord]?? in
+                    if state.stopped { return .some(nil) }
+                    if !state.batches.isEmpty { return .some(state.batches.removeFirst()) }
+                    state.waiter = continuation
+                    return .none
+                }
+                if let ready { continuation.resume(returning: ready) }
             }
-            if let ready { continuation.resume(returning: ready) }
+        } onCancel: {
+            stop()
         }
     }
 

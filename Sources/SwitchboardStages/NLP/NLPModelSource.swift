@@ -51,7 +51,7 @@ public struct NLPModelSource: Sendable, Hashable {
         let prefix = "tenant '\(tenantId)': \(kind.rawValue) \(url?.path ?? "")"
         switch kind {
         case .demo:
-            return try NLUModel(yaml: DemoTrainingData.yaml)
+            return try DemoTrainingData.model()
         case .modelFile:
             do {
                 return try NLUModel(serialized: contents)

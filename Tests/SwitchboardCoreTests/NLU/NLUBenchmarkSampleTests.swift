@@ -31,16 +31,9 @@ struct NLUBenchmarkSampleTests {
             })
     }
 
-    /// CPU work on a Dispatch thread, so the run's other tests keep the cooperative pool.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
     @Test("SNIPS, 3 intents × 150 examples: intents and learned entities on validation")
     func snips() async throws {
-        let evaluation = try await Self.offPool {
+        let evaluation = try await heavyCPUWork {
             let intents: Set = ["BookRestaurant", "GetWeather", "RateBook"]
             let train = Self.sample(try Self.load("snips/train.json"), keep: intents.contains, perIntent: 150)
             let model = try NLUModel(training: train)
@@ -57,7 +50,7 @@ struct NLUBenchmarkSampleTests {
 
     @Test("CLINC150, 15 intents and out-of-scope, 50 examples each: accuracy and rejection on validation")
     func clinc() async throws {
-        let evaluation = try await Self.offPool {
+        let evaluation = try await heavyCPUWork {
             let train = try Self.load("clinc150/train.json")
             let inScope = train.intents.map(\.name).filter { $0 != "oos" }.sorted()
             let kept = Set(stride(from: 0, to: inScope.count, by: 10).map { inScope[$0] } + ["oos"])
