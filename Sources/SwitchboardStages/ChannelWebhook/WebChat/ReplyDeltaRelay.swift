@@ -1,0 +1,55 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import SwitchboardCore
+public import SwitchboardKafka
+
+/// channel-webhook's reader of the `reply-deltas` topic: hands each reply preview to the web chat streams
+/// following its conversation (``ReplyStreams/publish(delta:)``), so a visitor sees the reply being written.
+///
+/// Every instance must see every preview (the visitor's stream may be open on any of them), so each joins a
+/// consumer group of its own, starts at the end of the topic and never commits: previews are only worth
+/// something while the reply is being written, and one missed is harmless.
+public final class ReplyDeltaRelay: Service {
+    private let kafka: KafkaConfiguration
+    private let topic: String
+    private let groupID: String
+    private let streams: ReplyStreams
+    private let logger: Logger
+
+    /// Relays `topics.replyDeltas` to `streams`; the group is `<prefix>channel-webhook-reply-deltas-<uuid>`.
+    public init(kafka: KafkaConfiguration, topics: TopicNames, streams: ReplyStreams, logger: Logger) {
+        var kafka = kafka
+        kafka.autoOffsetReset = .latest
+        self.kafka = kafka
+        self.topic = topics.replyDeltas
+        self.groupID = topics.prefix + "channel-webhook-reply-deltas-" + UUID().uuidString.lowercased()
+        self.streams = streams
+        self.logger = logger
+    }
+
+    /// Joins the group and relays until graceful shutdown, then leaves it.
+    public func run() async throws {
+        let consumer = try KafkaConsumer(configuration: kafka, groupID: groupID, topics: [topic], logger: logger)
+        let decoder = SwitchboardJSON.makeDecoder()
+        do {
+            try await withGracefulShutdownHandler {
+                for try await batch in consumer.batches() {
+                    for record in batch {
+                        guard let delta = try? decoder.decode(ReplyDelta.self, from: Data(record.value)) else {
+                            logger.debug("Skipped a reply preview that does not decode")
+                            continue
+                        }
+                        streams.publish(delta: delta)
+                    }
+                }
+            } onGracefulShutdown: {
+                consumer.stop()
+            }
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+    }
+}
