@@ -1,0 +1,113 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStages
+import SwitchboardTestSupport
+import Synchronization
+import Testing
+
+/// Keeps the reply previews an engine hands over.
+final class CollectedDeltas: ReplyDeltaSink {
+    private let deltas = Mutex<[ReplyDelta]>([])
+
+    var all: [ReplyDelta] { deltas.withLock { $0 } }
+
+    func publish(_ delta: ReplyDelta) {
+        deltas.withLock { $0.append(delta) }
+    }
+}
+
+/// The LLM engine streaming web chat replies from the fake OpenAI-compatible server, over a real socket.
+@Suite("LLM streaming over HTTP")
+struct LLMStreamingTests {
+    let transport = PooledBotHTTPTransport()
+
+    func llm(
+        _ server: FakeBotServer, model: String, deltas: CollectedDeltas,
+        settings: (inout LLMSettings) -> Void = { _ in }
+    ) -> LLMEngine {
+        var llm = LLMSettings(
+            url: server.baseURL + "/v1", model: model, systemPrompt: "You are Demo Shop's assistant.",
+            contextTokens: 200, retries: 0)
+        settings(&llm)
+        return LLMEngine(
+            tenantId: "demo", settings: llm, handoverIntent: "human_handoff", apiKey: "sk-test-key",
+            transport: transport, breaker: CircuitBreaker(), metrics: BotMetrics(), attemptTimeout: .seconds(60),
+            deltas: deltas)
+    }
+
+    func turn(_ text: String, streamed: Bool = true) -> BotTurn {
+        let id = UUID()
+        return BotTurn(
+            tenantId: "demo", text: text, messageId: id,
+            stream: streamed
+                ? ReplyDeltaTarget(
+                    tenantId: "demo", conversationId: "c1", userId: "u1", inReplyTo: id, traceId: "trace-1")
+                : nil)
+    }
+
+    @Test func aWebChatReplyIsStreamedWithPreviewsAndTheSameAnswer() async throws {
+        try await FakeBotServer.with { server in
+            server.setBehaviour(.stream, model: "streamer")
+            let deltas = CollectedDeltas()
+            let turn = turn("do you ship to Norway?")
+            let answer = try await llm(server, model: "streamer", deltas: deltas).answer(turn)
+            let reply = "Echo: do you ship to Norway? [0]"
+            #expect(answer.reply == reply)
+            #expect(answer.usage == TokenUsage(input: 42, output: 7))
+
+            let request = try #require(server.requests(to: "/v1/chat/completions").first)
+            #expect(try request.json()["stream"] as? Bool == true)
+            #expect(request.header("Accept") == "text/event-stream")
+            let previews = deltas.all
+            #expect(!previews.isEmpty)
+            #expect(previews.map(\.sequence) == Array(1...previews.count))
+            #expect(previews.allSatisfy { reply.hasPrefix($0.text) && $0.inReplyTo == turn.messageId })
+            #expect(previews.allSatisfy { $0.tenantId == "demo" && $0.conversationId == "c1" && $0.userId == "u1" })
+            #expect(previews.last?.text == reply, "the last preview is the whole text")
+        }
+    }
+
+    @Test func aStreamedHandoverToolCallHandsOver() async throws {
+        try await FakeBotServer.with { server in
+            server.setBehaviour(.stream, model: "streamer")
+            let deltas = CollectedDeltas()
+            let answer = try await llm(server, model: "streamer", deltas: deltas).answer(turn("I want a human"))
+            #expect(answer.handoverRequested)
+            #expect(answer.reply == nil)
+            #expect(deltas.all.isEmpty, "a tool call has no text to preview")
+        }
+    }
+
+    @Test func otherChannelsClassificationAndTenantsWithStreamingOffGetWholeAnswers() async throws {
+        try await FakeBotServer.with { server in
+            let deltas = CollectedDeltas()
+            // Not from the web chat: no target.
+            let plain = try await llm(server, model: "m", deltas: deltas).answer(turn("hi", streamed: false))
+            #expect(plain.reply == "Echo: hi [0]")
+            // Streaming off for the tenant.
+            let off = try await llm(server, model: "m", deltas: deltas) { $0.stream = false }.answer(turn("hey"))
+            #expect(off.reply == "Echo: hey [0]")
+            // JSON-mode classification.
+            server.classify("hello", as: #"{"intent":"greet","confidence":0.9}"#)
+            let classified = try await llm(server, model: "m", deltas: deltas) {
+                $0.classify = true
+                $0.intents = ["greet"]
+            }.answer(turn("hello"))
+            #expect(classified.result.intent == "greet")
+            let requests = server.requests(to: "/v1/chat/completions")
+            #expect(requests.count == 3)
+            #expect(try requests.map { try $0.json()["stream"] as? Bool } == [false, false, false])
+            #expect(deltas.all.isEmpty)
+        }
+    }
+
+    @Test func aStreamingOnlyServerRefusesARequestThatDoesNotAskForStreaming() async throws {
+        try await FakeBotServer.with { server in
+            server.setBehaviour(.stream, model: "streamer")
+            let deltas = CollectedDeltas()
+            await #expect(throws: BotEngineError(.rejected, "the endpoint answered 400")) {
+                try await llm(server, model: "streamer", deltas: deltas).answer(turn("hi", streamed: false))
+            }
+        }
+    }
+}
