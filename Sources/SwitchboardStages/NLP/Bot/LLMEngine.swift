@@ -107,7 +107,7 @@ public struct LLMEngine: BotEngine {
         if let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
         let http = ProviderHTTPRequest(url: endpoint, headers: headers, body: body)
         let (transport, breaker, circuitKey, timeout) = (transport, breaker, circuitKey, attemptTimeout)
-        let outcome: Result<Answered, BotEngineError> = await retry.run { _ in
+        let outcome: Result<LLMAnswerBody, BotEngineError> = await retry.run { _ in
             do {
                 let response: ProviderHTTPResponse
                 if let reader {
@@ -157,7 +157,7 @@ public struct LLMEngine: BotEngine {
 }
 
 /// What came back from the endpoint: a whole answer's body, or a stream read to its end.
-enum Answered: Sendable {
+enum LLMAnswerBody: Sendable {
     case whole([UInt8])
     case streamed(ChatCompletionStream)
 }

@@ -39,7 +39,7 @@ final class ReplyPreview: Sendable {
         let now = ContinuousClock.now
         let delta = try state.withLock { state throws(BotEngineError) -> ReplyDelta? in
             let pieces: [String]
-            do {
+            do throws(BotEngineError) {
                 pieces = try state.stream.feed(bytes)
             } catch {
                 state.failure = error
