@@ -72,6 +72,15 @@ struct ChatCompletionStreamTests {
         // Only complete lines are judged: half a line is kept for the next read.
         var stream = ChatCompletionStream()
         #expect(try stream.feed(Array("data: {not js".utf8)).isEmpty)
+        // Until the body ends there: a body that is no stream at all says so.
+        #expect(throws: BotEngineError(.badAnswer, "malformed stream: line 1 is not a chat-completion chunk")) {
+            try answer(stream)
+        }
+        var html = ChatCompletionStream()
+        _ = try html.feed(Array("<html>gateway says hello</html>".utf8))
+        #expect(throws: BotEngineError(.badAnswer, "malformed stream: line 1 is not a server-sent event field")) {
+            try answer(html)
+        }
     }
 
     @Test func aStreamedHandoverToolCallAsksForAPerson() throws {

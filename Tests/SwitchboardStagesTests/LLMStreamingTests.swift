@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardRuntime
 import SwitchboardStages
 import SwitchboardTestSupport
 import Synchronization
@@ -108,6 +109,83 @@ struct LLMStreamingTests {
             await #expect(throws: BotEngineError(.rejected, "the endpoint answered 400")) {
                 try await llm(server, model: "streamer", deltas: deltas).answer(turn("hi", streamed: false))
             }
+        }
+    }
+
+    @Test func nlpPluginStreamsWebChatRepliesOnlyAndTheReplyStillGoesOutWhole() async throws {
+        try await FakeBotServer.with { server in
+            server.setBehaviour(.stream, model: "streamer")
+            server.setBehaviour(.garble, model: "garbage")
+            let environment = try BotHandlerTests.environment(
+                """
+                tenants:
+                  - id: talker
+                    bot:
+                      engine: llm
+                      timeout_ms: 60000
+                      llm: { url: "\(server.baseURL)/v1", model: streamer, history_messages: 0 }
+                  - id: plain
+                    bot:
+                      engine: llm
+                      timeout_ms: 60000
+                      llm: { url: "\(server.baseURL)/v1", model: m, history_messages: 0, stream: false }
+                  - id: broken
+                    bot:
+                      engine: llm
+                      fallback: [builtin]
+                      timeout_ms: 60000
+                      llm: { url: "\(server.baseURL)/v1", model: garbage, history_messages: 0, retries: 0 }
+                """)
+            let deltas = CollectedDeltas()
+            let engine = try NLPModels.builtInEngine(for: environment)
+            let bot = try BotServices.build(
+                environment: environment, builtIn: engine, transport: transport, history: nil, deltas: deltas)
+            let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
+            let topics = environment.settings.topics
+            let context = StageContext(
+                logger: TestStack.logger("llm-streaming"), topic: topics.nlp, partition: 0, offset: 1, topics: topics)
+            func message(_ text: String, tenant: String, channel: Channel = .webchat) -> Envelope {
+                var envelope = Envelope(
+                    id: UUIDv7Generator().next(), tenantId: tenant, channel: channel, direction: .inbound,
+                    externalId: "visitor-1", content: .text(text), receivedAt: Date(), traceId: "trace-1")
+                envelope.conversationId = "conversation-1"
+                envelope.sessionId = "s-1"
+                envelope.sequence = 1
+                return envelope
+            }
+
+            // A web chat message: previews for its visitor's conversation, then the whole reply on outbound.
+            let inbound = message("hello there", tenant: "talker")
+            let outputs = try await nlp.handle(inbound, context: context)
+            #expect(try outputs.envelopes(on: topics.outbound).first?.content == .text("Echo: hello there [0]"))
+            let previews = deltas.all
+            #expect(!previews.isEmpty)
+            #expect(
+                previews.allSatisfy {
+                    $0.tenantId == "talker" && $0.conversationId == "conversation-1" && $0.userId == "visitor-1"
+                        && $0.inReplyTo == inbound.id && $0.traceId == "trace-1"
+                })
+            #expect(previews.last?.text == "Echo: hello there [0]")
+
+            // A WhatsApp message, and a tenant with streaming off: whole answers, no previews.
+            let whatsApp = try await nlp.handle(
+                message("hello there", tenant: "talker", channel: .whatsapp), context: context)
+            #expect(whatsApp.isEmpty == false)
+            let off = try await nlp.handle(message("hi", tenant: "plain"), context: context)
+            #expect(try off.envelopes(on: topics.outbound).first?.content == .text("Echo: hi [0]"))
+            #expect(deltas.all.count == previews.count)
+            let requests = server.requests(to: "/v1/chat/completions")
+            #expect(try requests.map { try $0.json()["stream"] as? Bool } == [true, false, false])
+
+            // A "stream" that is not Server-Sent Events: a dead letter saying so, and the fallback answers.
+            let broken = try await nlp.handle(message("hello there", tenant: "broken"), context: context)
+            #expect(
+                try broken.envelopes(on: topics.outbound).first?.annotations.unknownFields["engine"]
+                    == .string("builtin"))
+            let letters = broken.compactMap { output -> DeadLetter? in
+                if case .deadLetter(let letter, _, _) = output { letter } else { nil }
+            }
+            #expect(letters.map(\.reason) == ["engine llm: malformed stream: line 1 is not a server-sent event field"])
         }
     }
 }

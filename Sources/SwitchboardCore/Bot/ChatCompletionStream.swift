@@ -55,7 +55,13 @@ public struct ChatCompletionStream: Sendable {
     public func answer(
         classify: Bool, handoverMarker: String, estimatedInput: Int, estimator: TokenEstimator
     ) throws(BotEngineError) -> BotAnswer {
-        guard isDone else { throw BotEngineError(.badAnswer, "the stream ended before [DONE]") }
+        guard isDone else {
+            // A last line without its line break: judged as a line, so a body that is no stream at all says so.
+            var rest = self
+            rest.lineNumber += 1
+            _ = try rest.read(pendingLine)
+            throw BotEngineError(.badAnswer, "the stream ended before [DONE]")
+        }
         return try ChatCompletion.interpret(
             content: content, toolNames: toolNames, usage: usage, classify: classify, handoverMarker: handoverMarker,
             estimatedInput: estimatedInput, estimator: estimator)
