@@ -102,6 +102,18 @@ struct LLMStreamingTests {
         }
     }
 
+    @Test func aServerThatIgnoresStreamingIsReadAsAWholeAnswer() async throws {
+        try await FakeBotServer.with { server in
+            let deltas = CollectedDeltas()
+            let answer = try await llm(server, model: "m", deltas: deltas).answer(turn("hi"))
+            #expect(answer.reply == "Echo: hi [0]")
+            #expect(answer.usage == TokenUsage(input: 42, output: 7))
+            let request = try #require(server.requests(to: "/v1/chat/completions").first)
+            #expect(try request.json()["stream"] as? Bool == true)
+            #expect(deltas.all.isEmpty, "no previews without a stream")
+        }
+    }
+
     @Test func aStreamingOnlyServerRefusesARequestThatDoesNotAskForStreaming() async throws {
         try await FakeBotServer.with { server in
             server.setBehaviour(.stream, model: "streamer")

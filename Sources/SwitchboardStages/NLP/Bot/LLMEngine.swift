@@ -13,6 +13,7 @@ public import SwitchboardCore
 /// request asks for `"stream": true` and previews of the reply go to the ``ReplyDeltaSink`` as the tokens
 /// arrive; the answer is the same as without streaming. JSON-mode classification is never streamed (its
 /// text is no reply to preview); a streamed `handover_to_human` tool call is read from the tool-call deltas.
+/// A server that ignores `"stream": true` and answers with one JSON document is read as without streaming.
 public struct LLMEngine: BotEngine {
     let tenantId: String
     let settings: LLMSettings
@@ -118,7 +119,7 @@ public struct LLMEngine: BotEngine {
                 }
                 if response.isSuccess {
                     breaker.recordSuccess(circuitKey)
-                    return .done(.success(reader.map { .streamed($0.finish()) } ?? .whole(response.body)))
+                    return .done(.success(reader?.finish() ?? .whole(response.body)))
                 }
                 if RetryPolicy.isRetriable(status: response.status) {
                     breaker.recordFailure(circuitKey)

@@ -4,12 +4,21 @@ import Synchronization
 /// One streamed answer being read: parses the chunks as they arrive and hands coalesced previews of the
 /// reply to the sink. Shared by the attempts of one call; each attempt starts with ``restart()``, and the
 /// previews keep counting up across attempts, so a client keeping the highest number sees the newest text.
+///
+/// A server that ignores `"stream": true` and answers with one JSON document (its first byte is `{`, which
+/// no event stream starts with) is read as a whole answer instead, without previews.
 final class ReplyPreview: Sendable {
+    /// Largest whole answer kept, as for answers read without streaming.
+    static let maxWholeBytes = 1 << 20
+
     private struct State {
         var stream = ChatCompletionStream()
         var coalescer = ReplyDeltaCoalescer()
         var sequenceBase = 0
         var failure: BotEngineError?
+        /// nil until the first byte that is not white space says which; then the whole answer's bytes, if so.
+        var whole: [UInt8]?
+        var decided = false
     }
 
     private let target: ReplyDeltaTarget
@@ -31,6 +40,8 @@ final class ReplyPreview: Sendable {
             state.stream = ChatCompletionStream()
             state.coalescer = ReplyDeltaCoalescer()
             state.failure = nil
+            state.whole = nil
+            state.decided = false
         }
     }
 
@@ -38,6 +49,19 @@ final class ReplyPreview: Sendable {
     func feed(_ bytes: [UInt8]) throws(BotEngineError) {
         let now = ContinuousClock.now
         let delta = try state.withLock { state throws(BotEngineError) -> ReplyDelta? in
+            if !state.decided, let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }) {
+                state.decided = true
+                if first == UInt8(ascii: "{") { state.whole = [] }
+            }
+            if state.whole != nil {
+                guard (state.whole?.count ?? 0) + bytes.count <= Self.maxWholeBytes else {
+                    let failure = BotEngineError(.badAnswer, "the answer is longer than \(Self.maxWholeBytes) bytes")
+                    state.failure = failure
+                    throw failure
+                }
+                state.whole? += bytes
+                return nil
+            }
             let pieces: [String]
             do throws(BotEngineError) {
                 pieces = try state.stream.feed(bytes)
@@ -54,15 +78,16 @@ final class ReplyPreview: Sendable {
         if let delta { sink.publish(delta) }
     }
 
-    /// The stream as read, after sending the preview of what was held back.
-    func finish() -> ChatCompletionStream {
-        let (stream, delta) = state.withLock { state in
+    /// What was read, after sending the preview of what was held back.
+    func finish() -> LLMAnswerBody {
+        let (body, delta) = state.withLock { state -> (LLMAnswerBody, ReplyDelta?) in
+            if let whole = state.whole { return (.whole(whole), nil) }
             let last = state.coalescer.finish(at: .now).map {
                 ReplyDelta(target: target, sequence: state.sequenceBase + $0.sequence, text: $0.text)
             }
-            return (state.stream, last)
+            return (.streamed(state.stream), last)
         }
         if let delta { sink.publish(delta) }
-        return stream
+        return body
     }
 }
