@@ -79,6 +79,23 @@ struct LLMStreamingTests {
         }
     }
 
+    @Test func aReplyThatEndsInTheHandoverMarkerNeverShowsItAndIsWithdrawn() async throws {
+        try await FakeBotServer.with { server in
+            server.setBehaviour(.stream, model: "streamer")
+            let deltas = CollectedDeltas()
+            // The fake model echoes the message, marker and all, a word at a time.
+            let answer = try await llm(server, model: "streamer", deltas: deltas).answer(turn("please [HANDOVER] now"))
+            #expect(answer.handoverRequested)
+            let previews = deltas.all
+            #expect(previews.count >= 2)
+            #expect(previews.allSatisfy { !$0.text.contains("[HANDOVER]") })
+            let sequences = previews.map(\.sequence)
+            #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+            #expect(previews.last?.text == "", "the preview is withdrawn")
+            #expect(previews.dropLast().allSatisfy { "Echo: please ".hasPrefix($0.text) && !$0.text.isEmpty })
+        }
+    }
+
     @Test func otherChannelsClassificationAndTenantsWithStreamingOffGetWholeAnswers() async throws {
         try await FakeBotServer.with { server in
             let deltas = CollectedDeltas()

@@ -101,7 +101,11 @@ public struct LLMEngine: BotEngine {
         if case .reject = breaker.request(circuitKey) {
             throw BotEngineError(.circuitOpen, "the endpoint failed repeatedly; calls pause")
         }
-        let reader = streams(turn) ? turn.stream.flatMap { target in deltas.map { ReplyPreview(target, $0) } } : nil
+        let reader =
+            streams(turn)
+            ? turn.stream.flatMap { target in
+                deltas.map { ReplyPreview(target, $0, handoverMarker: settings.handoverMarker) }
+            } : nil
         var headers = [
             "Content-Type": "application/json", "Accept": reader == nil ? "application/json" : "text/event-stream",
         ]
@@ -140,20 +144,32 @@ public struct LLMEngine: BotEngine {
             }
         }
         let estimator = TokenEstimator(charactersPerToken: settings.charactersPerToken)
-        let answer =
-            switch try outcome.get() {
-            case .whole(let body):
-                try ChatCompletion.interpret(
-                    body, classify: settings.classify, handoverMarker: settings.handoverMarker,
-                    estimatedInput: estimated, estimator: estimator)
-            case .streamed(let stream):
-                try stream.answer(
-                    classify: settings.classify, handoverMarker: settings.handoverMarker, estimatedInput: estimated,
-                    estimator: estimator)
-            }
+        let answer: BotAnswer
+        do {
+            answer = try interpret(outcome.get(), estimated: estimated, estimator: estimator)
+        } catch {
+            reader?.withdraw()
+            throw error
+        }
+        if answer.reply == nil { reader?.withdraw() }
         if let usage = answer.usage { metrics.tokens(tenant: tenantId, usage: usage, settings: settings) }
         cache?.set(answer, for: cacheKey)
         return answer
+    }
+
+    private func interpret(
+        _ body: LLMAnswerBody, estimated: Int, estimator: TokenEstimator
+    ) throws(BotEngineError) -> BotAnswer {
+        switch body {
+        case .whole(let body):
+            try ChatCompletion.interpret(
+                body, classify: settings.classify, handoverMarker: settings.handoverMarker,
+                estimatedInput: estimated, estimator: estimator)
+        case .streamed(let stream):
+            try stream.answer(
+                classify: settings.classify, handoverMarker: settings.handoverMarker, estimatedInput: estimated,
+                estimator: estimator)
+        }
     }
 }
 

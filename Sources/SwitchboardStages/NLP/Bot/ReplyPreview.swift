@@ -5,6 +5,9 @@ import Synchronization
 /// reply to the sink. Shared by the attempts of one call; each attempt starts with ``restart()``, and the
 /// previews keep counting up across attempts, so a client keeping the highest number sees the newest text.
 ///
+/// Text from the handover marker on is never shown; a reply that turns out not to be one (the model hands
+/// over, or its stream breaks) is withdrawn with ``withdraw()``: one last preview with empty text.
+///
 /// A server that ignores `"stream": true` and answers with one JSON document (its first byte is `{`, which
 /// no event stream starts with) is read as a whole answer instead, without previews.
 final class ReplyPreview: Sendable {
@@ -23,11 +26,26 @@ final class ReplyPreview: Sendable {
 
     private let target: ReplyDeltaTarget
     private let sink: any ReplyDeltaSink
+    private let handoverMarker: String
     private let state = Mutex(State())
 
-    init(_ target: ReplyDeltaTarget, _ sink: any ReplyDeltaSink) {
+    init(_ target: ReplyDeltaTarget, _ sink: any ReplyDeltaSink, handoverMarker: String) {
         self.target = target
         self.sink = sink
+        self.handoverMarker = handoverMarker
+    }
+
+    /// Sends an empty preview after the last one, if any was sent: the reply being written is not coming.
+    func withdraw() {
+        let sent = state.withLock { $0.sequenceBase + $0.coalescer.sequence }
+        guard sent > 0 else { return }
+        sink.publish(ReplyDelta(target: target, sequence: sent + 1, text: ""))
+    }
+
+    /// `preview` as a delta, or nil when it shows the handover marker.
+    private func shown(_ preview: (sequence: Int, text: String), base: Int) -> ReplyDelta? {
+        if !handoverMarker.isEmpty, preview.text.contains(handoverMarker) { return nil }
+        return ReplyDelta(target: target, sequence: base + preview.sequence, text: preview.text)
     }
 
     /// Why the stream could not be read, once it could not.
@@ -73,7 +91,7 @@ final class ReplyPreview: Sendable {
             for piece in pieces {
                 if let preview = state.coalescer.append(piece, at: now) { due = preview }
             }
-            return due.map { ReplyDelta(target: target, sequence: state.sequenceBase + $0.sequence, text: $0.text) }
+            return due.flatMap { shown($0, base: state.sequenceBase) }
         }
         if let delta { sink.publish(delta) }
     }
@@ -82,9 +100,7 @@ final class ReplyPreview: Sendable {
     func finish() -> LLMAnswerBody {
         let (body, delta) = state.withLock { state -> (LLMAnswerBody, ReplyDelta?) in
             if let whole = state.whole { return (.whole(whole), nil) }
-            let last = state.coalescer.finish(at: .now).map {
-                ReplyDelta(target: target, sequence: state.sequenceBase + $0.sequence, text: $0.text)
-            }
+            let last = state.coalescer.finish(at: .now).flatMap { shown($0, base: state.sequenceBase) }
             return (.streamed(state.stream), last)
         }
         if let delta { sink.publish(delta) }
