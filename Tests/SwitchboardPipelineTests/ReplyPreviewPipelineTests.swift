@@ -106,6 +106,17 @@ struct ReplyPreviewPipelineTests {
             #expect(
                 try #require(events.firstIndex { $0.event == "reply_delta" && !$0.data.contains(probeId) })
                     < (events.firstIndex(where: isReply) ?? 0))
+
+            // Counted where they are sent and where they are streamed.
+            let sent = try await HTTP.get(daemons.url("nlp-plugin", "/metrics")).text
+            #expect(
+                (BotEnginePipelineTests().value(in: sent, #"switchboard_reply_previews_total{outcome="sent"}"#) ?? 0)
+                    >= Double(previews.count))
+            let streamed = try await HTTP.get(daemons.url("channel-webhook", "/metrics")).text
+            #expect(
+                (BotEnginePipelineTests().value(
+                    in: streamed, #"switchboard_webchat_reply_previews_total{outcome="streamed"}"#) ?? 0)
+                    >= Double(previews.count))
             await producer.shutdown()
             await daemons.stopAll()
             let client = try MongoClient(

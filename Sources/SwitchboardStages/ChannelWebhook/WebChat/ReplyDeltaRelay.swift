@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Metrics
 public import ServiceLifecycle
 public import SwitchboardCore
 public import SwitchboardKafka
@@ -10,6 +11,8 @@ public import SwitchboardKafka
 /// Every instance must see every preview (the visitor's stream may be open on any of them), so each joins a
 /// consumer group of its own, starts at the end of the topic and never commits: previews are only worth
 /// something while the reply is being written, and one missed is harmless.
+/// `switchboard_webchat_reply_previews_total{outcome}` counts them: `streamed` (to at least one stream of this
+/// instance), `unfollowed` (no stream here follows the conversation), `undecodable`.
 public final class ReplyDeltaRelay: Service {
     private let kafka: KafkaConfiguration
     private let topic: String
@@ -38,9 +41,10 @@ public final class ReplyDeltaRelay: Service {
                     for record in batch {
                         guard let delta = try? decoder.decode(ReplyDelta.self, from: Data(record.value)) else {
                             logger.debug("Skipped a reply preview that does not decode")
+                            Self.count("undecodable")
                             continue
                         }
-                        streams.publish(delta: delta)
+                        Self.count(streams.publish(delta: delta) > 0 ? "streamed" : "unfollowed")
                     }
                 }
             } onGracefulShutdown: {
@@ -51,5 +55,9 @@ public final class ReplyDeltaRelay: Service {
             throw error
         }
         await consumer.close()
+    }
+
+    private static func count(_ outcome: String) {
+        Counter(label: "switchboard_webchat_reply_previews_total", dimensions: [("outcome", outcome)]).increment()
     }
 }

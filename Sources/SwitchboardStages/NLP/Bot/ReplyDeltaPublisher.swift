@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Metrics
 public import ServiceLifecycle
 public import SwitchboardCore
 public import SwitchboardKafka
@@ -11,6 +12,8 @@ import Synchronization
 /// what queued in batches, keeping only the newest preview of each reply (each carries the whole text so
 /// far), and drops the oldest when more than ``capacity`` replies wait. Failures are logged at debug level
 /// and forgotten: previews are best effort, the complete reply goes through the pipeline as always.
+/// `switchboard_reply_previews_total{outcome}` counts them: `sent`, `failed`, `dropped` (replaced by a newer
+/// preview of the same reply before it was sent, or over capacity).
 public final class ReplyDeltaPublisher: ReplyDeltaSink, Service {
     /// Most replies whose previews wait to be sent.
     public let capacity: Int
@@ -31,12 +34,19 @@ public final class ReplyDeltaPublisher: ReplyDeltaSink, Service {
 
     public func publish(_ delta: ReplyDelta) {
         let capacity = self.capacity
-        pending.withLock { pending in
+        let dropped = pending.withLock { pending in
+            let before = pending.count
             pending.removeAll { $0.inReplyTo == delta.inReplyTo && $0.sequence <= delta.sequence }
             pending.append(delta)
             if pending.count > capacity { pending.removeFirst(pending.count - capacity) }
+            return before + 1 - pending.count
         }
+        if dropped > 0 { Self.count("dropped", dropped) }
         wake.yield()
+    }
+
+    private static func count(_ outcome: String, _ amount: Int) {
+        Counter(label: "switchboard_reply_previews_total", dimensions: [("outcome", outcome)]).increment(by: amount)
     }
 
     /// Sends queued previews until graceful shutdown; what is still queued then is dropped.
@@ -59,7 +69,9 @@ public final class ReplyDeltaPublisher: ReplyDeltaSink, Service {
                         topic: topic, key: delta.partitionKey, value: Array(value), headers: headers)
                 }
                 let failed = await producer.sendEach(records).filter { (try? $0.get()) == nil }.count
+                Self.count("sent", records.count - failed)
                 if failed > 0 {
+                    Self.count("failed", failed)
                     logger.debug("Reply previews not sent", metadata: ["count": "\(failed)"])
                 }
             }
