@@ -95,6 +95,21 @@ struct ChatCompletionStreamTests {
         #expect(answer.reply == nil)
     }
 
+    @Test func aPreviewRecordRoundTripsWithLowerCaseIds() throws {
+        let id = UUID()
+        let delta = ReplyDelta(
+            target: ReplyDeltaTarget(
+                tenantId: "demo", conversationId: "c-42", userId: "visitor-7", inReplyTo: id, traceId: "trace-1"),
+            sequence: 3, text: "Yes, we ship to")
+        let json = String(decoding: try SwitchboardJSON.makeEncoder().encode(delta), as: UTF8.self)
+        #expect(
+            json
+                == #"{"conversation_id":"c-42","in_reply_to":"\#(id.uuidString.lowercased())","sequence":3,"tenant_id":"demo","text":"Yes, we ship to","trace_id":"trace-1","user_id":"visitor-7"}"#
+        )
+        #expect(try SwitchboardJSON.makeDecoder().decode(ReplyDelta.self, from: Data(json.utf8)) == delta)
+        #expect(delta.partitionKey == "demo/c-42")
+    }
+
     @Test func theFirstPieceGoesOutAtOnceAndLaterOnesAreCoalesced() {
         var coalescer = ReplyDeltaCoalescer(interval: .milliseconds(50), maxPieces: 4)
         let start = ContinuousClock.now

@@ -53,6 +53,18 @@ public struct ReplyDelta: Sendable, Hashable, Codable {
     /// The record key: deltas of one conversation stay in order on one partition.
     public var partitionKey: String { tenantId + "/" + conversationId }
 
+    /// Ids in lower case, as everywhere on the wire.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tenantId, forKey: .tenantId)
+        try c.encode(conversationId, forKey: .conversationId)
+        try c.encode(userId, forKey: .userId)
+        try c.encode(inReplyTo.uuidString.lowercased(), forKey: .inReplyTo)
+        try c.encode(sequence, forKey: .sequence)
+        try c.encode(text, forKey: .text)
+        try c.encodeIfPresent(traceId, forKey: .traceId)
+    }
+
     enum CodingKeys: String, CodingKey {
         case sequence, text
         case tenantId = "tenant_id"
