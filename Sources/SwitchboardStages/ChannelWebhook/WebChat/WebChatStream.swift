@@ -12,10 +12,9 @@ import SwitchboardObservability
 /// history endpoint returns it. While a language model writes a reply, `event: reply_delta` events (without
 /// an `id`, so they do not move the resume point) carry its text so far; the reply's `message` event replaces
 /// the preview, and previews of a reply already sent are dropped. A browser's `EventSource` sends the last id
-/// back as `Last-Event-ID` when it
-/// reconnects, and the stream resumes after that message. Replies this process delivers arrive at once;
-/// every ``ChannelWebhookConfiguration/streamPoll`` the store is read as well, for replies another
-/// instance delivered. A comment line every ``ChannelWebhookConfiguration/streamHeartbeat`` keeps proxies
+/// back as `Last-Event-ID` when it reconnects, and the stream resumes after that message. Replies this
+/// process delivers arrive at once; every ``ChannelWebhookConfiguration/streamPoll`` the store is read as
+/// well, for replies another instance delivered. A comment line every ``ChannelWebhookConfiguration/streamHeartbeat`` keeps proxies
 /// from closing an idle stream and finds browsers that went away. The key may be given as `?api_key=`,
 /// since `EventSource` cannot set headers.
 struct WebChatStream: Sendable {
