@@ -31,8 +31,21 @@ public final class ReplyDeltaRelay: Service {
         self.logger = logger
     }
 
-    /// Joins the group and relays until graceful shutdown, then leaves it.
+    /// Joins the group and relays until graceful shutdown, then leaves it. A consumer that fails is logged
+    /// and replaced after a pause: previews are an extra, never a reason to stop channel-webhook.
     public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                try await relay()
+            } catch {
+                logger.warning("Reply previews could not be read; retrying", metadata: ["error": "\(error)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
+            }
+        }
+    }
+
+    /// Relays with one consumer until graceful shutdown (returns) or a failure (throws).
+    private func relay() async throws {
         let consumer = try KafkaConsumer(configuration: kafka, groupID: groupID, topics: [topic], logger: logger)
         let decoder = SwitchboardJSON.makeDecoder()
         do {
