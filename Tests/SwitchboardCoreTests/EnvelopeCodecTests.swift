@@ -174,7 +174,7 @@ struct EnvelopeCodecTests {
         #expect(
             names.all == [
                 "t42.inbound", "t42.identified", "t42.sessioned", "t42.nlp", "t42.handover", "t42.outbound",
-                "t42.deadletter", "t42.events", "t42.actions",
+                "t42.deadletter", "t42.events", "t42.actions", "t42.reply-deltas",
             ])
     }
 }

@@ -15,6 +15,10 @@ import Synchronization
 /// - `POST /actions/<name>`: an action server that refuses calls whose signature is wrong (401) and answers
 ///   `order_status` with `{"data": {"status": "shipped"}}`, `book_callback` with a reference, `broken` with
 ///   a 500 and `garbled` with text that is not JSON.
+///
+/// A model set to `.stream` answers only requests with `"stream": true` (others get a 400), as Server-Sent
+/// Events: the same answer as `data:` chunks a word at a time, then `data: [DONE]`; with
+/// ``holdStreamsBeforeDone()`` the chunks are sent but `[DONE]` waits for ``releaseStreams()``.
 public final class FakeBotServer: Sendable {
     /// How the chat endpoint treats a model.
     public enum Behaviour: Sendable {
@@ -23,17 +27,22 @@ public final class FakeBotServer: Sendable {
         case slow
         /// 200 with a body that is not a chat completion.
         case garble
+        /// Streams its answer; refuses requests that do not ask for streaming.
+        case stream
     }
 
     private struct State {
         var behaviours: [String: Behaviour] = [:]
         var classifications: [String: String] = [:]
         var requests: [FakeVendorServer.RecordedRequest] = []
+        var holdStreams = false
     }
 
     private let state = Mutex(State())
     /// Holds `.slow` answers until the test ends.
     private let slowGate = TestGate()
+    /// Holds streams before `[DONE]` while ``holdStreamsBeforeDone()`` is on.
+    private let streamGate = TestGate()
     public let port: Int
     /// The secret actions are signed with.
     public let actionSecret: String
@@ -53,6 +62,16 @@ public final class FakeBotServer: Sendable {
     /// The JSON-mode answer (a JSON object's text) for a customer message.
     public func classify(_ text: String, as json: String) {
         state.withLock { $0.classifications[text] = json }
+    }
+
+    /// Streamed answers stop before `data: [DONE]` until ``releaseStreams()`` (or the test ends).
+    public func holdStreamsBeforeDone() {
+        state.withLock { $0.holdStreams = true }
+    }
+
+    /// Lets held streams finish.
+    public func releaseStreams() {
+        streamGate.open()
     }
 
     /// Every request so far.
@@ -75,7 +94,10 @@ public final class FakeBotServer: Sendable {
             guard let port = client.port else { throw FakeBotServerError.noPort }
             let server = FakeBotServer(port: port, actionSecret: actionSecret)
             holder.withLock { $0 = server }
-            defer { server.slowGate.open() }
+            defer {
+                server.slowGate.open()
+                server.streamGate.open()
+            }
             return try await body(server)
         }
     }
@@ -94,6 +116,40 @@ public final class FakeBotServer: Sendable {
         }
     }
 
+    /// The chunks of a streamed answer (each a whole `data:` event), or nil when the model does not stream;
+    /// a request to a streaming model that does not ask for streaming gets `(400, …)` from ``answer(_:)``.
+    fileprivate func streamedChat(_ request: FakeVendorServer.RecordedRequest) -> [String]? {
+        guard request.path == "/v1/chat/completions", let json = try? request.json(),
+            let model = json["model"] as? String, state.withLock({ $0.behaviours[model] }) == .stream,
+            json["stream"] as? Bool == true,
+            let messages = json["messages"] as? [[String: Any]], let last = messages.last?["content"] as? String
+        else { return nil }
+        func event(_ delta: String) -> String {
+            #"data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":\#(delta)}]}"# + "\n\n"
+        }
+        var chunks = [event(#"{"role":"assistant"}"#)]
+        if last.lowercased().contains("human") {
+            chunks.append(
+                event(
+                    #"{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"handover_to_human","arguments":""}}]}"#
+                ))
+        } else {
+            let reply = "Echo: \(last) [\(messages.count - 2)]"
+            var words = reply.split(separator: " ", omittingEmptySubsequences: false).map { $0 + " " }
+            words[words.count - 1].removeLast()
+            chunks += words.map { event(#"{"content":\#(quoted(String($0)))}"#) }
+        }
+        chunks.append(
+            #"data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":42,"completion_tokens":7}}"#
+                + "\n\n")
+        return chunks
+    }
+
+    /// Waits while streams are held before `[DONE]`.
+    fileprivate func beforeDone() async {
+        if state.withLock({ $0.holdStreams }) { try? await streamGate.wait() }
+    }
+
     private func chat(_ request: FakeVendorServer.RecordedRequest) async -> (Int, String) {
         guard let json = try? request.json(), let model = json["model"] as? String,
             let messages = json["messages"] as? [[String: Any]], let last = messages.last?["content"] as? String
@@ -106,6 +162,9 @@ public final class FakeBotServer: Sendable {
         case .slow:
             try? await slowGate.wait()
             return (503, #"{"error":{"message":"too late"}}"#)
+        case .stream:
+            // Only reached by a request that did not ask for streaming.
+            return (400, #"{"error":{"message":"this model only streams: send \"stream\": true"}}"#)
         case .answer:
             break
         }
@@ -178,6 +237,18 @@ private struct FakeBotMiddleware: RouterMiddleware {
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
             body: Array(buffer: body))
         server.record(recorded)
+        if let chunks = server.streamedChat(recorded) {
+            var fields = HTTPFields()
+            fields[.contentType] = "text/event-stream"
+            return Response(
+                status: .ok, headers: fields,
+                body: ResponseBody { writer in
+                    for chunk in chunks { try await writer.write(ByteBuffer(string: chunk)) }
+                    await server.beforeDone()
+                    try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                    try await writer.finish(nil)
+                })
+        }
         let (status, text) = await server.answer(recorded)
         var fields = HTTPFields()
         fields[.contentType] = "application/json"

@@ -10,12 +10,18 @@ public struct BotTurn: Sendable, Hashable {
     public var history: [BotContextMessage]
     /// The inbound envelope's id.
     public var messageId: UUID
+    /// Where previews of the reply go while an engine writes it (web chat messages); nil for none.
+    public var stream: ReplyDeltaTarget?
 
-    public init(tenantId: String, text: String, history: [BotContextMessage] = [], messageId: UUID) {
+    public init(
+        tenantId: String, text: String, history: [BotContextMessage] = [], messageId: UUID,
+        stream: ReplyDeltaTarget? = nil
+    ) {
         self.tenantId = tenantId
         self.text = text
         self.history = history
         self.messageId = messageId
+        self.stream = stream
     }
 }
 

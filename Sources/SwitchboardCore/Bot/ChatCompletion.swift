@@ -119,11 +119,21 @@ public enum ChatCompletion {
         guard let message = response.choices.first?.message else {
             throw BotEngineError(.badAnswer, "the answer has no choices")
         }
-        let content = message.content ?? ""
+        return try interpret(
+            content: message.content ?? "", toolNames: message.toolCalls?.map(\.function.name) ?? [],
+            usage: response.usage, classify: classify, handoverMarker: handoverMarker, estimatedInput: estimatedInput,
+            estimator: estimator)
+    }
+
+    /// What an answer's text and tool calls mean, whether read whole or assembled from a stream.
+    static func interpret(
+        content: String, toolNames: [String], usage reported: Response.Usage?, classify: Bool, handoverMarker: String,
+        estimatedInput: Int, estimator: TokenEstimator
+    ) throws(BotEngineError) -> BotAnswer {
         let usage = TokenUsage(
-            input: response.usage?.promptTokens ?? estimatedInput,
-            output: response.usage?.completionTokens ?? estimator.tokens(content))
-        if message.toolCalls?.contains(where: { $0.function.name == handoverTool }) == true {
+            input: reported?.promptTokens ?? estimatedInput,
+            output: reported?.completionTokens ?? estimator.tokens(content))
+        if toolNames.contains(handoverTool) {
             return BotAnswer(result: NLPResult(intent: nil, confidence: 1), handoverRequested: true, usage: usage)
         }
         if classify {

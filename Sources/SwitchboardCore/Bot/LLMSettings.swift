@@ -43,6 +43,10 @@ public struct LLMSettings: Sendable, Hashable, Codable {
     public var pricePerInputToken: Double
     /// Price of one output token. Default 0.
     public var pricePerOutputToken: Double
+    /// Whether replies to web chat messages are streamed (`"stream": true`), so the visitor sees the reply
+    /// being written (`reply_delta` events) before it is complete. Default true; JSON-mode classification is
+    /// never streamed, and other channels always get the whole answer at once.
+    public var stream: Bool
 
     public static let defaultSystemPrompt =
         "You are a helpful customer service assistant. Answer briefly and politely."
@@ -52,7 +56,7 @@ public struct LLMSettings: Sendable, Hashable, Codable {
         maxTokens: Int = 300, temperature: Double = 0.2, charactersPerToken: Double = 4, historyMessages: Int = 20,
         classify: Bool = false, intents: [String] = [], handoverMarker: String = "[HANDOVER]",
         handoverTool: Bool = true, retries: Int = 1, cacheEntries: Int = 1000, pricePerInputToken: Double = 0,
-        pricePerOutputToken: Double = 0
+        pricePerOutputToken: Double = 0, stream: Bool = true
     ) {
         self.url = url
         self.model = model
@@ -70,6 +74,7 @@ public struct LLMSettings: Sendable, Hashable, Codable {
         self.cacheEntries = cacheEntries
         self.pricePerInputToken = pricePerInputToken
         self.pricePerOutputToken = pricePerOutputToken
+        self.stream = stream
     }
 
     func validate(tenant: String) throws(TenantConfigurationError) {
@@ -103,7 +108,7 @@ public struct LLMSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, model, temperature, classify, intents, retries
+        case url, model, temperature, classify, intents, retries, stream
         case systemPrompt = "system_prompt"
         case contextTokens = "context_tokens"
         case maxTokens = "max_tokens"
@@ -136,5 +141,6 @@ public struct LLMSettings: Sendable, Hashable, Codable {
         cacheEntries = try c.decodeIfPresent(Int.self, forKey: .cacheEntries) ?? defaults.cacheEntries
         pricePerInputToken = try c.decodeIfPresent(Double.self, forKey: .pricePerInputToken) ?? 0
         pricePerOutputToken = try c.decodeIfPresent(Double.self, forKey: .pricePerOutputToken) ?? 0
+        stream = try c.decodeIfPresent(Bool.self, forKey: .stream) ?? true
     }
 }

@@ -26,9 +26,11 @@ public struct TopicNames: Sendable, Hashable {
     public var events: String { prefix + "events" }
     /// Intent actions for consumers the business writes itself (`intent_action` events).
     public var actions: String { prefix + "actions" }
+    /// Previews of replies a language model is writing (``ReplyDelta``), for web chat streams; not stored.
+    public var replyDeltas: String { prefix + "reply-deltas" }
 
     /// Every topic, in pipeline order.
     public var all: [String] {
-        [inbound, identified, sessioned, nlp, handover, outbound, deadletter, events, actions]
+        [inbound, identified, sessioned, nlp, handover, outbound, deadletter, events, actions, replyDeltas]
     }
 }

@@ -112,13 +112,25 @@ public struct ChannelWebhookDaemon: Sendable {
         self.providerConnections = providerConnections
     }
 
-    /// Provider connections, producer, outbound stage and HTTP application, in start order.
+    /// Provider connections, producer, spool, reply-preview relay, outbound stage and HTTP application, in start
+    /// order.
     public func services() throws -> [any Service] {
-        [providerConnections, producer] + spoolServices
+        [providerConnections, producer] + spoolServices + relayServices
             + [try makeOutboundRunner(), try makeApplication(runningServices: false)]
     }
 
     private var spoolServices: [any Service] { spool.map { [$0] } ?? [] }
+
+    private var relayServices: [any Service] { makeReplyDeltaRelay().map { [$0] } ?? [] }
+
+    /// The reader of reply previews for the web chat's streams, when the web chat adapter is on. Its
+    /// consumer joins a group of its own when it runs.
+    public func makeReplyDeltaRelay() -> ReplyDeltaRelay? {
+        guard let webChat = adapters.adapter(for: .webchat) as? WebChatAdapter else { return nil }
+        return ReplyDeltaRelay(
+            kafka: environment.kafka, topics: environment.settings.topics, streams: webChat.streams,
+            logger: context.logger)
+    }
 
     /// A runner of the outbound stage. Its consumer joins the `channel-webhook-outbound` group when created,
     /// so it is made only for running.
@@ -144,7 +156,7 @@ public struct ChannelWebhookDaemon: Sendable {
     }
 
     /// The HTTP application on `SWITCHBOARD_HTTP_HOST:SWITCHBOARD_HTTP_PORT`. With `runningServices`, it also
-    /// runs the producer and the outbound stage (stopped after the server): how tests start the whole daemon
+    /// runs the producer, the reply-preview relay and the outbound stage (stopped after the server): how tests start the whole daemon
     /// with HummingbirdTesting.
     public func makeApplication(runningServices: Bool) throws -> some ApplicationProtocol {
         Application(
@@ -153,7 +165,7 @@ public struct ChannelWebhookDaemon: Sendable {
             configuration: ApplicationConfiguration(
                 address: .hostname(environment.settings.httpHost, port: environment.settings.httpPort),
                 serverName: "switchboard-channel-webhook"),
-            services: runningServices ? [producer] + spoolServices + [try makeOutboundRunner()] : [],
+            services: runningServices ? [producer] + spoolServices + relayServices + [try makeOutboundRunner()] : [],
             logger: context.logger)
     }
 }

@@ -67,9 +67,11 @@ public enum StageDaemons {
         // The database only when a tenant's bot reads the session: a language model's context, or forms.
         let needsDatabase = BotServices.needsDatabase(environment.tenants)
         let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: needsDatabase)
+        // Previews of web chat replies a language model is writing, for channel-webhook's streams.
+        let previews = ReplyDeltaPublisher(producer: parts.producer, topic: parts.topics.replyDeltas, logger: logger)
         let bot = try BotServices.build(
             environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(),
-            history: parts.connectedDatabase?.messages, forms: parts.connectedDatabase?.sessions)
+            history: parts.connectedDatabase?.messages, forms: parts.connectedDatabase?.sessions, deltas: previews)
         let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
         let handler: any StageHandler =
             if let database = parts.connectedDatabase {
@@ -82,6 +84,8 @@ public enum StageDaemons {
         if reloadInterval > .zero {
             services.insert(NLPModelWatcher(reloader: reloader, interval: reloadInterval), at: 1)
         }
+        // Started after the producer, stopped before it (a group stops in reverse), after the runner.
+        services.insert(previews, at: 1)
         return services
     }
 

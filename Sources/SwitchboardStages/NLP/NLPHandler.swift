@@ -58,6 +58,12 @@ public struct NLPHandler: EnvelopeHandler {
             return outputs
         }
         var turn = BotTurn(tenantId: tenant.id, text: text, messageId: envelope.id)
+        // Web chat visitors listen on a stream, where a reply's preview can show while a model writes it.
+        if envelope.channel == .webchat, let conversationId = envelope.conversationId {
+            turn.stream = ReplyDeltaTarget(
+                tenantId: tenant.id, conversationId: conversationId, userId: envelope.externalId,
+                inReplyTo: envelope.id, traceId: envelope.traceId)
+        }
         if chain.wantsHistory, let history = bot.history, let sessionId = envelope.sessionId,
             let sequence = envelope.sequence
         {

@@ -129,6 +129,51 @@ public struct ProviderHTTPClient: Sendable {
         }
     }
 
+    /// Sends `request` and hands a successful (2xx) answer's body to `receive` piece by piece as it arrives,
+    /// within the same deadline; the returned response then has an empty body. Other answers come back whole
+    /// as from ``send(_:)``. An error `receive` throws ends the exchange and is thrown as a transport failure.
+    public func stream(
+        _ request: ProviderHTTPRequest, receive: @escaping @Sendable ([UInt8]) async throws -> Void
+    ) async throws(ProviderHTTPError) -> ProviderHTTPResponse {
+        let host = request.url.host ?? "unknown"
+        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+        outgoing.method = .init(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if let body = request.body { outgoing.body = .bytes(body) }
+        let client = pool.client
+        let prepared = outgoing
+        let (timeout, limit) = (timeout, maxResponseBytes)
+        do {
+            return try await Self.withDeadline(ContinuousClock.now + timeout) {
+                let response = try await client.execute(
+                    prepared, timeout: .nanoseconds(Int64(min(timeout / .nanoseconds(1), 1e18))))
+                var headers: [String: String] = [:]
+                for (name, value) in response.headers { headers[name] = value }
+                let status = Int(response.status.code)
+                var body: [UInt8] = []
+                for try await chunk in response.body {
+                    if (200..<300).contains(status) {
+                        try await receive(Array(chunk.readableBytesView))
+                    } else {
+                        guard body.count + chunk.readableBytes <= limit else { throw ResponseTooLarge() }
+                        body += chunk.readableBytesView
+                    }
+                }
+                return ProviderHTTPResponse(status: status, headers: headers, body: body)
+            }
+        } catch let error as HTTPClientError
+            where [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)
+        {
+            throw ProviderHTTPError(code: .timeout, host: host)
+        } catch is DeadlineExceeded {
+            throw ProviderHTTPError(code: .timeout, host: host)
+        } catch is ResponseTooLarge {
+            throw ProviderHTTPError(code: .responseTooLarge, host: host)
+        } catch {
+            throw ProviderHTTPError(code: .transport, host: host)
+        }
+    }
+
     private struct ResponseTooLarge: Error {}
 
     /// The deadline passed while the answer's body was still arriving.

@@ -51,11 +51,22 @@ public final class ReplyStreams: Sendable {
         for follower in followers { follower.yield(.reply(reply)) }
         return followers.count
     }
+
+    /// Hands a preview of a reply being written to every stream following its conversation: only that
+    /// tenant's, that user's, that conversation's. Returns how many there were.
+    @discardableResult
+    public func publish(delta: ReplyDelta) -> Int {
+        let key = Key(tenantId: delta.tenantId, conversationId: delta.conversationId, userId: delta.userId)
+        let followers = state.withLock { $0.followers(of: key) }
+        for follower in followers { follower.yield(.delta(delta)) }
+        return followers.count
+    }
 }
 
-/// What wakes a web chat stream: a reply delivered by this process, or its timer (poll the store, send a
-/// heartbeat).
+/// What wakes a web chat stream: a reply delivered by this process, a preview of a reply being written, or
+/// its timer (poll the store, send a heartbeat).
 public enum WebChatStreamEvent: Sendable {
     case reply(Envelope)
+    case delta(ReplyDelta)
     case tick
 }

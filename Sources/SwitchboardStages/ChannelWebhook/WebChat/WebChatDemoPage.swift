@@ -3,7 +3,8 @@ import Hummingbird
 /// `GET /webchat`: a small chat page for trying the web chat API in a browser, served only when
 /// ``ChannelWebhookConfiguration/demoPage`` is on. It holds no secret: the visitor types the tenant's web
 /// chat key, which stays in the tab's session storage. Messages go out with `POST /api/v1/messages`;
-/// replies come back on the conversation's reply stream (``WebChatStream``).
+/// replies come back on the conversation's reply stream (``WebChatStream``), with previews of replies a
+/// language model is writing.
 enum WebChatDemoPage {
     static func response() -> Response {
         Response(
@@ -30,6 +31,7 @@ enum WebChatDemoPage {
           .bot, .system { background: #f1f1f1; }
           .agent { background: #e6f7e1; }
           .who { font-size: 11px; color: #666; }
+          .preview { opacity: .6; }
           form { display: flex; gap: .5rem; margin-top: .5rem; }
           input[type=text], input[type=password] { flex: 1; padding: .4rem; }
           #status { font-size: 12px; color: #666; }
@@ -54,7 +56,24 @@ enum WebChatDemoPage {
         $("user").value = settings.user || "visitor-" + Math.random().toString(36).slice(2, 8);
         const conversation = settings.conversation || crypto.randomUUID();
 
+        // Previews of replies being written (reply_delta), by the message they answer: a reply replaces them.
+        const previews = new Map();
+        function preview(delta) {
+          const entry = previews.get(delta.in_reply_to);
+          if (!delta.text) { if (entry) entry.line.remove(); previews.delete(delta.in_reply_to); return; }
+          if (entry && entry.sequence >= delta.sequence) return;
+          const line = entry ? entry.line : document.createElement("div");
+          if (!entry) { line.className = "m bot preview"; $("log").append(line); }
+          line.textContent = delta.text;
+          previews.set(delta.in_reply_to, { line, sequence: delta.sequence });
+          $("log").scrollTop = $("log").scrollHeight;
+        }
+
         function show(message) {
+          if (message.sender !== "customer") {
+            for (const entry of previews.values()) entry.line.remove();
+            previews.clear();
+          }
           if (message.id && shown.has(message.id)) return;
           if (message.id) shown.add(message.id);
           const line = document.createElement("div");
@@ -77,6 +96,7 @@ enum WebChatDemoPage {
           stream = new EventSource(`${path}?api_key=${encodeURIComponent(settings.key)}&visitor_token=${encodeURIComponent(settings.token)}`);
           stream.addEventListener("error", () => { $("status").textContent = "Reconnecting (is the key right?)"; });
           stream.addEventListener("message", (event) => show(JSON.parse(event.data)));
+          stream.addEventListener("reply_delta", (event) => preview(JSON.parse(event.data)));
         }
 
         $("setup").addEventListener("submit", (event) => {

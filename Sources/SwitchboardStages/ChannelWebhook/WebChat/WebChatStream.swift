@@ -9,10 +9,12 @@ import SwitchboardObservability
 /// system) as Server-Sent Events, so a chat widget needs no polling.
 ///
 /// Each reply is one `event: message` whose `id` is the message id and whose `data` is the message as the
-/// history endpoint returns it. A browser's `EventSource` sends the last id back as `Last-Event-ID` when it
-/// reconnects, and the stream resumes after that message. Replies this process delivers arrive at once;
-/// every ``ChannelWebhookConfiguration/streamPoll`` the store is read as well, for replies another
-/// instance delivered. A comment line every ``ChannelWebhookConfiguration/streamHeartbeat`` keeps proxies
+/// history endpoint returns it. While a language model writes a reply, `event: reply_delta` events (without
+/// an `id`, so they do not move the resume point) carry its text so far; the reply's `message` event replaces
+/// the preview, and previews of a reply already sent are dropped. A browser's `EventSource` sends the last id
+/// back as `Last-Event-ID` when it reconnects, and the stream resumes after that message. Replies this
+/// process delivers arrive at once; every ``ChannelWebhookConfiguration/streamPoll`` the store is read as
+/// well, for replies another instance delivered. A comment line every ``ChannelWebhookConfiguration/streamHeartbeat`` keeps proxies
 /// from closing an idle stream and finds browsers that went away. The key may be given as `?api_key=`,
 /// since `EventSource` cannot set headers.
 struct WebChatStream: Sendable {
@@ -81,6 +83,8 @@ private struct StreamRun: Sendable {
     let events: AsyncStream<WebChatStreamEvent>
     let continuation: AsyncStream<WebChatStreamEvent>.Continuation
     let logger: Logger
+    /// Inbound messages whose replies this stream sent (the latest few): their previews are over.
+    var answered = AnsweredMessages()
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
         var state = self
@@ -106,6 +110,13 @@ private struct StreamRun: Sendable {
                         let id = reply.id.uuidString.lowercased()
                         if state.cursor.admit(id, storedAt: state.context.now()) {
                             try await writer.write(Self.event(reply, storedAt: state.context.now()))
+                            sinceHeartbeat = .zero
+                        }
+                        if let answered = reply.replyTo { state.answered.insert(answered) }
+                    case .delta(let delta):
+                        // A preview that arrives after its reply would show stale text in its place.
+                        if !state.answered.contains(delta.inReplyTo) {
+                            try await writer.write(Self.event(delta))
                             sinceHeartbeat = .zero
                         }
                     case .tick:
@@ -143,7 +154,18 @@ private struct StreamRun: Sendable {
             if cursor.admit(message._id, storedAt: message.created_at) {
                 try await writer.write(Self.event(message.envelope, storedAt: message.created_at))
             }
+            if let answered = message.envelope.replyTo { self.answered.insert(answered) }
         }
+    }
+
+    /// One `reply_delta` event: a preview of the reply to `in_reply_to`, its text so far.
+    static func event(_ delta: ReplyDelta) -> ByteBuffer {
+        let preview = ReplyDeltaEvent(
+            conversation_id: delta.conversationId, in_reply_to: delta.inReplyTo.uuidString.lowercased(),
+            sequence: delta.sequence, text: delta.text)
+        let json =
+            (try? SwitchboardJSON.makeEncoder().encode(preview)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return ByteBuffer(string: "event: reply_delta\ndata: \(json)\n\n")
     }
 
     /// One `message` event: the reply in the history endpoint's shape, on one `data:` line.
@@ -157,5 +179,27 @@ private struct StreamRun: Sendable {
         // JSON escapes line breaks inside strings, so the whole message fits on one data line.
         let json = (try? encoder.encode(message)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ByteBuffer(string: "id: \(message.id)\nevent: message\ndata: \(json)\n\n")
+    }
+}
+
+/// The data of a `reply_delta` event.
+private struct ReplyDeltaEvent: Encodable {
+    let conversation_id: String
+    let in_reply_to: String
+    let sequence: Int
+    let text: String
+}
+
+/// The last few inbound message ids a stream sent replies to.
+struct AnsweredMessages: Sendable {
+    private var ids: [UUID] = []
+    let capacity = 32
+
+    func contains(_ id: UUID) -> Bool { ids.contains(id) }
+
+    mutating func insert(_ id: UUID) {
+        guard !ids.contains(id) else { return }
+        ids.append(id)
+        if ids.count > capacity { ids.removeFirst() }
     }
 }

@@ -11,10 +11,12 @@ extension BotServices {
 
     /// Each tenant's chain as its `bot:` settings name it, with endpoint keys from the tenant secrets.
     ///
-    /// Throws for a tenant whose actions call a URL without the `ACTION_SECRET` to sign them.
+    /// Throws for a tenant whose actions call a URL without the `ACTION_SECRET` to sign them. Language models
+    /// stream web chat replies' previews to `deltas`, when given.
     public static func build(
         environment: DaemonEnvironment, builtIn: any NLPEngine, transport: any BotHTTPTransport,
-        history: (any SessionHistory)?, forms: (any FormStoring)? = nil, metrics: BotMetrics = BotMetrics()
+        history: (any SessionHistory)?, forms: (any FormStoring)? = nil, metrics: BotMetrics = BotMetrics(),
+        deltas: (any ReplyDeltaSink)? = nil
     ) throws(SettingsError) -> BotServices {
         let permits = TenantPermits()
         let breaker = CircuitBreaker(failureThreshold: 5, coolDown: .seconds(30))
@@ -35,7 +37,8 @@ extension BotServices {
                     return LLMEngine(
                         tenantId: tenant.id, settings: llm, handoverIntent: tenant.nlp.handoverIntent,
                         apiKey: environment.secrets.credential("LLM_API_KEY", tenantId: tenant.id),
-                        transport: transport, breaker: breaker, metrics: metrics, attemptTimeout: timeout)
+                        transport: transport, breaker: breaker, metrics: metrics, attemptTimeout: timeout,
+                        deltas: deltas)
                 default:
                     return BuiltInBotEngine(builtIn)
                 }
