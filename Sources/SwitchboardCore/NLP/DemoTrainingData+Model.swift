@@ -7,7 +7,7 @@ extension DemoTrainingData {
     }
 
     private static let trained: Result<NLUModel, TenantConfigurationError> = {
-        do {
+        do throws(TenantConfigurationError) {
             return .success(try NLUModel(yaml: yaml))
         } catch {
             return .failure(error)
