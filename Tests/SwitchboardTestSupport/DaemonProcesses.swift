@@ -151,10 +151,11 @@ public final class DaemonProcesses: @unchecked Sendable {
         let deadline = clock.now + limit
         for name in processes.keys.sorted() {
             while true {
-                if let status = try? await HTTP.get(url(name, "/health/ready")).status, status == 200 { break }
+                // A daemon that has ended is failed, whatever answers on its port.
                 if let process = processes[name], !process.isRunning {
                     throw DaemonFailed(name: name, log: tail(name))
                 }
+                if let status = try? await HTTP.get(url(name, "/health/ready")).status, status == 200 { break }
                 guard clock.now < deadline else { throw DaemonFailed(name: name, log: tail(name)) }
                 try await Task.sleep(for: .milliseconds(200))
             }
@@ -167,22 +168,38 @@ public final class DaemonProcesses: @unchecked Sendable {
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    /// A TCP port on 127.0.0.1 that nothing listens on now.
+    /// A TCP port on 127.0.0.1 that nothing listens on now, and that no other call in this test run returns.
+    ///
+    /// Ports come from below the kernel's ephemeral range (32768 and up), in turn from a random start: a port
+    /// the kernel chose for `bind(0)` and that was closed again could be handed out by the kernel the next
+    /// moment as the source port of one of the run's many client connections, and a daemon started on it failed
+    /// with "Address already in use" while another process answered its health checks.
     public static func freePort() throws -> Int {
+        for _ in 0..<Self.portRange.count {
+            let port = Self.nextPort.withLock { next in
+                defer { next = next + 1 < Self.portRange.upperBound ? next + 1 : Self.portRange.lowerBound }
+                return next
+            }
+            if Self.canBind(port) { return port }
+        }
+        throw DaemonFailed(name: "port", log: "no free port in \(Self.portRange)")
+    }
+
+    private static let portRange = 20_000..<32_000
+    private static let nextPort = Mutex(Int.random(in: portRange))
+
+    private static func canBind(_ port: Int) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
         defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
+        address.sin_port = UInt16(port).bigEndian
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 }
         }
-        guard bound else { throw DaemonFailed(name: "port", log: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit {
