@@ -46,16 +46,10 @@ public struct HandoverEscalationSweeper: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                do {
-                    try await sweep()
-                } catch {
-                    logger.warning(
-                        "Hand-over escalation sweep failed; trying again later", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await runPeriodically(
+            every: interval, logger: logger, failure: "Hand-over escalation sweep failed; trying again later"
+        ) {
+            try await self.sweep()
         }
     }
 

@@ -32,15 +32,8 @@ public struct RetentionSweeper: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                do {
-                    try await sweep()
-                } catch {
-                    logger.warning("Retention sweep failed; trying again later", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await runPeriodically(every: interval, logger: logger, failure: "Retention sweep failed; trying again later") {
+            try await self.sweep()
         }
     }
 

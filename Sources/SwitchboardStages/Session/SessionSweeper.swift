@@ -45,22 +45,10 @@ public struct SessionSweeper: Service {
     }
 
     public func run() async throws {
-        // Ends promptly on graceful shutdown: the sleep between sweeps is cancelled.
-        await cancelWhenGracefulShutdown { await loop() }
-    }
-
-    private func loop() async {
-        while !Task.isCancelled && !isShuttingDown {
-            do {
-                try await sweep()
-            } catch {
-                logger.warning("Session sweep failed; trying again later", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: interval)
+        await runPeriodically(every: interval, logger: logger, failure: "Session sweep failed; trying again later") {
+            try await self.sweep()
         }
     }
-
-    private var isShuttingDown: Bool { Task.isShuttingDownGracefully }
 
     /// Expires every idle open session now; returns how many it expired.
     @discardableResult
