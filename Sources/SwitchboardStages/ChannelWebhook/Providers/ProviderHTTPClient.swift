@@ -95,38 +95,7 @@ public struct ProviderHTTPClient: Sendable {
 
     /// Sends `request`; throws ``ProviderHTTPError`` only when no complete HTTP answer came back in time.
     public func send(_ request: ProviderHTTPRequest) async throws(ProviderHTTPError) -> ProviderHTTPResponse {
-        let host = request.url.host ?? "unknown"
-        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
-        outgoing.method = .init(rawValue: request.method)
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
-        if let body = request.body { outgoing.body = .bytes(body) }
-        let client = pool.client
-        let prepared = outgoing
-        let (timeout, limit) = (timeout, maxResponseBytes)
-        do {
-            return try await Self.withDeadline(ContinuousClock.now + timeout) {
-                let response = try await client.execute(
-                    prepared, timeout: .nanoseconds(Int64(min(timeout / .nanoseconds(1), 1e18))))
-                var body: [UInt8] = []
-                for try await chunk in response.body {
-                    guard body.count + chunk.readableBytes <= limit else { throw ResponseTooLarge() }
-                    body += chunk.readableBytesView
-                }
-                var headers: [String: String] = [:]
-                for (name, value) in response.headers { headers[name] = value }
-                return ProviderHTTPResponse(status: Int(response.status.code), headers: headers, body: body)
-            }
-        } catch let error as HTTPClientError
-            where [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)
-        {
-            throw ProviderHTTPError(code: .timeout, host: host)
-        } catch is DeadlineExceeded {
-            throw ProviderHTTPError(code: .timeout, host: host)
-        } catch is ResponseTooLarge {
-            throw ProviderHTTPError(code: .responseTooLarge, host: host)
-        } catch {
-            throw ProviderHTTPError(code: .transport, host: host)
-        }
+        try await exchange(request, receive: nil)
     }
 
     /// Sends `request` and hands a successful (2xx) answer's body to `receive` piece by piece as it arrives,
@@ -134,6 +103,14 @@ public struct ProviderHTTPClient: Sendable {
     /// as from ``send(_:)``. An error `receive` throws ends the exchange and is thrown as a transport failure.
     public func stream(
         _ request: ProviderHTTPRequest, receive: @escaping @Sendable ([UInt8]) async throws -> Void
+    ) async throws(ProviderHTTPError) -> ProviderHTTPResponse {
+        try await exchange(request, receive: receive)
+    }
+
+    /// One request within the deadline: a 2xx answer's body goes to `receive` when there is one, any other
+    /// body is kept (up to the limit) and returned.
+    private func exchange(
+        _ request: ProviderHTTPRequest, receive: (@Sendable ([UInt8]) async throws -> Void)?
     ) async throws(ProviderHTTPError) -> ProviderHTTPResponse {
         let host = request.url.host ?? "unknown"
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
@@ -152,7 +129,7 @@ public struct ProviderHTTPClient: Sendable {
                 let status = Int(response.status.code)
                 var body: [UInt8] = []
                 for try await chunk in response.body {
-                    if (200..<300).contains(status) {
+                    if let receive, (200..<300).contains(status) {
                         try await receive(Array(chunk.readableBytesView))
                     } else {
                         guard body.count + chunk.readableBytes <= limit else { throw ResponseTooLarge() }
