@@ -41,7 +41,7 @@ struct ChannelTimestampTests {
         payload = try Self.setting(payload, ["entry", 0, "changes", 0, "value", "messages", 0, "timestamp"], timestamp)
         let adapter = WhatsAppAdapter(
             secrets: ProviderFixtures.secrets(["WHATSAPP_APP_SECRET": ProviderFixtures.metaAppSecret]),
-            configuration: ProviderConfiguration())
+            configuration: ProviderConfiguration(testing: [:]))
         let envelopes = try adapter.parse(
             body: try Self.bytes(payload), headers: [:], tenantId: "acme", receivedAt: ProviderFixtures.receivedAt,
             ids: UUIDv7Generator())
@@ -54,7 +54,7 @@ struct ChannelTimestampTests {
         payload = try Self.setting(payload, ["entry", 0, "messaging", 0, "timestamp"], timestamp)
         let adapter = MessengerAdapter(
             secrets: ProviderFixtures.secrets(["MESSENGER_APP_SECRET": ProviderFixtures.metaAppSecret]),
-            configuration: ProviderConfiguration())
+            configuration: ProviderConfiguration(testing: [:]))
         let envelopes = try adapter.parse(
             body: try Self.bytes(payload), headers: [:], tenantId: "acme", receivedAt: ProviderFixtures.receivedAt,
             ids: UUIDv7Generator())

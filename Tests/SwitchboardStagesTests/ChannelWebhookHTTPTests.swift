@@ -225,7 +225,7 @@ extension ChannelWebhookStackTests {
                 metricsRegistry: .init(),
                 adapters: [
                     WebChatAdapter(),
-                    WhatsAppAdapter(secrets: environment.secrets, configuration: ProviderConfiguration()),
+                    WhatsAppAdapter(secrets: environment.secrets, configuration: ProviderConfiguration(testing: [:])),
                 ], logger: logger)
             try await daemon.makeApplication(runningServices: false).test(.router) { client in
                 // A provider's webhook too: 503, so the provider delivers it again later.

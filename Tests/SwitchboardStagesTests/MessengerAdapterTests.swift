@@ -11,7 +11,7 @@ struct MessengerParseTests {
         secrets: ProviderFixtures.secrets([
             "MESSENGER_APP_SECRET": ProviderFixtures.metaAppSecret, "MESSENGER_VERIFY_TOKEN": "vibecoding",
         ]),
-        configuration: ProviderConfiguration())
+        configuration: ProviderConfiguration(testing: [:]))
 
     func parse(_ fixture: String) throws -> [Envelope] {
         try adapter.parse(
@@ -169,7 +169,7 @@ struct MessengerOutboundTests {
     func adapter(_ server: FakeVendorServer, clock: ProvidersTestClock) -> MessengerAdapter {
         MessengerAdapter(
             secrets: ProviderFixtures.secrets(["MESSENGER_PAGE_TOKEN": "page-token"]),
-            configuration: ProviderConfiguration(variables: ["SWITCHBOARD_MESSENGER_API_BASE": server.baseURL]),
+            configuration: ProviderConfiguration(testing: ["SWITCHBOARD_MESSENGER_API_BASE": server.baseURL]),
             retryPolicy: ProviderFixtures.instantRetries(clock: clock),
             circuitBreaker: CircuitBreaker(failureThreshold: 100))
     }

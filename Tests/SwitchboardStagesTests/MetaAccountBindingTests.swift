@@ -10,13 +10,15 @@ struct MetaAccountBindingTests {
     func whatsApp(phoneNumberId: String?) -> WhatsAppAdapter {
         var credentials = ["WHATSAPP_APP_SECRET": ProviderFixtures.metaAppSecret]
         if let phoneNumberId { credentials["WHATSAPP_PHONE_NUMBER_ID"] = phoneNumberId }
-        return WhatsAppAdapter(secrets: ProviderFixtures.secrets(credentials), configuration: ProviderConfiguration())
+        return WhatsAppAdapter(
+            secrets: ProviderFixtures.secrets(credentials), configuration: ProviderConfiguration(testing: [:]))
     }
 
     func messenger(pageId: String?) -> MessengerAdapter {
         var credentials = ["MESSENGER_APP_SECRET": ProviderFixtures.metaAppSecret]
         if let pageId { credentials["MESSENGER_PAGE_ID"] = pageId }
-        return MessengerAdapter(secrets: ProviderFixtures.secrets(credentials), configuration: ProviderConfiguration())
+        return MessengerAdapter(
+            secrets: ProviderFixtures.secrets(credentials), configuration: ProviderConfiguration(testing: [:]))
     }
 
     func parse(_ adapter: some WebhookChannelAdapter, _ fixture: String) throws -> [Envelope] {

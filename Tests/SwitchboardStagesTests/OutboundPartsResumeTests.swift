@@ -20,7 +20,7 @@ struct OutboundPartsResumeTests {
     func adapter(_ server: FakeVendorServer) -> TelegramAdapter {
         TelegramAdapter(
             secrets: ProviderFixtures.secrets(["TELEGRAM_BOT_TOKEN": "BOT-TOKEN-1"]),
-            providers: ProviderConfiguration(variables: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
+            providers: ProviderConfiguration(testing: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
             retry: RetryPolicy(maxAttempts: 1), circuitBreaker: CircuitBreaker(failureThreshold: 100),
             perBot: RateLimiter(rate: 1_000_000), perChat: RateLimiter(rate: 1_000_000))
     }

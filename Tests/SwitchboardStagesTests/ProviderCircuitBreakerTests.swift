@@ -82,7 +82,7 @@ struct ProviderCircuitBreakerTests {
                         "SWITCHBOARD_TENANT_ACME_TELEGRAM_BOT_TOKEN": "ACME-BOT",
                         "SWITCHBOARD_TENANT_BETA_TELEGRAM_BOT_TOKEN": "BETA-BOT",
                     ]),
-                providers: ProviderConfiguration(variables: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
+                providers: ProviderConfiguration(testing: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
                 retry: policies.retry, circuitBreaker: policies.breaker, perBot: policies.limiter,
                 perChat: policies.limiter)
             let ok = FakeVendorServer.ScriptedResponse.json(200, #"{"ok":true,"result":{"message_id":133}}"#)
@@ -110,7 +110,7 @@ struct ProviderCircuitBreakerTests {
                 secrets: ProviderFixtures.secrets([
                     "TWILIO_ACCOUNT_SID": account, "TWILIO_AUTH_TOKEN": "auth-token", "TWILIO_FROM": "+15557122661",
                 ]),
-                providers: ProviderConfiguration(variables: ["SWITCHBOARD_TWILIO_API_BASE": server.baseURL]),
+                providers: ProviderConfiguration(testing: ["SWITCHBOARD_TWILIO_API_BASE": server.baseURL]),
                 retry: policies.retry, circuitBreaker: policies.breaker, rateLimiter: policies.limiter)
             try await expectBreakerCycle(
                 server: server, path: "/2010-04-01/Accounts/\(account)/Messages.json", clock: policies.clock,
@@ -130,7 +130,7 @@ struct ProviderCircuitBreakerTests {
                 secrets: ProviderFixtures.secrets([
                     "WHATSAPP_PHONE_NUMBER_ID": "106540352242922", "WHATSAPP_ACCESS_TOKEN": "token-abc",
                 ]),
-                configuration: ProviderConfiguration(variables: ["SWITCHBOARD_WHATSAPP_API_BASE": server.baseURL]),
+                configuration: ProviderConfiguration(testing: ["SWITCHBOARD_WHATSAPP_API_BASE": server.baseURL]),
                 retryPolicy: policies.retry, circuitBreaker: policies.breaker, rateLimiter: policies.limiter)
             try await expectBreakerCycle(
                 server: server, path: "/v21.0/106540352242922/messages", clock: policies.clock,
@@ -149,7 +149,7 @@ struct ProviderCircuitBreakerTests {
             let path = "/botACME-BOT/sendMessage"
             let adapter = TelegramAdapter(
                 secrets: ProviderFixtures.secrets(["TELEGRAM_BOT_TOKEN": "ACME-BOT"]),
-                providers: ProviderConfiguration(variables: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
+                providers: ProviderConfiguration(testing: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
                 retry: policies.retry, circuitBreaker: policies.breaker, perBot: policies.limiter,
                 perChat: policies.limiter)
             server.script(path, [.json(500, #"{"ok":false,"description":"Internal Server Error"}"#)])
@@ -172,7 +172,7 @@ struct ProviderCircuitBreakerTests {
             let path = "/botACME-BOT/sendMessage"
             let adapter = TelegramAdapter(
                 secrets: ProviderFixtures.secrets(["TELEGRAM_BOT_TOKEN": "ACME-BOT"]),
-                providers: ProviderConfiguration(variables: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
+                providers: ProviderConfiguration(testing: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
                 retry: ProviderFixtures.instantRetries(maxAttempts: 5, clock: clock),
                 circuitBreaker: CircuitBreaker(failureThreshold: 2, coolDown: .seconds(60), now: { clock.now }),
                 perBot: RateLimiter(rate: 1_000_000), perChat: RateLimiter(rate: 1_000_000))

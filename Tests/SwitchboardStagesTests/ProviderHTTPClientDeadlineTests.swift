@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import ServiceLifecycle
 import SwitchboardStages
+import SwitchboardTestSupport
 import Testing
 
 /// The provider HTTP client on AsyncHTTPClient: one deadline per request that covers the answer's body as
@@ -40,13 +41,18 @@ struct ProviderHTTPClientDeadlineTests {
     func aVendorThatStallsIsATimeoutAtTheDeadline(_ path: String) async throws {
         try await Self.withStallingVendor { base in
             let client = ProviderHTTPClient(timeout: .milliseconds(300))
-            let started = ContinuousClock.now
-            let error = await #expect(throws: ProviderHTTPError.self) {
-                _ = try await client.send(ProviderHTTPRequest(method: "GET", url: URL(string: base + path)!))
+            // Without the client's own deadline the request would wait for as long as the vendor stalls (here:
+            // until the test ends); the bound only tells that from a timeout, however loaded the machine.
+            let error = try await withTimeout(.seconds(120), "the request to a stalling vendor to end") {
+                do {
+                    _ = try await client.send(ProviderHTTPRequest(method: "GET", url: URL(string: base + path)!))
+                    return ProviderHTTPError?.none
+                } catch {
+                    return error
+                }
             }
             #expect(error?.code == .timeout)
             #expect(error?.host == "127.0.0.1")
-            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 
@@ -57,12 +63,12 @@ struct ProviderHTTPClientDeadlineTests {
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let base = "http://127.0.0.1:\(try #require(client.port))"
-            let small = ProviderHTTPClient(maxResponseBytes: 1024)
+            let small = ProviderHTTPClient(timeout: .seconds(120), maxResponseBytes: 1024)
             let error = await #expect(throws: ProviderHTTPError.self) {
                 _ = try await small.send(ProviderHTTPRequest(method: "GET", url: URL(string: base + "/big")!))
             }
             #expect(error?.code == .responseTooLarge)
-            let response = try await ProviderHTTPClient(maxResponseBytes: 4096).send(
+            let response = try await ProviderHTTPClient(timeout: .seconds(120), maxResponseBytes: 4096).send(
                 ProviderHTTPRequest(method: "GET", url: URL(string: base + "/big")!))
             #expect(response.body.count == 4096)
         }
@@ -78,7 +84,7 @@ struct ProviderHTTPClientDeadlineTests {
         try await app.test(.live) { live in
             let url = URL(string: "http://127.0.0.1:\(try #require(live.port))/ping")!
             let pool = ProviderConnectionPool()
-            let client = ProviderHTTPClient(timeout: .seconds(30), pool: pool)
+            let client = ProviderHTTPClient(timeout: .seconds(120), pool: pool)
             #expect(try await client.send(ProviderHTTPRequest(method: "GET", url: url)).status == 200)
 
             let group = ServiceGroup(

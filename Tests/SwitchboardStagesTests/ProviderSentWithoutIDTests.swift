@@ -36,7 +36,7 @@ struct ProviderSentWithoutIDTests {
                 secrets: ProviderFixtures.secrets([
                     "WHATSAPP_PHONE_NUMBER_ID": "106540352242922", "WHATSAPP_ACCESS_TOKEN": "token-abc",
                 ]),
-                configuration: ProviderConfiguration(variables: ["SWITCHBOARD_WHATSAPP_API_BASE": server.baseURL]),
+                configuration: ProviderConfiguration(testing: ["SWITCHBOARD_WHATSAPP_API_BASE": server.baseURL]),
                 retryPolicy: noRetries())
             let outcome = try await adapter.deliver(reply(.whatsapp, to: "16505551234"))
             #expect(outcome == .sent(providerMessageId: nil))
@@ -52,7 +52,7 @@ struct ProviderSentWithoutIDTests {
             server.script(path, [answer])
             let adapter = MessengerAdapter(
                 secrets: ProviderFixtures.secrets(["MESSENGER_PAGE_TOKEN": "page-token"]),
-                configuration: ProviderConfiguration(variables: ["SWITCHBOARD_MESSENGER_API_BASE": server.baseURL]),
+                configuration: ProviderConfiguration(testing: ["SWITCHBOARD_MESSENGER_API_BASE": server.baseURL]),
                 retryPolicy: noRetries())
             let outcome = try await adapter.deliver(reply(.messenger, to: "1254477777772919"))
             #expect(outcome == .sent(providerMessageId: nil))
@@ -67,7 +67,7 @@ struct ProviderSentWithoutIDTests {
             server.script(path, [answer])
             let adapter = TelegramAdapter(
                 secrets: ProviderFixtures.secrets(["TELEGRAM_BOT_TOKEN": "BOT-TOKEN-1"]),
-                providers: ProviderConfiguration(variables: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
+                providers: ProviderConfiguration(testing: ["SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL]),
                 retry: noRetries())
             let outcome = try await adapter.deliver(reply(.telegram, to: "12345"))
             #expect(outcome == .sent(providerMessageId: nil))
@@ -85,7 +85,7 @@ struct ProviderSentWithoutIDTests {
                 secrets: ProviderFixtures.secrets([
                     "TWILIO_ACCOUNT_SID": account, "TWILIO_AUTH_TOKEN": "auth-token", "TWILIO_FROM": "+15557122661",
                 ]),
-                providers: ProviderConfiguration(variables: ["SWITCHBOARD_TWILIO_API_BASE": server.baseURL]),
+                providers: ProviderConfiguration(testing: ["SWITCHBOARD_TWILIO_API_BASE": server.baseURL]),
                 retry: noRetries())
             let outcome = try await adapter.deliver(reply(.sms, to: "+15558675310"))
             #expect(outcome == .sent(providerMessageId: nil))

@@ -43,3 +43,18 @@ enum ProviderFixtures {
             sleep: { clock.sleep($0) })
     }
 }
+
+extension ProviderConfiguration {
+    /// A tenant's provider settings for a test against a fake vendor inside the test process: `variables`, with
+    /// a request timeout of two minutes unless they set one. The fake answers from the test process's own
+    /// concurrency pool, which a loaded two-core CI run has held for longer than the production default of
+    /// 10 s; a timeout there sent the same request twice and failed tests that are not about timeouts. Tests
+    /// of timeouts set their own.
+    init(testing variables: [String: String] = [:]) {
+        var variables = variables
+        if variables["SWITCHBOARD_PROVIDER_TIMEOUT_MS"] == nil {
+            variables["SWITCHBOARD_PROVIDER_TIMEOUT_MS"] = "120000"
+        }
+        self.init(variables: variables)
+    }
+}

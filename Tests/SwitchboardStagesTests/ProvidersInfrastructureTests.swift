@@ -222,7 +222,7 @@ struct ProvidersHTTPClientTests {
     @Test func sendsTheRequestAndReturnsStatusHeadersAndBody() async throws {
         try await FakeVendorServer.with { server in
             server.script("/v1/send", [.json(429, #"{"retry":true}"#, headers: ["Retry-After": "2"])])
-            let client = ProviderHTTPClient(timeout: .seconds(30))
+            let client = ProviderHTTPClient(timeout: .seconds(120))
             let request = ProviderHTTPRequest(
                 url: URL(string: server.baseURL + "/v1/send?x=1")!, headers: ["Authorization": "Bearer t"],
                 body: Array("{}".utf8))

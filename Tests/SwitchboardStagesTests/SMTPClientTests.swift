@@ -18,7 +18,7 @@ struct SMTPClientTests {
     func plain() async throws {
         try await SMTPSink.with { sink in
             let body = "first\n.hidden line\n..two dots\nlast\n"
-            try await SMTPClient(timeout: .seconds(10)).send(
+            try await SMTPClient(timeout: .seconds(120)).send(
                 message(body: body), host: "127.0.0.1", port: sink.port, startTLS: false, credentials: nil)
             let mail = try #require(sink.mails.first)
             #expect(mail.body == "first\r\n.hidden line\r\n..two dots\r\nlast\r\n")
@@ -33,7 +33,7 @@ struct SMTPClientTests {
     func startTLS() async throws {
         let (context, certificate) = try TestCertificate.serverContext()
         try await SMTPSink.with(tls: context) { sink in
-            var client = SMTPClient(timeout: .seconds(10))
+            var client = SMTPClient(timeout: .seconds(120))
             client.trustRoots = .certificates([certificate])
             try await client.send(
                 message(body: "hello\n"), host: "127.0.0.1", port: sink.port, startTLS: true,
@@ -51,7 +51,7 @@ struct SMTPClientTests {
         let (context, _) = try TestCertificate.serverContext()
         try await SMTPSink.with(tls: context) { sink in
             await #expect(throws: SMTPError.self) {
-                try await SMTPClient(timeout: .seconds(10)).send(
+                try await SMTPClient(timeout: .seconds(120)).send(
                     message(body: "hello\n"), host: "127.0.0.1", port: sink.port, startTLS: true,
                     credentials: ("desk-bot", "s3cret pass"))
             }

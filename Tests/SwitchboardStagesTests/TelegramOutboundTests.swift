@@ -33,7 +33,7 @@ struct TelegramOutboundTests {
             secrets: TenantSecrets(
                 tenantIds: ["acme"],
                 environment: ["SWITCHBOARD_TENANT_ACME_TELEGRAM_BOT_TOKEN": "BOT-TOKEN-1"]),
-            providers: ProviderConfiguration(variables: [
+            providers: ProviderConfiguration(testing: [
                 "SWITCHBOARD_TELEGRAM_API_BASE": server.baseURL + "/"
             ]),
             retry: waits.policy(maxAttempts: maxAttempts), perBot: waits.limiter(rate: 30),

@@ -80,7 +80,7 @@ struct TwilioInboundTests {
         let adapter = TwilioAdapter(
             secrets: TenantSecrets(
                 tenantIds: ["acme"], environment: ["SWITCHBOARD_TENANT_ACME_TWILIO_AUTH_TOKEN": "tok"]),
-            providers: ProviderConfiguration(variables: [
+            providers: ProviderConfiguration(testing: [
                 "SWITCHBOARD_TWILIO_PUBLIC_BASE_URL": "https://hooks.example.com:8443/"
             ]))
         #expect(adapter.publicURL(tenantId: "acme") == "https://hooks.example.com:8443/webhooks/sms/acme")

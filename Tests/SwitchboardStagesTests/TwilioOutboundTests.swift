@@ -22,7 +22,7 @@ struct TwilioOutboundTests {
                     "SWITCHBOARD_TENANT_ACME_TWILIO_AUTH_TOKEN": "auth-token",
                     "SWITCHBOARD_TENANT_ACME_TWILIO_FROM": "+15557122661",
                 ]),
-            providers: ProviderConfiguration(variables: ["SWITCHBOARD_TWILIO_API_BASE": server.baseURL]),
+            providers: ProviderConfiguration(testing: ["SWITCHBOARD_TWILIO_API_BASE": server.baseURL]),
             retry: waits.policy(maxAttempts: maxAttempts))
     }
 

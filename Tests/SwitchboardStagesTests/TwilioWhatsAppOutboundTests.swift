@@ -18,7 +18,7 @@ struct TwilioWhatsAppOutboundTests {
     func adapter(_ server: FakeVendorServer, _ credentials: [String: String]) -> WhatsAppAdapter {
         WhatsAppAdapter(
             secrets: ProviderFixtures.secrets(credentials),
-            configuration: ProviderConfiguration(variables: [
+            configuration: ProviderConfiguration(testing: [
                 "SWITCHBOARD_WHATSAPP_API_BASE": server.baseURL, "SWITCHBOARD_TWILIO_API_BASE": server.baseURL,
             ]),
             retryPolicy: ProviderFixtures.instantRetries(clock: ProvidersTestClock()),

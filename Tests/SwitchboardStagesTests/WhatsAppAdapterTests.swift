@@ -10,7 +10,7 @@ struct WhatsAppParseTests {
         secrets: ProviderFixtures.secrets([
             "WHATSAPP_APP_SECRET": ProviderFixtures.metaAppSecret, "WHATSAPP_VERIFY_TOKEN": "vibecoding",
         ]),
-        configuration: ProviderConfiguration())
+        configuration: ProviderConfiguration(testing: [:]))
 
     func parse(_ fixture: String) throws -> [Envelope] {
         try adapter.parse(
@@ -199,7 +199,7 @@ struct WhatsAppSecurityTests {
         secrets: ProviderFixtures.secrets([
             "WHATSAPP_APP_SECRET": ProviderFixtures.metaAppSecret, "WHATSAPP_VERIFY_TOKEN": "vibecoding",
         ]),
-        configuration: ProviderConfiguration())
+        configuration: ProviderConfiguration(testing: [:]))
 
     func signature() throws -> String {
         let fixture = try ProviderFixtures.json("whatsapp/signed_text.signature.json")
@@ -226,7 +226,7 @@ struct WhatsAppSecurityTests {
         let body = try ProviderFixtures.bytes("whatsapp/signed_text.body.json")
         let other = WhatsAppAdapter(
             secrets: ProviderFixtures.secrets(["WHATSAPP_APP_SECRET": "another-secret"]),
-            configuration: ProviderConfiguration())
+            configuration: ProviderConfiguration(testing: [:]))
         let headers = ProviderFixtures.signatureHeaders(try signature())
         do {
             try other.verify(headers: headers, body: body, tenantId: "acme")

@@ -7,7 +7,8 @@ import Testing
 /// (`messages[]` objects of type audio, video, document, sticker, contacts, interactive list reply, button).
 @Suite("WhatsApp webhooks: the other message types")
 struct WhatsAppMessageTypesTests {
-    let adapter = WhatsAppAdapter(secrets: ProviderFixtures.secrets([:]), configuration: ProviderConfiguration())
+    let adapter = WhatsAppAdapter(
+        secrets: ProviderFixtures.secrets([:]), configuration: ProviderConfiguration(testing: [:]))
 
     /// One message in a whole webhook, as Meta posts it.
     func envelope(_ type: String, _ fields: String) throws -> Envelope {

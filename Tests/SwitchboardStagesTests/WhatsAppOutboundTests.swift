@@ -13,7 +13,7 @@ struct WhatsAppOutboundTests {
             secrets: ProviderFixtures.secrets([
                 "WHATSAPP_PHONE_NUMBER_ID": "106540352242922", "WHATSAPP_ACCESS_TOKEN": "token-abc",
             ]),
-            configuration: ProviderConfiguration(variables: ["SWITCHBOARD_WHATSAPP_API_BASE": server.baseURL + "/"]),
+            configuration: ProviderConfiguration(testing: ["SWITCHBOARD_WHATSAPP_API_BASE": server.baseURL + "/"]),
             retryPolicy: ProviderFixtures.instantRetries(maxAttempts: maxAttempts, clock: clock),
             circuitBreaker: CircuitBreaker(failureThreshold: 100))
     }
@@ -119,7 +119,8 @@ struct WhatsAppOutboundTests {
     }
 
     @Test func unconfiguredTenantIsPermanent() async throws {
-        let adapter = WhatsAppAdapter(secrets: ProviderFixtures.secrets([:]), configuration: ProviderConfiguration())
+        let adapter = WhatsAppAdapter(
+            secrets: ProviderFixtures.secrets([:]), configuration: ProviderConfiguration(testing: [:]))
         let outcome = try await adapter.deliver(try reply("Hi"))
         #expect(outcome == .permanentFailure(reason: "WhatsApp is not configured for tenant acme"))
     }

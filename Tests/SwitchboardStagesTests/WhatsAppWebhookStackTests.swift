@@ -20,7 +20,7 @@ struct WhatsAppWebhookStackTests {
 
     static func adapter(_ environment: DaemonEnvironment) -> WhatsAppAdapter {
         WhatsAppAdapter(
-            secrets: environment.secrets, configuration: ProviderConfiguration(variables: environment.variables))
+            secrets: environment.secrets, configuration: ProviderConfiguration(testing: environment.variables))
     }
 
     @Test func signedFixtureLandsOnInboundWithTheSameIdOnEveryRedelivery() async throws {
