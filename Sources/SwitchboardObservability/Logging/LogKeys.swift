@@ -24,9 +24,6 @@ public enum LogKeys {
     public static let channel = "channel"
     /// The HTTP route pattern of a request.
     public static let route = "route"
-    /// A customer's channel address (phone number, e-mail address, chat id) as a short digest
-    /// (`LogPrivacy.addressDigest`), never the address itself: it tells lines about one address apart.
-    public static let addressDigest = "addr_digest"
     /// A client's IP address as a short digest (`LogPrivacy.addressDigest`), never the address itself.
     public static let clientAddressDigest = "client_addr_digest"
 }
