@@ -6,7 +6,8 @@ import Synchronization
 
 /// A real SMTP server on 127.0.0.1 with a free port, inside the test: it speaks enough ESMTP for a client
 /// (EHLO with `AUTH PLAIN`, STARTTLS when given a TLS context, AUTH PLAIN, MAIL FROM, RCPT TO, DATA with dot-unstuffing, RSET, QUIT) and
-/// records every dialog line and every message. `failMailFrom` answers MAIL FROM with a code, to test retries.
+/// records every dialog line and every message. `failMailFrom` answers MAIL FROM with a code (and the sender's
+/// address, as real servers quote it), to test retries.
 ///
 /// ```swift
 /// try await SMTPSink.with { sink in
@@ -210,7 +211,8 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
             password = fields[2]
             write("235 2.7.0 authenticated", context: context)
         case "MAIL":
-            if let failure { return write("\(failure) try again later", context: context) }
+            // Quoting the sender, as real servers do: a refusal's text may carry an address.
+            if let failure { return write("\(failure) <\(Self.address(line))>: try again later", context: context) }
             from = Self.address(line)
             recipients = []
             write("250 2.1.0 ok", context: context)

@@ -24,4 +24,6 @@ public enum LogKeys {
     public static let channel = "channel"
     /// The HTTP route pattern of a request.
     public static let route = "route"
+    /// A client's IP address as a short digest (`LogPrivacy.addressDigest`), never the address itself.
+    public static let clientAddressDigest = "client_addr_digest"
 }

@@ -149,7 +149,7 @@ public struct OutboundDeliveryHandler: StageHandler {
             // Not an answer from the provider (e.g. the adapter could not build the request): the runner
             // retries with backoff.
             metrics.recordSend(channel: envelope.channel.rawValue, result: .retried)
-            throw ChannelDeliveryError(channel: envelope.channel, reason: "\(error)")
+            throw ChannelDeliveryError(channel: envelope.channel, reason: LogPrivacy.scrubbed("\(error)"))
         }
         let channel = envelope.channel.rawValue
         switch outcome {

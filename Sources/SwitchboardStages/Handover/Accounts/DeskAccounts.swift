@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import Logging
 public import SwitchboardCore
+import SwitchboardObservability
 
 /// Desk accounts and their sign-ins: create, disable, reset a password, list; sign in, sign out, and
 /// turn a session token back into the ``DeskPrincipal`` it stands for.
@@ -136,9 +137,10 @@ public struct DeskAccounts: Sendable {
             metrics.throttled.increment()
             logger.notice(
                 "Desk sign-in refused",
-                metadata: metadata.merging(["reason": "address_throttled", "client_address": "\(clientAddress)"]) {
-                    $1
-                })
+                metadata: metadata.merging([
+                    "reason": "address_throttled",
+                    LogKeys.clientAddressDigest: "\(LogPrivacy.addressDigest(clientAddress))",
+                ]) { $1 })
             throw DeskAccountError(
                 .locked, "too many failed sign-ins from this address; try again later", retryAfter: until)
         }
@@ -150,7 +152,8 @@ public struct DeskAccounts: Sendable {
                 logger.warning(
                     "Desk sign-ins from an address throttled after repeated failures",
                     metadata: [
-                        "client_address": "\(clientAddress)", "until": "\(SwitchboardJSON.formatDate(until))",
+                        LogKeys.clientAddressDigest: "\(LogPrivacy.addressDigest(clientAddress))",
+                        "until": "\(SwitchboardJSON.formatDate(until))",
                     ])
             }
             throw error

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// The client's side of one SMTP transaction over an ``SMTPConnection``: greeting, EHLO, STARTTLS (when
 /// asked for; refused servers are an error, never a silent fall-back to plain text), AUTH PLAIN (when
@@ -96,8 +97,12 @@ struct SMTPError: Error, Sendable, CustomStringConvertible {
     }
 
     init(_ reply: SMTPReply, stage: String) {
+        // A refusal often quotes the recipient ("550 <agent@example.org>: unknown"): the reason goes into logs
+        // and dead letters, so addresses are scrubbed out.
         let text = SMTPMessage.headerValue(reply.lines.first ?? "")
-        self.init(stage: stage, code: reply.code, reason: String(text.prefix(120)), isRetriable: reply.isTransient)
+        self.init(
+            stage: stage, code: reply.code, reason: LogPrivacy.scrubbed(text, limit: 120),
+            isRetriable: reply.isTransient)
     }
 
     var description: String {

@@ -31,13 +31,15 @@ struct MetaGraphSender: Sendable {
         var error: GraphError?
     }
 
-    /// `<message> (code <code>)` from Graph's `{"error": {...}}`, else the HTTP status.
+    /// `<message> (code <code>)` from Graph's `{"error": {...}}`, else the HTTP status. The message may quote
+    /// the recipient's number; it goes into logs and dead letters, so addresses are scrubbed out.
     static func errorReason(_ response: ProviderHTTPResponse) -> String {
         guard let body = try? JSONDecoder().decode(GraphErrorBody.self, from: Data(response.body)),
             let error = body.error, let message = error.message
         else { return "HTTP \(response.status)" }
-        var reason = message
+        var reason = LogPrivacy.scrubbed(message)
         if let code = error.code { reason += " (code \(code))" }
+        if let subcode = error.error_subcode { reason += " (subcode \(subcode))" }
         return reason
     }
 }

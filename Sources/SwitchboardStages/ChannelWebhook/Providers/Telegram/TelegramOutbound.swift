@@ -45,7 +45,8 @@ struct TelegramOutbound: Sendable {
     /// What one Bot API answer means.
     static func step(for response: ProviderHTTPResponse) -> RetryPolicy.Step<DeliveryOutcome> {
         let answer = try? JSONDecoder().decode(TelegramAnswer.self, from: Data(response.body))
-        let description = answer?.description ?? "telegram answered \(response.status)"
+        // The description may quote the chat: scrubbed, as it goes into logs and dead letters.
+        let description = answer?.description.map { LogPrivacy.scrubbed($0) } ?? "telegram answered \(response.status)"
         if response.isSuccess {
             return .done(.sent(providerMessageId: answer?.result?.message_id.map { String($0) }))
         }

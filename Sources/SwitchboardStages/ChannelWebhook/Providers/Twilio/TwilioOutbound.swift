@@ -72,7 +72,8 @@ struct TwilioOutbound: Sendable {
         if response.isSuccess { return .done(.sent(providerMessageId: answer?.sid)) }
         var reason = "twilio answered \(response.status)"
         if let code = answer?.code { reason += " (error \(code))" }
-        if let message = answer?.message { reason += ": \(message)" }
+        // Twilio's message may quote the number ("The 'To' number +1… is not valid"): scrubbed for logs.
+        if let message = answer?.message { reason += ": \(LogPrivacy.scrubbed(message))" }
         if RetryPolicy.isRetriable(status: response.status) {
             return .retry(.retriableFailure(reason: reason), retryAfter: response.retryAfter)
         }
