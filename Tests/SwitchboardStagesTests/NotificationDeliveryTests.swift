@@ -59,7 +59,7 @@ struct NotificationDeliveryTests {
         HandoverNotifier(
             store: store, tenants: tenants, secrets: secrets(), sink: sink, topics: TopicNames(prefix: "t."),
             settings: NotificationSettings(
-                maxAttempts: attempts, timeout: .seconds(5), redriveInterval: .seconds(3600), twilioAPIBase: twilio),
+                maxAttempts: attempts, timeout: .seconds(120), redriveInterval: .seconds(3600), twilioAPIBase: twilio),
             logger: logger, metrics: NotificationMetrics(factory: MetricsBootstrap.makeFactory(registry: registry)),
             retry: RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)))
     }

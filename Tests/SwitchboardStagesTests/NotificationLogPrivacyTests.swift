@@ -39,7 +39,7 @@ extension NotificationDeliveryTests {
                 let notifier = HandoverNotifier(
                     store: store, tenants: tenants, secrets: secrets(), sink: sink, topics: TopicNames(prefix: "t."),
                     settings: NotificationSettings(
-                        maxAttempts: 1, timeout: .seconds(5), redriveInterval: .seconds(3600),
+                        maxAttempts: 1, timeout: .seconds(120), redriveInterval: .seconds(3600),
                         twilioAPIBase: vendor.baseURL),
                     logger: records.logger(label: "human-handover"),
                     metrics: NotificationMetrics(factory: MetricsBootstrap.makeFactory(registry: registry)),
