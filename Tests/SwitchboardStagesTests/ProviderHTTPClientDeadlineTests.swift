@@ -44,7 +44,7 @@ struct ProviderHTTPClientDeadlineTests {
             // Without the client's own deadline the request would wait for as long as the vendor stalls (here:
             // until the test ends); the bound only tells that from a timeout, however loaded the machine.
             let error = try await withTimeout(.seconds(120), "the request to a stalling vendor to end") {
-                do {
+                do throws(ProviderHTTPError) {
                     _ = try await client.send(ProviderHTTPRequest(method: "GET", url: URL(string: base + path)!))
                     return ProviderHTTPError?.none
                 } catch {
