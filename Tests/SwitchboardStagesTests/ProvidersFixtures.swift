@@ -50,7 +50,7 @@ extension ProviderConfiguration {
     /// concurrency pool, which a loaded two-core CI run has held for longer than the production default of
     /// 10 s; a timeout there sent the same request twice and failed tests that are not about timeouts. Tests
     /// of timeouts set their own.
-    init(testing variables: [String: String] = [:]) {
+    init(testing variables: [String: String]) {
         var variables = variables
         if variables["SWITCHBOARD_PROVIDER_TIMEOUT_MS"] == nil {
             variables["SWITCHBOARD_PROVIDER_TIMEOUT_MS"] = "120000"
