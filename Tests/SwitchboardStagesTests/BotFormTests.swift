@@ -131,4 +131,23 @@ struct BotFormTests {
         #expect(try later.envelopes(on: topics.outbound).first?.annotations.intent == "greet")
         #expect(try await forms.formState(sessionId: "s-1")?.status == .abandoned)
     }
+
+    @Test func askingForAPersonMidFormHandsOverAndARedeliveryHandsOverAgain() async throws {
+        let environment = try BotHandlerTests.environment(
+            Self.yaml("http://127.0.0.1:9"), secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": "x"])
+        let forms = InMemoryForms()
+        let nlp = try handler(environment, forms: forms)
+        #expect(
+            try reply(try await nlp.handle(message("what is the status of my order", sequence: 0), context: context))
+                == "Which order?")
+        let asking = message("I want to talk to a human", sequence: 1)
+        let outputs = try await nlp.handle(asking, context: context)
+        let handover = try #require(try outputs.envelopes(on: topics.handover).first)
+        #expect(handover.annotations.handoverReason == .customerAskedForHuman)
+        #expect(try outputs.envelopes(on: topics.outbound).isEmpty, "the form asks nothing more")
+        #expect(try await forms.formState(sessionId: "s-1")?.status == .handedOver)
+        // The same message again (a redelivery): the same hand-over, not a new form turn.
+        let again = try await nlp.handle(asking, context: context)
+        #expect(try again.envelopes(on: topics.handover).map(\.id) == [handover.id])
+    }
 }
