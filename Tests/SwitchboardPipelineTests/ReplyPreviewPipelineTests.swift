@@ -79,10 +79,8 @@ struct ReplyPreviewPipelineTests {
                 group.addTask {
                     try await chat.send("do you sell red shoes?", conversation: conversation, token: visitorToken)
                 }
-                try await withTimeout(.seconds(120), "a preview") {
-                    while !stream.events.contains(where: { $0.event == "reply_delta" && !$0.data.contains(probeId) }) {
-                        try await Task.sleep(for: .milliseconds(20))
-                    }
+                _ = try await stream.events("a preview", within: .seconds(120)) { events in
+                    events.contains { $0.event == "reply_delta" && !$0.data.contains(probeId) }
                 }
                 #expect(!stream.events.contains(where: isReply))
                 server.releaseStreams()
@@ -90,12 +88,8 @@ struct ReplyPreviewPipelineTests {
             }
             #expect(answer.replyText == reply)
 
-            let events = try await withTimeout(.seconds(120), "the reply on the stream") {
-                while true {
-                    let events = stream.events
-                    if events.contains(where: isReply) { return events }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
+            let events = try await stream.events("the reply on the stream", within: .seconds(120)) {
+                $0.contains(where: isReply)
             }
             let previews = events.filter { $0.event == "reply_delta" && !$0.data.contains(probeId) }
             let texts = try previews.map {

@@ -143,13 +143,7 @@ extension ChannelWebhookStackTests {
             of stream: EventStreamClient, _ what: String,
             matching: @escaping @Sendable (EventStreamClient.Event) -> Bool
         ) async throws -> [EventStreamClient.Event] {
-            try await withTimeout(.seconds(120), what) {
-                while true {
-                    let events = stream.events
-                    if events.contains(where: matching) { return events }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-            }
+            try await stream.events(what, within: .seconds(120)) { $0.contains(where: matching) }
         }
 
         @Test func previewsReachTheVisitorBeforeTheReplyAndNoOtherVisitor() async throws {

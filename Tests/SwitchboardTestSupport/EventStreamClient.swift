@@ -30,6 +30,13 @@ public final class EventStreamClient: NSObject, URLSessionDataDelegate, Sendable
         var status: Int?
         var contentType: String?
         var finished = false
+        /// Callers waiting for a condition, woken by the change that meets it.
+        var waiters: [UUID: Waiter] = [:]
+    }
+
+    private struct Waiter {
+        let isMet: @Sendable (State) -> Bool
+        let continuation: CheckedContinuation<Void, Never>
     }
 
     private let state = Mutex(State())
@@ -60,23 +67,53 @@ public final class EventStreamClient: NSObject, URLSessionDataDelegate, Sendable
 
     /// Waits until at least `count` events arrived; all of them.
     public func events(atLeast count: Int, within limit: Duration) async throws -> [Event] {
-        try await withTimeout(limit, "\(count) server-sent events") {
-            while true {
-                let events = self.events
-                if events.count >= count { return events }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+        try await events("\(count) server-sent events", within: limit) { $0.count >= count }
+    }
+
+    /// Waits until `condition` holds of the events so far; all of them. Each event wakes the wait: no polling.
+    public func events(
+        _ what: String, within limit: Duration, until condition: @escaping @Sendable ([Event]) -> Bool
+    ) async throws -> [Event] {
+        try await withTimeout(limit, what) {
+            await self.change { condition($0.events) }
+            return self.events
         }
     }
 
     /// Waits until the response headers arrived; the status.
     public func connected(within limit: Duration) async throws -> Int {
         try await withTimeout(limit, "the stream's response headers") {
-            while true {
-                if let status = self.status { return status }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            await self.change { $0.status != nil }
+            return self.status ?? 0
         }
+    }
+
+    /// Returns once `isMet` holds of the state: at once, or at the change that makes it hold.
+    private func change(until isMet: @escaping @Sendable (State) -> Bool) async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if isMet(state) || Task.isCancelled { return true }
+                    state.waiters[id] = Waiter(isMet: isMet, continuation: continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
+    /// Changes the state and wakes the waiters whose condition it meets.
+    private func update(_ body: (inout State) -> Void) {
+        let met = state.withLock { state -> [Waiter] in
+            body(&state)
+            let met = state.waiters.filter { $0.value.isMet(state) }
+            for id in met.keys { state.waiters.removeValue(forKey: id) }
+            return Array(met.values)
+        }
+        for waiter in met { waiter.continuation.resume() }
     }
 
     /// Closes the connection.
@@ -92,7 +129,7 @@ public final class EventStreamClient: NSObject, URLSessionDataDelegate, Sendable
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
         let http = response as? HTTPURLResponse
-        state.withLock {
+        update {
             $0.status = http?.statusCode
             $0.contentType = http?.value(forHTTPHeaderField: "Content-Type")
         }
@@ -100,7 +137,7 @@ public final class EventStreamClient: NSObject, URLSessionDataDelegate, Sendable
     }
 
     public func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        state.withLock { state in
+        update { state in
             state.pending.append(data)
             while let newline = state.pending.firstIndex(of: UInt8(ascii: "\n")) {
                 var line = String(decoding: state.pending[state.pending.startIndex..<newline], as: UTF8.self)
@@ -112,7 +149,7 @@ public final class EventStreamClient: NSObject, URLSessionDataDelegate, Sendable
     }
 
     public func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        state.withLock { $0.finished = true }
+        update { $0.finished = true }
     }
 
     private static func take(_ line: String, into state: inout State) {
