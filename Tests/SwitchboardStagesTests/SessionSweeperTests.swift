@@ -4,6 +4,7 @@ import SwitchboardKafka
 import SwitchboardRuntime
 import SwitchboardStages
 import SwitchboardTestSupport
+import Synchronization
 import Testing
 
 @Suite("session sweeper against the local broker and database")
@@ -44,6 +45,70 @@ struct SessionSweeperTests {
         await events.close()
         #expect(expiry.map(\.sessionId) == [quietSession])
         #expect(expiry.first?.customerId == "customer-quiet")
+        await producer.shutdown()
+    }
+
+    @Test func aBacklogIsWorkedOffInPagesWithinEachSweepsBudget() async throws {
+        let test = try await StageTestEnvironment(idleTimeoutSeconds: 60)
+        defer { Task { await test.drop() } }
+        try await TopicBootstrap.ensureTopics(
+            test.topics, partitions: 1, kafka: test.environment.kafka, logger: test.logger)
+        let handler = SessionHandler(store: test.database, environment: test.environment)
+        let now = Date()
+        var sessions: [String] = []
+        for number in 0..<7 {
+            var message = inbound("hello", from: "quiet-\(number)", at: now.addingTimeInterval(-120))
+            message.customerId = "customer-\(number)"
+            sessions.append(
+                try #require(
+                    try await handler.handle(message, context: test.context(test.topics.identified))
+                        .envelopes(on: test.topics.sessioned).first?.sessionId))
+        }
+        let producer = try KafkaProducer(configuration: test.environment.kafka, logger: test.logger)
+        let dropped = Mutex<[String]>([])
+        // No budget: each sweep stops after its first page of three.
+        let hurried = SessionSweeper(
+            sessions: test.database.sessions, producer: producer, environment: test.environment,
+            interval: .seconds(60), logger: test.logger, clock: { now },
+            onExpired: { customer in dropped.withLock { $0.append(customer) } }, pageSize: 3, budget: .zero)
+        #expect(try await hurried.sweep() == 3)
+        #expect(try await hurried.sweep() == 3)
+        #expect(try await hurried.sweep() == 1)
+        #expect(try await hurried.sweep() == 0)
+        #expect(Set(dropped.withLock { $0 }) == Set((0..<7).map { "customer-\($0)" }))
+        for session in sessions {
+            #expect(try await test.database.sessions.session(id: session)?.status == .expired)
+        }
+
+        let events = try KafkaConsumer(
+            configuration: test.environment.kafka, groupID: TestStack.uniqueName("events"),
+            topics: [test.topics.events], logger: test.logger)
+        let expiries = try await events.collect(7).compactMap {
+            try SwitchboardJSON.makeDecoder().decode(SwitchboardEvent.self, from: Data($0.value))
+        }.filter { $0.type == .sessionExpired }
+        await events.close()
+        #expect(Set(expiries.compactMap(\.sessionId)) == Set(sessions))
+        await producer.shutdown()
+    }
+
+    @Test func oneSweepWorksThroughEveryPageWithinItsBudget() async throws {
+        let test = try await StageTestEnvironment(idleTimeoutSeconds: 60)
+        defer { Task { await test.drop() } }
+        try await TopicBootstrap.ensureTopics(
+            test.topics, partitions: 1, kafka: test.environment.kafka, logger: test.logger)
+        let handler = SessionHandler(store: test.database, environment: test.environment)
+        let now = Date()
+        for number in 0..<5 {
+            var message = inbound("hello", from: "quiet-\(number)", at: now.addingTimeInterval(-120))
+            message.customerId = "customer-\(number)"
+            _ = try await handler.handle(message, context: test.context(test.topics.identified))
+        }
+        let producer = try KafkaProducer(configuration: test.environment.kafka, logger: test.logger)
+        let sweeper = SessionSweeper(
+            sessions: test.database.sessions, producer: producer, environment: test.environment,
+            interval: .seconds(60), logger: test.logger, clock: { now }, pageSize: 2, budget: .seconds(3600))
+        #expect(try await sweeper.sweep() == 5)
+        #expect(try await sweeper.sweep() == 0)
         await producer.shutdown()
     }
 

@@ -123,8 +123,7 @@ public struct ChannelWebhookDaemon: Sendable {
 
     private var relayServices: [any Service] { makeReplyDeltaRelay().map { [$0] } ?? [] }
 
-    /// The reader of reply previews for the web chat's streams, when the web chat adapter is on. Its
-    /// consumer joins a group of its own when it runs.
+    /// The reader of reply previews for the web chat's streams, when the web chat adapter is on.
     public func makeReplyDeltaRelay() -> ReplyDeltaRelay? {
         guard let webChat = adapters.adapter(for: .webchat) as? WebChatAdapter else { return nil }
         return ReplyDeltaRelay(

@@ -27,13 +27,20 @@ public struct SessionSweeper: Service {
     let processedThrough: (@Sendable () async throws -> Date)?
     /// Told the customer whose session it expired (the session stage drops what it cached of it).
     let onExpired: @Sendable (_ customerId: String) -> Void
+    /// Sessions read and expired together.
+    let pageSize: Int
+    /// How long one sweep may keep working through pages before it leaves the rest to the next.
+    let budget: Duration
 
     public init(
         sessions: SessionStore, producer: KafkaProducer, environment: DaemonEnvironment, interval: Duration,
         logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
         processedThrough: (@Sendable () async throws -> Date)? = nil,
-        onExpired: @escaping @Sendable (_ customerId: String) -> Void = { _ in }
+        onExpired: @escaping @Sendable (_ customerId: String) -> Void = { _ in }, pageSize: Int = 500,
+        budget: Duration = .seconds(5)
     ) {
+        self.pageSize = pageSize
+        self.budget = budget
         self.processedThrough = processedThrough
         self.onExpired = onExpired
         self.sessions = sessions
@@ -50,7 +57,10 @@ public struct SessionSweeper: Service {
         }
     }
 
-    /// Expires every idle open session now; returns how many it expired.
+    /// Expires idle open sessions now, a page (``pageSize``) at a time per tenant with one batch of events
+    /// and one bulk write per page, until none is left or the sweep has run for ``budget``: a large backlog
+    /// of idle sessions is worked off over several sweeps instead of holding the database in one. Returns how
+    /// many it expired.
     @discardableResult
     public func sweep() async throws -> Int {
         var expired = 0
@@ -60,28 +70,40 @@ public struct SessionSweeper: Service {
         // Nothing known to be through yet (a backlog since the daemon started): nothing can be called idle.
         guard caughtUp > .distantPast else { return 0 }
         let asOf = min(now, caughtUp)
-        for tenant in environment.tenants.tenants {
+        let started = ContinuousClock.now
+        tenants: for tenant in environment.tenants.tenants {
             // The stored activity may lag the real one by the tolerance (the session stage writes it only when it
             // moved on by that much): a session idle for the timeout plus the tolerance is idle for sure.
             let cutoff = asOf.addingTimeInterval(
                 -tenant.idleTimeoutSeconds - tenant.sessionPolicy.activityTolerance)
-            for session in try await sessions.idleSessions(tenantId: tenant.id, before: cutoff) {
-                let event = SwitchboardEvent(
-                    id: Self.expiryEventID(sessionId: session.id), type: .sessionExpired, tenantId: tenant.id,
-                    customerId: session.customerId, sessionId: session.id, occurredAt: now,
-                    details: ["idle_since": SwitchboardJSON.formatDate(session.lastActivityAt)])
-                let key = PartitionKey.customer(tenantId: tenant.id, customerId: session.customerId)
-                try await producer.send(
-                    try StageOutput.event(event, to: environment.settings.topics.events, key: key).record())
-                // Not if the customer wrote since it was read: that message continued the session.
-                if try await sessions.expire(sessionId: session.id, idleBefore: cutoff) {
-                    expired += 1
-                    onExpired(session.customerId)
-                }
+            while true {
+                let idle = try await sessions.idleSessions(tenantId: tenant.id, before: cutoff, limit: pageSize)
+                guard !idle.isEmpty else { break }
+                expired += try await expire(idle, tenantId: tenant.id, cutoff: cutoff, now: now)
+                if ContinuousClock.now - started >= budget { break tenants }
+                if idle.count < pageSize { break }
             }
         }
         if expired > 0 { logger.info("Expired idle sessions", metadata: ["count": "\(expired)"]) }
         return expired
+    }
+
+    /// One page: its `session_expired` events produced together, then the sessions marked expired in one bulk
+    /// write, each only if the customer did not write since it was read (that message continued the session).
+    private func expire(_ idle: [SessionRecord], tenantId: String, cutoff: Date, now: Date) async throws -> Int {
+        let records = try idle.map { session in
+            let event = SwitchboardEvent(
+                id: Self.expiryEventID(sessionId: session.id), type: .sessionExpired, tenantId: tenantId,
+                customerId: session.customerId, sessionId: session.id, occurredAt: now,
+                details: ["idle_since": SwitchboardJSON.formatDate(session.lastActivityAt)])
+            let key = PartitionKey.customer(tenantId: tenantId, customerId: session.customerId)
+            return try StageOutput.event(event, to: environment.settings.topics.events, key: key).record()
+        }
+        _ = try await producer.send(records)
+        let changed = try await sessions.expire(sessionIds: idle.map(\.id), idleBefore: cutoff)
+        // The session stage drops what it cached of each customer; for one who wrote meanwhile that costs a read.
+        for session in idle { onExpired(session.customerId) }
+        return changed
     }
 
     /// The `session_expired` event's id for a session: the same whichever path expires it.

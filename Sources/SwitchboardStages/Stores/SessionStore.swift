@@ -95,6 +95,18 @@ public struct SessionStore: Sendable {
         return result.modifiedCount > 0
     }
 
+    /// Marks many open sessions expired with one unordered bulk write, each unless it saw activity at or after
+    /// `idleBefore` meanwhile. Returns how many it changed.
+    @discardableResult
+    public func expire(sessionIds: [String], idleBefore: Date) async throws -> Int {
+        let models: [MongoWriteModel<SessionDocument>] = sessionIds.map { id in
+            .updateOne(
+                filter: ["_id": .string(id), "status": "open", "last_activity_at": ["$lt": .date(idleBefore)]],
+                update: ["$set": ["status": "expired", "session.status": "expired"]])
+        }
+        return try await sessions.bulkWrite(models, ordered: false).modifiedCount
+    }
+
     /// Sets who owns the session (bot or a human), with the handover that caused it.
     public func setOwner(sessionId: String, owner: SessionOwner, handover: SessionRecord.Handover?) async throws {
         var fields: MongoDocument = ["session.owner": try MongoValue(encoding: owner)]

@@ -30,35 +30,9 @@ public struct DeskEventFeed: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                do {
-                    try await follow()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.warning("Desk event feed failed; reconnecting", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
-                }
-            }
-        }
-    }
-
-    private func follow() async throws {
-        // Readers wait at most 20 ms for new records (`fetch.wait.max.ms`): agents see an event within a
-        // fraction of a second.
-        let reader = try KafkaPartitionReader(configuration: kafka, logger: logger)
-        var assigned = try await reader.assign(topics: [topic], from: .end)
-        while assigned.isEmpty, !Task.isCancelled {
-            // The topic does not exist yet (a fresh broker): wait for it rather than miss its first events.
-            try await Task.sleep(for: .seconds(1))
-            assigned = try await reader.assign(topics: [topic], from: .end)
-        }
-        logger.debug("Desk event feed following", metadata: ["topic": "\(topic)", "partitions": "\(assigned.count)"])
-        while !Task.isCancelled {
-            for record in try await reader.poll(wait: .milliseconds(200)) {
-                if let event = Self.handoverEvent(record.value) { hub.publish(event) }
-            }
+        let hub = self.hub
+        await TopicTail(kafka: kafka, topic: topic, name: "Desk event feed", logger: logger).run { record in
+            if let event = Self.handoverEvent(record.value) { hub.publish(event) }
         }
     }
 }
