@@ -96,24 +96,12 @@ public final class KafkaGroupProgress: Sendable {
             }
             watermarks[partition] = (low, high)
         }
-        guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else {
-            throw KafkaError.configuration("librdkafka could not allocate a partition list")
-        }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        for partition in partitions {
-            _ = rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)
-        }
-        let committedErr = rd_kafka_committed(client.handle, list, timeout)
-        guard committedErr == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.from(committedErr, context: "committed offsets of group \(stage.group)")
-        }
         var progress: [TopicPartition: PartitionProgress] = [:]
-        for index in 0..<Int(list.pointee.cnt) {
-            let element = list.pointee.elems[index]
-            let partition = TopicPartition(topic: String(cString: element.topic), partition: element.partition)
+        for (partition, committed) in try client.committedOffsets(of: partitions, group: stage.group, timeout: timeout)
+        {
             guard let marks = watermarks[partition] else { continue }
-            progress[partition] = PartitionProgress(
-                done: max(element.offset, marks.low), high: marks.high)
+            // No commit yet: nothing older than the low watermark is left to do.
+            progress[partition] = PartitionProgress(done: max(committed ?? marks.low, marks.low), high: marks.high)
         }
         return progress
     }
