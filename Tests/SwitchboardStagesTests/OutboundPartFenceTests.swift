@@ -12,12 +12,32 @@ final class InMemoryPartLedger: OutboundPartLedger {
 
     let parts = Mutex<[String: Part]>([:])
     let failRecords = Atomic<Int>(0)
+    /// Claims to store and then fail, as a database that wrote the claim and went away before answering.
+    let claimsStoredWithoutAnswer = Atomic<Int>(0)
+    /// Releases to fail without storing anything.
+    let failReleases = Atomic<Int>(0)
+
+    struct LedgerUnreachable: Error {}
 
     func claimPart(id: UUID, index: Int, instance: String, at: Date) async throws -> Bool {
-        parts.withLock { parts in
+        let claimed = parts.withLock { parts in
             let key = "\(id):\(index)"
             guard parts[key]?.sentAs == nil, parts[key]?.claim == nil else { return false }
             parts[key, default: Part()].claim = (instance, at)
+            return true
+        }
+        if claimed, claimsStoredWithoutAnswer.load(ordering: .relaxed) > 0 {
+            claimsStoredWithoutAnswer.subtract(1, ordering: .relaxed)
+            throw LedgerUnreachable()
+        }
+        return claimed
+    }
+
+    func renewClaim(id: UUID, index: Int, instance: String, at: Date) async throws -> Bool {
+        parts.withLock { parts in
+            let key = "\(id):\(index)"
+            guard parts[key]?.sentAs == nil, parts[key]?.claim?.by == instance else { return false }
+            parts[key]?.claim = (instance, at)
             return true
         }
     }
@@ -49,6 +69,10 @@ final class InMemoryPartLedger: OutboundPartLedger {
     }
 
     func releasePart(id: UUID, index: Int, instance: String) async throws {
+        if failReleases.load(ordering: .relaxed) > 0 {
+            failReleases.subtract(1, ordering: .relaxed)
+            throw LedgerUnreachable()
+        }
         parts.withLock { parts in
             if parts["\(id):\(index)"]?.claim?.by == instance { parts["\(id):\(index)"]?.claim = nil }
         }
@@ -106,6 +130,68 @@ struct OutboundPartFenceTests {
         #expect(outcome == .sent(providerMessageId: "wamid.1"))
         #expect(try await ledger.partState(id: id, index: 1).sentAs == "wamid.2")
         #expect(fence.unknownOutcomes == 0)
+    }
+
+    @Test("the claim is stored but its answer is lost: the next attempt takes it over and sends, once")
+    func claimAnswerLost() async throws {
+        let ledger = InMemoryPartLedger()
+        let fence = OutboundPartFence(ledger: ledger)
+        let vendor = SendCounter()
+        ledger.claimsStoredWithoutAnswer.store(1, ordering: .relaxed)
+        var first = fence.progress(for: id, sent: [:])
+        await #expect(throws: InMemoryPartLedger.LedgerUnreachable.self) {
+            try await first.send(parts) { vendor.send($0) }
+        }
+        #expect(vendor.sends.withLock { $0 }.isEmpty)
+        #expect(try await ledger.partState(id: id, index: 0).claimedBy == fence.instance, "the claim was stored")
+        // Another consumer must still wait for it: only this process knows it sent nothing.
+        var other = OutboundPartFence(ledger: ledger).progress(for: id, sent: [:])
+        await #expect(throws: PartInFlightElsewhere.self) { try await other.send(parts) { vendor.send($0) } }
+        var second = fence.progress(for: id, sent: [:])
+        _ = try await second.send(parts) { vendor.send($0) }
+        var third = fence.progress(for: id, sent: [:])
+        _ = try await third.send(parts) { vendor.send($0) }
+        #expect(vendor.sends.withLock { $0 } == parts, "each part sent once, none taken as sent unsent")
+        #expect(fence.unknownOutcomes == 0)
+    }
+
+    @Test("releasing a refused part fails: the next attempt takes the claim over and sends it")
+    func releaseFails() async throws {
+        let ledger = InMemoryPartLedger()
+        let fence = OutboundPartFence(ledger: ledger)
+        ledger.failReleases.store(1, ordering: .relaxed)
+        var first = fence.progress(for: id, sent: [:])
+        #expect(
+            try await first.send(parts) { _ in .retriableFailure(reason: "503") } == .retriableFailure(reason: "503"))
+        #expect(try await ledger.partState(id: id, index: 0).claimedBy == fence.instance, "the release was lost")
+        let vendor = SendCounter()
+        var second = fence.progress(for: id, sent: [:])
+        _ = try await second.send(parts) { vendor.send($0) }
+        #expect(vendor.sends.withLock { $0 } == parts)
+        #expect(fence.unknownOutcomes == 0)
+    }
+
+    @Test("a live claim of this process that was not abandoned is waited for, not taken over")
+    func liveOwnClaimIsNotTakenOver() async throws {
+        let ledger = InMemoryPartLedger()
+        let fence = OutboundPartFence(ledger: ledger)
+        let vendor = SendCounter()
+        // An earlier failed claim left the part abandoned; a later attempt then claimed it normally and is
+        // still sending when a third attempt of the same process comes.
+        ledger.claimsStoredWithoutAnswer.store(1, ordering: .relaxed)
+        var failed = fence.progress(for: id, sent: [:])
+        await #expect(throws: InMemoryPartLedger.LedgerUnreachable.self) {
+            try await failed.send(["part one"]) { vendor.send($0) }
+        }
+        try await ledger.releasePart(id: id, index: 0, instance: fence.instance)
+        var sending = fence.progress(for: id, sent: [:])
+        _ = try await sending.send(["part one"]) { part in
+            // While this attempt sends under its claim, another attempt of the same process comes.
+            var third = fence.progress(for: id, sent: [:])
+            await #expect(throws: PartInFlightElsewhere.self) { try await third.send(["part one"]) { vendor.send($0) } }
+            return vendor.send(part)
+        }
+        #expect(vendor.sends.withLock { $0 } == ["part one"])
     }
 
     @Test("two consumers holding the same record: one sends, the other waits and then finds it sent")

@@ -16,6 +16,9 @@ public protocol OutboundPartLedger: Sendable {
     func recordSentPart(id: UUID, index: Int, providerMessageId: String) async throws
     /// Drops `instance`'s claim on a part the provider did not take, so a later attempt may send it.
     func releasePart(id: UUID, index: Int, instance: String) async throws
+    /// Dates `instance`'s claim on part `index` anew, only if it still holds it and the part is not recorded
+    /// as sent. True when it did.
+    func renewClaim(id: UUID, index: Int, instance: String, at: Date) async throws -> Bool
 }
 
 /// One part's state in an ``OutboundPartLedger``.
@@ -44,6 +47,10 @@ public struct PartInFlightElsewhere: Error, Sendable, CustomStringConvertible {
 /// - recording the answer failed (the database away), or the database lost it (killed before it reached its
 ///   disk): this process remembers the answers it got (the most recent ``rememberedAnswers``) and records
 ///   them on the next attempt instead of sending again;
+/// - the claim itself failed without an answer (the database went away while writing it), or releasing it
+///   failed: the claim may be stored while this process knows it sent nothing under it, so its next attempt
+///   takes the claim over and sends (``abandonedClaims``), instead of waiting out the lease and then taking the
+///   part as sent when it never was;
 /// - the sender died: after `lease` the claim is taken as sent with an unknown outcome (`unknownOutcomes`
 ///   counts it): at most once means such a part is never sent twice, and may have been sent never.
 /// A part claimed by a live consumer makes the attempt fail with ``PartInFlightElsewhere``, and the retry
@@ -62,6 +69,12 @@ public final class OutboundPartFence: Sendable {
     /// can lose the record while keeping the (journaled) claim.
     private let answers = BoundedCache<String, String>(capacity: OutboundPartFence.rememberedAnswers)
     private let unknown = Atomic<Int>(0)
+    /// Parts ("message id:part") whose claim by this process may be stored although this process sent nothing
+    /// under it. Taken out by the one attempt that takes the claim over.
+    private let abandoned = Mutex<Set<String>>([])
+    /// How many abandoned claims this process remembers; past that it forgets them all, and those parts fall
+    /// back to the lease.
+    public static let abandonedClaims = 10_000
 
     public init(
         ledger: any OutboundPartLedger, instance: String = UUID().uuidString.lowercased(), lease: TimeInterval = 20,
@@ -85,7 +98,34 @@ public final class OutboundPartFence: Sendable {
                 try await self.ledger.recordSentPart(id: id, index: index, providerMessageId: providerMessageId)
             },
             claim: { index in try await self.claim(id: id, index: index) },
-            release: { index in try await self.ledger.releasePart(id: id, index: index, instance: self.instance) })
+            release: { index in
+                do {
+                    try await self.ledger.releasePart(id: id, index: index, instance: self.instance)
+                } catch {
+                    self.abandon("\(id):\(index)")
+                    throw error
+                }
+            })
+    }
+
+    private func abandon(_ part: String) {
+        abandoned.withLock { parts in
+            if parts.count >= Self.abandonedClaims { parts.removeAll() }
+            parts.insert(part)
+        }
+    }
+
+    /// Claims the part; a claim whose write failed may still have been stored, so it counts as abandoned.
+    private func tryClaim(id: UUID, index: Int) async throws -> Bool {
+        do {
+            guard try await ledger.claimPart(id: id, index: index, instance: instance, at: now()) else { return false }
+            // Stored now, and this attempt sends under it: it is no longer an abandoned claim.
+            abandoned.withLock { _ = $0.remove("\(id):\(index)") }
+            return true
+        } catch {
+            abandon("\(id):\(index)")
+            throw error
+        }
     }
 
     /// Nil when this attempt may send the part; else the provider id it went out as.
@@ -95,12 +135,24 @@ public final class OutboundPartFence: Sendable {
             try await ledger.recordSentPart(id: id, index: index, providerMessageId: answered)
             return answered
         }
-        if try await ledger.claimPart(id: id, index: index, instance: instance, at: now()) { return nil }
+        let part = "\(id):\(index)"
+        if try await tryClaim(id: id, index: index) { return nil }
         let state = try await ledger.partState(id: id, index: index)
         if let sent = state.sentAs { return sent }
         if state.claimedBy == nil {
             // Released between the two reads: claim again.
-            if try await ledger.claimPart(id: id, index: index, instance: instance, at: now()) { return nil }
+            if try await tryClaim(id: id, index: index) { return nil }
+            throw PartInFlightElsewhere()
+        }
+        if state.claimedBy == instance, abandoned.withLock({ $0.remove(part) != nil }) {
+            // This process's own claim, under which it sent nothing: this attempt takes it over.
+            do {
+                if try await ledger.renewClaim(id: id, index: index, instance: instance, at: now()) { return nil }
+            } catch {
+                abandon(part)
+                throw error
+            }
+            // Taken as sent by another consumer past the lease, or recorded meanwhile: look again next time.
             throw PartInFlightElsewhere()
         }
         if let at = state.claimedAt, now().timeIntervalSince(at) >= lease {

@@ -36,4 +36,15 @@ extension MessageStore: OutboundPartLedger {
             filter: ["_id": .string(id.uuidString.lowercased()), "sending_parts.\(index).by": .string(instance)],
             update: ["$unset": .document(["sending_parts.\(index)": ""])])
     }
+
+    public func renewClaim(id: UUID, index: Int, instance: String, at: Date) async throws -> Bool {
+        let result = try await messages.updateOne(
+            filter: [
+                "_id": .string(id.uuidString.lowercased()), "sent_parts.\(index)": ["$exists": false],
+                "sending_parts.\(index).by": .string(instance),
+            ],
+            update: ["$set": .document(["sending_parts.\(index).at": .date(at)])],
+            journaled: true)
+        return result.matchedCount == 1
+    }
 }
