@@ -23,8 +23,15 @@ public struct IdentificationHandler: StageHandler {
     /// The erasure time of each erased identity (by digest) the stage was told of.
     let erasedIdentities = ErasedIdentities()
 
-    public init(profiles: any IdentityStoring, environment: DaemonEnvironment, cacheCapacity: Int = 200_000) {
+    /// Where STOP and START keywords are recorded (``ConsentStoring``); nil: keywords are plain messages.
+    let consent: (any ConsentStoring)?
+
+    public init(
+        profiles: any IdentityStoring, environment: DaemonEnvironment, consent: (any ConsentStoring)? = nil,
+        cacheCapacity: Int = 200_000
+    ) {
         self.profiles = profiles
+        self.consent = consent
         self.environment = environment
         self.known = BoundedCache(capacity: cacheCapacity)
     }
@@ -97,7 +104,24 @@ public struct IdentificationHandler: StageHandler {
             known.set(customerId, for: key)
             var identified = batch.items[index].envelope
             identified.customerId = customerId
-            results[index] = .produced([.envelope(identified, to: batch.topics.identified)])
+            let match = consent == nil ? nil : ConsentChange.match(identified)
+            // A keyword goes on marked: the conversation shows it, and the router keeps it from the bot.
+            if let match { identified.unknownFields[ConsentChange.marker] = .string(match.request.rawValue) }
+            var outputs: [StageOutput] = [.envelope(identified, to: batch.topics.identified)]
+            if let consent, let match {
+                do {
+                    try await consent.setOptedOut(
+                        match.request == .optOut, customerId: customerId, channel: identified.channel)
+                } catch {
+                    results[index] = .from(error)
+                    continue
+                }
+                batch.items[index].logger.info(
+                    "Customer consent changed",
+                    metadata: ["customer_id": "\(customerId)", "consent": "\(match.request.rawValue)"])
+                outputs += ConsentChange.outputs(for: identified, match: match, topics: batch.topics)
+            }
+            results[index] = .produced(outputs)
         }
         return results.map { $0 ?? .failed(IdentificationRaced()) }
     }
