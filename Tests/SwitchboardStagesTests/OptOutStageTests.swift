@@ -51,9 +51,20 @@ struct OptOutStageTests {
         // START undoes it; a plain message changes nothing.
         _ = try await handler.handle(inbound("hello", from: "+15550100001", channel: .sms), context: context)
         #expect(try await test.database.profiles.profile(id: customer)?.optedOutChannels == [.sms])
+        // A second STOP (another message) confirms nothing more.
+        let second = try await handler.handle(inbound("STOP", from: "+15550100001", channel: .sms), context: context)
+        #expect(try second.envelopes(on: test.topics.outbound).isEmpty)
+        #expect(try second.envelopes(on: test.topics.identified).first.map(ConsentChange.keyword(of:)) == .some(nil))
         let start = try await handler.handle(inbound("START", from: "+15550100001", channel: .sms), context: context)
         #expect(try start.events(on: test.topics.events).first?.type == .customerOptedIn)
         #expect(try await test.database.profiles.profile(id: customer)?.optedOutChannels == [])
+
+        // Telegram's /start on first contact is an ordinary message: nobody had stopped.
+        let telegram = try await handler.handle(
+            inbound("/start", from: "7770001", channel: .telegram), context: context)
+        #expect(try telegram.envelopes(on: test.topics.outbound).isEmpty)
+        #expect(try telegram.events(on: test.topics.events).isEmpty)
+        #expect(try telegram.envelopes(on: test.topics.identified).first.map(ConsentChange.keyword(of:)) == .some(nil))
     }
 
     @Test func repliesToAnOptedOutCustomerAreKeptButNeverSentExceptTheConfirmation() async throws {

@@ -46,7 +46,8 @@ public struct ConsentKeywords: Sendable {
     public static let confirmations: [Request: [String: String]] = [
         .optOut: [
             "en": "You have been unsubscribed and will receive no further messages here. Reply START to resubscribe.",
-            "de": "Sie wurden abgemeldet und erhalten hier keine weiteren Nachrichten. Antworten Sie START, um sich wieder anzumelden.",
+            "de": "Sie wurden abgemeldet und erhalten hier keine weiteren Nachrichten. "
+                + "Antworten Sie START, um sich wieder anzumelden.",
             "fr": "Vous êtes désabonné et ne recevrez plus de messages ici. Répondez START pour vous réabonner.",
             "es": "Se ha dado de baja y no recibirá más mensajes aquí. Responda START para volver a suscribirse.",
         ],

@@ -201,7 +201,9 @@ public struct OutboundDeliveryHandler: StageHandler {
             if let code = VendorOptOut.code(in: reason, channel: envelope.channel), let customerId = envelope.customerId
             {
                 // The vendor says the customer opted out there: recorded like a STOP, and nothing to replay.
-                try await consent.setOptedOut(true, customerId: customerId, channel: envelope.channel)
+                _ = try await consent.setOptedOut(
+                    true, customerId: customerId, channel: envelope.channel,
+                    messageId: envelope.id.uuidString.lowercased())
                 let event = SwitchboardEvent(
                     id: DerivedID.make(from: envelope.id, name: "vendor-opt-out"), type: .customerOptedOut,
                     tenantId: envelope.tenantId, customerId: customerId, traceId: envelope.traceId,

@@ -104,23 +104,29 @@ public struct IdentificationHandler: StageHandler {
             known.set(customerId, for: key)
             var identified = batch.items[index].envelope
             identified.customerId = customerId
-            let match = consent == nil ? nil : ConsentChange.match(identified)
-            // A keyword goes on marked: the conversation shows it, and the router keeps it from the bot.
-            if let match { identified.unknownFields[ConsentChange.marker] = .string(match.request.rawValue) }
-            var outputs: [StageOutput] = [.envelope(identified, to: batch.topics.identified)]
-            if let consent, let match {
+            var outputs: [StageOutput] = []
+            if let consent, let match = ConsentChange.match(identified) {
+                let changed: Bool
                 do {
-                    try await consent.setOptedOut(
-                        match.request == .optOut, customerId: customerId, channel: identified.channel)
+                    changed = try await consent.setOptedOut(
+                        match.request == .optOut, customerId: customerId, channel: identified.channel,
+                        messageId: identified.id.uuidString.lowercased())
                 } catch {
                     results[index] = .from(error)
                     continue
                 }
-                batch.items[index].logger.info(
-                    "Customer consent changed",
-                    metadata: ["customer_id": "\(customerId)", "consent": "\(match.request.rawValue)"])
-                outputs += ConsentChange.outputs(for: identified, match: match, topics: batch.topics)
+                // Only a keyword that changed something is confirmed and kept from the bot: a second STOP gets
+                // no second confirmation, and START from a customer who never stopped (Telegram's /start on
+                // first contact) is an ordinary message.
+                if changed {
+                    batch.items[index].logger.info(
+                        "Customer consent changed",
+                        metadata: ["customer_id": "\(customerId)", "consent": "\(match.request.rawValue)"])
+                    identified.unknownFields[ConsentChange.marker] = .string(match.request.rawValue)
+                    outputs += ConsentChange.outputs(for: identified, match: match, topics: batch.topics)
+                }
             }
+            outputs.insert(.envelope(identified, to: batch.topics.identified), at: 0)
             results[index] = .produced(outputs)
         }
         return results.map { $0 ?? .failed(IdentificationRaced()) }

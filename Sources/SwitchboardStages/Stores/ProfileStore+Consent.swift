@@ -5,15 +5,28 @@ extension ProfileStore {
     private struct OptOuts: Decodable, Sendable {
         var _id: String
         var opted_out: [String]?
+        /// Per channel, the message that last changed the customer's consent there.
+        var consent_changed_by: [String: String]?
     }
 
-    /// Marks the customer opted out of `channel` (or, with `false`, back in). Idempotent and safe to repeat
-    /// (`$addToSet` / `$pull` on the profile's `opted_out`), so a redelivered STOP changes nothing more.
-    public func setOptedOut(_ optedOut: Bool, customerId: String, channel: Channel) async throws {
-        let operation = optedOut ? "$addToSet" : "$pull"
-        _ = try await profiles.updateOne(
-            filter: ["_id": .string(customerId)],
-            update: [operation: ["opted_out": .string(channel.rawValue)]])
+    /// Marks the customer opted out of `channel` (or, with `false`, back in) because of message `messageId`.
+    /// Returns whether that message changed it: true when it did now, and again when the same message comes
+    /// back (a redelivery must produce the same confirmation), false when the customer already was so.
+    /// Safe to repeat (`$addToSet` / `$pull` on the profile's `opted_out`).
+    public func setOptedOut(
+        _ optedOut: Bool, customerId: String, channel: Channel, messageId: String
+    ) async throws -> Bool {
+        let value = MongoValue.string(channel.rawValue)
+        let result = try await profiles.updateOne(
+            filter: ["_id": .string(customerId), "opted_out": optedOut ? ["$ne": value] : value],
+            update: [
+                optedOut ? "$addToSet" : "$pull": ["opted_out": value],
+                "$set": ["consent_changed_by.\(channel.rawValue)": .string(messageId)],
+            ])
+        if result.modifiedCount > 0 { return true }
+        let found = try await profiles.find(
+            ["_id": .string(customerId)], projection: ["consent_changed_by": 1], as: OptOuts.self)
+        return found.first?.consent_changed_by?[channel.rawValue] == messageId
     }
 
     /// The channels each of these customers opted out of; customers with none are left out.
