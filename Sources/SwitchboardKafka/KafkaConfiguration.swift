@@ -30,6 +30,16 @@ public struct KafkaConfiguration: Sendable {
     /// `key=value,key=value`, default none. Values here are never logged.
     public var extraProperties: [String: String]
 
+    /// librdkafka's default `message.max.bytes`, just below the broker's own default (1 048 588).
+    public static let defaultRecordLimitBytes = 1_000_000
+
+    /// The largest record the producer sends (key, value and headers): `message.max.bytes` from
+    /// `SWITCHBOARD_KAFKA_PROPERTIES`, default ``defaultRecordLimitBytes``. A broker whose
+    /// `message.max.bytes` is lower needs the same value here.
+    public var recordLimitBytes: Int {
+        extraProperties["message.max.bytes"].flatMap { Int($0) } ?? Self.defaultRecordLimitBytes
+    }
+
     /// A configuration with every default, pointing at `brokers`.
     public init(brokers: String = "127.0.0.1:9092", clientID: String = "switchboard") {
         self.brokers = brokers

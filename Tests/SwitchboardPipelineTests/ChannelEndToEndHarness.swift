@@ -95,6 +95,20 @@ struct ChannelEndToEndHarness: Sendable {
             daemons: daemons, vendor: vendor, client: client, messages: client.collection("messages"))
     }
 
+    /// Runs `body` with the daemons and a fake vendor server, and stops them whatever it does.
+    static func run(_ body: @escaping @Sendable (ChannelEndToEndHarness) async throws -> Void) async throws {
+        try await FakeVendorServer.with { vendor in
+            let harness = try await start(vendor: vendor)
+            do {
+                try await body(harness)
+            } catch {
+                await harness.stop()
+                throw error
+            }
+            await harness.stop()
+        }
+    }
+
     func stop() async {
         await daemons.stopAll()
         try? await client.dropDatabase()

@@ -15,16 +15,7 @@ struct ChannelEndToEndTests {
 
     /// One daemon set for all four channels: starting six daemons is the slow part.
     @Test func everyChannelAnswersThroughItsVendorOnceAndTracksDeliveryStatus() async throws {
-        try await FakeVendorServer.with { vendor in
-            let harness = try await Harness.start(vendor: vendor)
-            do {
-                try await Self.run(harness)
-            } catch {
-                await harness.stop()
-                throw error
-            }
-            await harness.stop()
-        }
+        try await Harness.run { try await Self.run($0) }
     }
 
     static func run(_ harness: Harness) async throws {

@@ -39,11 +39,23 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    /// Every envelope a webhook parser makes is published: one that cannot be encoded would fail the
-    /// webhook with a 5xx on every retry of the vendor.
+    /// Every envelope a webhook parser makes is published after ``InboundValueCheck``: one that cannot be
+    /// encoded would fail the webhook with a 5xx on every retry of the vendor, and one the next stage cannot
+    /// decode would be accepted and then dead-lettered.
     private static func expectEncodable(_ envelopes: [Envelope]?) {
-        for envelope in envelopes ?? [] where (try? EnvelopeCodec().encode(envelope)) == nil {
-            fatalError("a parsed envelope cannot be encoded: \(envelope.id)")
+        let codec = EnvelopeCodec()
+        for parsed in envelopes ?? [] {
+            let envelope: Envelope
+            switch InboundValueCheck.check(parsed) {
+            case .accepted(let accepted), .unsupported(let accepted, _): envelope = accepted
+            case .dropped: continue
+            }
+            guard let bytes = try? codec.encode(envelope) else {
+                fatalError("a parsed envelope cannot be encoded: \(envelope.id)")
+            }
+            guard (try? codec.decode(bytes)) != nil else {
+                fatalError("a parsed envelope cannot be decoded by the next stage: \(envelope.id)")
+            }
         }
     }
 

@@ -30,6 +30,11 @@ public struct SwitchboardEvent: Sendable, Hashable, Codable {
         /// Everything stored about a customer was erased (`erased_at`; no personal data): consumers that keep
         /// their own copies drop the customer's.
         public static let customerErased = EventType(rawValue: "customer_erased")
+        /// A customer opted out of a channel (`channel`; `source` `keyword` with the `language`, or
+        /// `vendor_error` with the vendor's `code`): nothing more is sent there but the confirmation.
+        public static let customerOptedOut = EventType(rawValue: "customer_opted_out")
+        /// A customer opted back into a channel (`channel`, `source` `keyword`, `language`).
+        public static let customerOptedIn = EventType(rawValue: "customer_opted_in")
         /// A channel reported delivery/read/failure of an outbound message.
         public static let deliveryStatus = EventType(rawValue: "delivery_status")
 

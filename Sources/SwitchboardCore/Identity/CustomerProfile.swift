@@ -18,6 +18,10 @@ public struct CustomerProfile: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// When it last changed.
     public var updatedAt: Date
+    /// Channels the customer opted out of (STOP, or the vendor's own opt-out error): nothing is sent there
+    /// but the confirmation. Kept apart from the rest of the profile in the store (`opted_out`), so writing a
+    /// profile never undoes an opt-out; not part of this type's coding.
+    public var optedOutChannels: [Channel] = []
 
     /// Creates a profile.
     public init(

@@ -1,13 +1,19 @@
 public import Foundation
+import SwitchboardKafka
 import SwitchboardRuntime
 
 /// channel-webhook's own settings, read once from the daemon environment.
 public struct ChannelWebhookConfiguration: Sendable {
     /// Largest accepted web chat request body. `SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES`, default 65 536.
     public var maxBodyBytes: Int
-    /// Largest accepted provider webhook body (WhatsApp, Messenger, Telegram, Twilio).
-    /// `SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES`, default 1 048 576.
-    public var webhookMaxBodyBytes = 1024 * 1024
+    /// Largest accepted provider webhook body (WhatsApp, Messenger, Telegram, Twilio); 413 above it.
+    /// `SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES`, default 524 288 (512 KiB): below the broker's record limit
+    /// (``recordLimitBytes``) with room for the envelope around the message. It must be below that limit; a
+    /// body under it whose envelope still does not fit in a record gets 413 from the publisher.
+    public var webhookMaxBodyBytes = 512 * 1024
+    /// The largest record the broker takes: the Kafka producer's `message.max.bytes`
+    /// (`SWITCHBOARD_KAFKA_PROPERTIES`), default 1 000 000.
+    public var recordLimitBytes = KafkaConfiguration.defaultRecordLimitBytes
     /// The broker-outage spool (``InboundSpool``): `SWITCHBOARD_SPOOL_DIR` (default none: no spool),
     /// `SWITCHBOARD_SPOOL_PUBLISH_TIMEOUT_MS` (2 000), `SWITCHBOARD_SPOOL_MAX_BYTES` (256 MiB).
     public var spool = InboundSpoolConfiguration()
@@ -99,6 +105,17 @@ public struct ChannelWebhookConfiguration: Sendable {
         maxBodyBytes = try Self.bytes("SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES", environment, default: maxBodyBytes)
         webhookMaxBodyBytes = try Self.bytes(
             "SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES", environment, default: webhookMaxBodyBytes)
+        recordLimitBytes = environment.kafka.recordLimitBytes
+        for (variable, value) in [
+            ("SWITCHBOARD_WEBHOOK_MAX_BODY_BYTES", webhookMaxBodyBytes),
+            ("SWITCHBOARD_WEBCHAT_MAX_BODY_BYTES", maxBodyBytes),
+        ] where value >= recordLimitBytes {
+            throw SettingsError(
+                reason: """
+                    \(variable) (\(value)) must be below the broker's record limit (message.max.bytes, \
+                    \(recordLimitBytes)): a body that size could never be published
+                    """)
+        }
     }
 
     private static func rate(_ variable: String, _ environment: DaemonEnvironment, _ fallback: Double) throws -> Double

@@ -98,7 +98,9 @@ public struct ChannelWebhookDaemon: Sendable {
                 """)
         }
         self.context = ChannelWebhookContext(
-            publisher: InboundPublisher(producer: producer, topics: topics, messages: database.messages, spool: spool),
+            publisher: InboundPublisher(
+                producer: producer, topics: topics, messages: database.messages, spool: spool,
+                recordLimit: configuration.recordLimitBytes),
             database: database,
             tenants: environment.tenants, secrets: environment.secrets,
             configuration: configuration,

@@ -18,10 +18,15 @@ public struct InboundPublisher: Sendable {
     private let eventsTopic: String
     private let messages: MessageStore?
     private let spool: InboundSpool?
+    private let recordLimit: Int
 
+    /// A publisher producing with `producer`; records above `recordLimit` bytes (the producer's
+    /// `message.max.bytes`) are refused with 413 before anything is sent.
     public init(
-        producer: KafkaProducer, topics: TopicNames, messages: MessageStore? = nil, spool: InboundSpool? = nil
+        producer: KafkaProducer, topics: TopicNames, messages: MessageStore? = nil, spool: InboundSpool? = nil,
+        recordLimit: Int = KafkaConfiguration.defaultRecordLimitBytes
     ) {
+        self.recordLimit = recordLimit
         self.producer = producer
         self.topic = topics.inbound
         self.eventsTopic = topics.events
@@ -29,9 +34,10 @@ public struct InboundPublisher: Sendable {
         self.spool = spool
     }
 
-    /// Publishes `envelopes` in order. Throws ``ChannelHTTPError`` 503 (with the broker's reason) when the
-    /// broker did not acknowledge them and there is no spool to take them (or it is full or cannot be
-    /// written), 500 when one cannot be encoded.
+    /// Publishes `envelopes` in order. Throws ``ChannelHTTPError`` 413 when one would not fit in a broker
+    /// record (nothing is sent then), 503 (with the broker's reason) when the broker did not acknowledge them
+    /// and there is no spool to take them (or it is full or cannot be written), 500 when one cannot be
+    /// encoded.
     public func publish(_ envelopes: [Envelope]) async throws(ChannelHTTPError) {
         guard !envelopes.isEmpty else { return }
         let records: [KafkaOutgoingRecord]
@@ -48,6 +54,9 @@ public struct InboundPublisher: Sendable {
             }
         } catch {
             throw ChannelHTTPError(.internalServerError, "message could not be encoded")
+        }
+        if records.contains(where: { Self.size(of: $0) > recordLimit }) {
+            throw ChannelHTTPError(.contentTooLarge, "message is larger than one broker record (\(recordLimit) bytes)")
         }
         try await send(records)
         guard let messages else { return }
@@ -86,6 +95,13 @@ public struct InboundPublisher: Sendable {
         } catch {
             throw ChannelHTTPError(.serviceUnavailable, "message broker unavailable: \(error)")
         }
+    }
+
+    /// Bytes a record takes against `message.max.bytes`: key, value, headers and librdkafka's per-record
+    /// overhead (a generous 512 bytes).
+    static func size(of record: KafkaOutgoingRecord) -> Int {
+        let headers = record.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count + 16 }
+        return (record.key?.count ?? 0) + record.value.count + headers + 512
     }
 
     private static func reason(_ refusal: InboundSpool.Refusal) -> String {

@@ -19,6 +19,8 @@ public struct OutboundDeliveryHandler: StageHandler {
 
     let adapters: ChannelAdapterRegistry
     let database: SwitchboardDatabase
+    /// Who opted out of which channel (the profile store, unless a test gives another).
+    let consent: any ConsentStoring
     let metrics: OutboundMetrics
     let now: @Sendable () -> Date
     /// Claims each part before it is sent, so no part goes out twice.
@@ -26,10 +28,12 @@ public struct OutboundDeliveryHandler: StageHandler {
 
     public init(
         adapters: ChannelAdapterRegistry, database: SwitchboardDatabase, metrics: OutboundMetrics = OutboundMetrics(),
-        partLease: TimeInterval = 20, now: @escaping @Sendable () -> Date = { Date() }
+        partLease: TimeInterval = 20, consent: (any ConsentStoring)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.adapters = adapters
         self.database = database
+        self.consent = consent ?? database.profiles
         self.metrics = metrics
         self.now = now
         self.fence = OutboundPartFence(ledger: database.messages, lease: partLease, now: now)
@@ -105,20 +109,40 @@ public struct OutboundDeliveryHandler: StageHandler {
             }
         }
         let decided = plans
+        // The customers opted out of a remote reply's channel: read once per batch, at delivery time.
+        let remoteCustomers = decided.values.compactMap { plan -> String? in
+            switch plan {
+            case .deliver(let envelope, _), .retryFailed(let envelope, _):
+                adapters.adapter(for: envelope.channel)?.deliversLocally == false ? envelope.customerId : nil
+            case .skip: nil
+            }
+        }
+        let optedOut = try await consent.optedOutChannels(customerIds: remoteCustomers)
+        let topics = batch.topics
         let delivered = await batch.forEachKey(concurrency: 16) { index, item in
             guard let plan = decided[index] else { return .produced([]) }
             do {
                 switch plan {
                 case .skip:
                     return .produced([])
+                case .deliver(let stored, _) where Self.isSuppressed(stored, optedOut: optedOut),
+                    .retryFailed(let stored, _) where Self.isSuppressed(stored, optedOut: optedOut):
+                    // Nothing but the consent confirmation goes to a customer who opted out of the channel;
+                    // the reply is kept as `suppressed` and never sent, also not after a later START.
+                    item.logger.info("Outbound message suppressed: the customer opted out of the channel")
+                    metrics.recordSend(channel: stored.channel.rawValue, result: .rejected)
+                    try await messages.setStatus(
+                        id: stored.id, status: "suppressed",
+                        error: "the customer opted out of \(stored.channel.rawValue)")
+                    return .produced([])
                 case .deliver(let stored, let sentParts):
-                    return .produced(try await deliver(stored, sentParts: sentParts))
+                    return .produced(try await deliver(stored, sentParts: sentParts, topics: topics))
                 case .retryFailed(let stored, let sentParts):
                     // A dead letter replayed once its cause is fixed (credentials configured, the provider
                     // back): delivery is tried again, resuming after any parts already sent.
                     item.logger.info("Retrying an outbound message that failed before")
                     try await messages.retryFailed(id: stored.id)
-                    return .produced(try await deliver(stored, sentParts: sentParts))
+                    return .produced(try await deliver(stored, sentParts: sentParts, topics: topics))
                 }
             } catch {
                 return .from(error)
@@ -129,8 +153,19 @@ public struct OutboundDeliveryHandler: StageHandler {
         return results.map { $0 ?? .produced([]) }
     }
 
+    /// Whether `envelope` must not be sent: its customer opted out of its channel, and it is not the consent
+    /// confirmation.
+    static func isSuppressed(_ envelope: Envelope, optedOut: [String: Set<Channel>]) -> Bool {
+        guard let customerId = envelope.customerId, optedOut[customerId]?.contains(envelope.channel) == true else {
+            return false
+        }
+        return !ConsentChange.isConfirmation(envelope)
+    }
+
     /// Delivers a stored reply through its channel's adapter (resuming after `sentParts`) and records the outcome.
-    private func deliver(_ envelope: Envelope, sentParts: [Int: String]) async throws -> [StageOutput] {
+    private func deliver(
+        _ envelope: Envelope, sentParts: [Int: String], topics: TopicNames
+    ) async throws -> [StageOutput] {
         let messages = database.messages
         guard let adapter = adapters.adapter(for: envelope.channel) else {
             throw StageFailure.permanent("no adapter for channel \(envelope.channel.rawValue)")
@@ -163,6 +198,18 @@ public struct OutboundDeliveryHandler: StageHandler {
             // The provider refused it (4xx other than 429): recorded on the message and dead-lettered.
             metrics.recordSend(channel: channel, result: .rejected)
             try await messages.setStatus(id: envelope.id, status: "failed", error: reason)
+            if let code = VendorOptOut.code(in: reason, channel: envelope.channel), let customerId = envelope.customerId
+            {
+                // The vendor says the customer opted out there: recorded like a STOP, and nothing to replay.
+                _ = try await consent.setOptedOut(
+                    true, customerId: customerId, channel: envelope.channel,
+                    messageId: envelope.id.uuidString.lowercased())
+                let event = SwitchboardEvent(
+                    id: DerivedID.make(from: envelope.id, name: "vendor-opt-out"), type: .customerOptedOut,
+                    tenantId: envelope.tenantId, customerId: customerId, traceId: envelope.traceId,
+                    occurredAt: now(), details: ["channel": channel, "source": "vendor_error", "code": code])
+                return [.event(event, to: topics.events, key: envelope.partitionKey)]
+            }
             throw StageFailure.permanent("\(channel) refused the message: \(reason)")
         case .retriableFailure(let reason):
             // The adapter already retried with backoff (429/5xx/timeouts): its retries are exhausted.

@@ -17,6 +17,10 @@ public protocol WebhookChannelAdapter: ChannelAdapter {
     /// Throws ``ChannelHTTPError`` (401) unless the request is authentic for `tenantId`.
     func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError)
 
+    /// The same, given the raw query string of the URL called (nil when not known). Providers whose
+    /// signature covers the URL (Twilio) implement it; the default ignores the query.
+    func verify(headers: HTTPFields, body: [UInt8], tenantId: String, query: String?) throws(ChannelHTTPError)
+
     /// The envelopes in one webhook body; empty for notifications Switchboard ignores. Throws
     /// ``ChannelHTTPError`` (400) for a body that cannot be understood.
     func parse(
@@ -30,6 +34,12 @@ public protocol WebhookChannelAdapter: ChannelAdapter {
 extension WebhookChannelAdapter {
     public func addExtraRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext) {}
 
+    public func verify(
+        headers: HTTPFields, body: [UInt8], tenantId: String, query: String?
+    ) throws(ChannelHTTPError) {
+        try verify(headers: headers, body: body, tenantId: tenantId)
+    }
+
     public func addRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext) {
         addExtraRoutes(to: router, context: context)
         router.post("/webhooks/\(channel.rawValue)/{tenant}") { request, requestContext in
@@ -37,8 +47,22 @@ extension WebhookChannelAdapter {
         }
     }
 
-    /// Verifies, parses and publishes one webhook; 200 `{"received": n}` once the broker has them.
+    /// Verifies, parses, checks (``InboundValueCheck``) and publishes one webhook; 200 `{"received": n}`
+    /// once the broker has them. Every refusal is logged at warning with the channel, tenant and reason.
     public func receive(
+        _ request: Request, tenantId: String, context: ChannelWebhookContext
+    ) async throws
+        -> Response
+    {
+        do {
+            return try await accept(request, tenantId: tenantId, context: context)
+        } catch let refusal as ChannelHTTPError {
+            context.logRefusal(refusal, channel: channel, tenantId: tenantId)
+            throw refusal
+        }
+    }
+
+    private func accept(
         _ request: Request, tenantId: String, context: ChannelWebhookContext
     ) async throws
         -> Response
@@ -46,13 +70,14 @@ extension WebhookChannelAdapter {
         guard context.tenants.tenant(id: tenantId) != nil else { throw ChannelHTTPError(.notFound, "unknown tenant") }
         let body = Array(buffer: try await request.channelBody(upTo: context.configuration.webhookMaxBodyBytes))
         do {
-            try verify(headers: request.headers, body: body, tenantId: tenantId)
+            try verify(headers: request.headers, body: body, tenantId: tenantId, query: request.uri.query)
         } catch {
             context.outboundMetrics.recordSignatureFailure(channel: channel.rawValue)
             throw error
         }
-        let envelopes = try parse(
+        let parsed = try parse(
             body: body, headers: request.headers, tenantId: tenantId, receivedAt: context.now(), ids: context.ids)
+        let envelopes = context.checked(parsed, channel: channel, tenantId: tenantId)
         try await context.publisher.publish(envelopes)
         context.logger.debug(
             "Webhook published",

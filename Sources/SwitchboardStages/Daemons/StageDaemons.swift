@@ -15,7 +15,8 @@ public enum StageDaemons {
         -> [any Service]
     {
         let parts = try await DaemonParts.connect(environment, logger: logger)
-        let handler = IdentificationHandler(profiles: parts.database.profiles, environment: environment)
+        let handler = IdentificationHandler(
+            profiles: parts.database.profiles, environment: environment, consent: parts.database.profiles)
         return try services(
             parts, stage: "customer-identification", input: parts.topics.inbound,
             handler: DropErased(

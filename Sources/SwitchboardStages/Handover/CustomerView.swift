@@ -15,6 +15,8 @@ public struct CustomerView: Sendable, Hashable, Encodable {
     public var phones: [String]
     public var emails: [String]
     public var since: Date?
+    /// The channels the customer opted out of (STOP or the vendor's opt-out error): nothing is sent there.
+    public var optedOut: [String]
     /// The latest messages on every channel, oldest first.
     public var messages: [MessageView]
 
@@ -25,6 +27,7 @@ public struct CustomerView: Sendable, Hashable, Encodable {
         phones = profile?.phones ?? []
         emails = profile?.emails ?? []
         since = profile?.createdAt
+        optedOut = (profile?.optedOutChannels ?? []).map(\.rawValue).sorted()
         self.messages = messages
     }
 
@@ -32,5 +35,6 @@ public struct CustomerView: Sendable, Hashable, Encodable {
         case identities, phones, emails, since, messages
         case customerId = "customer_id"
         case displayName = "display_name"
+        case optedOut = "opted_out"
     }
 }

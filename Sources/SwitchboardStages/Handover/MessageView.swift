@@ -39,7 +39,7 @@ public struct MessageView: Sendable, Hashable, Codable {
             sender = "agent"
             agentId = id
         }
-        contentType = envelope.content.map(Self.type(of:))
+        contentType = envelope.content?.typeName
         text = envelope.content?.textForUnderstanding
         sequence = message.sequence ?? envelope.sequence
         createdAt = message.created_at
@@ -48,16 +48,6 @@ public struct MessageView: Sendable, Hashable, Codable {
         sessionId = message.session_id
         intent = envelope.annotations.intent
         confidence = envelope.annotations.confidence
-    }
-
-    private static func type(of content: Content) -> String {
-        switch content {
-        case .text: "text"
-        case .media: "media"
-        case .location: "location"
-        case .interactive: "interactive"
-        case .contact: "contact"
-        }
     }
 
     enum CodingKeys: String, CodingKey {

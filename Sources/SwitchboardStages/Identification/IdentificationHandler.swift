@@ -23,8 +23,15 @@ public struct IdentificationHandler: StageHandler {
     /// The erasure time of each erased identity (by digest) the stage was told of.
     let erasedIdentities = ErasedIdentities()
 
-    public init(profiles: any IdentityStoring, environment: DaemonEnvironment, cacheCapacity: Int = 200_000) {
+    /// Where STOP and START keywords are recorded (``ConsentStoring``); nil: keywords are plain messages.
+    let consent: (any ConsentStoring)?
+
+    public init(
+        profiles: any IdentityStoring, environment: DaemonEnvironment, consent: (any ConsentStoring)? = nil,
+        cacheCapacity: Int = 200_000
+    ) {
         self.profiles = profiles
+        self.consent = consent
         self.environment = environment
         self.known = BoundedCache(capacity: cacheCapacity)
     }
@@ -97,7 +104,30 @@ public struct IdentificationHandler: StageHandler {
             known.set(customerId, for: key)
             var identified = batch.items[index].envelope
             identified.customerId = customerId
-            results[index] = .produced([.envelope(identified, to: batch.topics.identified)])
+            var outputs: [StageOutput] = []
+            if let consent, let match = ConsentChange.match(identified) {
+                let changed: Bool
+                do {
+                    changed = try await consent.setOptedOut(
+                        match.request == .optOut, customerId: customerId, channel: identified.channel,
+                        messageId: identified.id.uuidString.lowercased())
+                } catch {
+                    results[index] = .from(error)
+                    continue
+                }
+                // Only a keyword that changed something is confirmed and kept from the bot: a second STOP gets
+                // no second confirmation, and START from a customer who never stopped (Telegram's /start on
+                // first contact) is an ordinary message.
+                if changed {
+                    batch.items[index].logger.info(
+                        "Customer consent changed",
+                        metadata: ["customer_id": "\(customerId)", "consent": "\(match.request.rawValue)"])
+                    identified.unknownFields[ConsentChange.marker] = .string(match.request.rawValue)
+                    outputs += ConsentChange.outputs(for: identified, match: match, topics: batch.topics)
+                }
+            }
+            outputs.insert(.envelope(identified, to: batch.topics.identified), at: 0)
+            results[index] = .produced(outputs)
         }
         return results.map { $0 ?? .failed(IdentificationRaced()) }
     }

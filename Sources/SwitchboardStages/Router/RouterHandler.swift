@@ -26,6 +26,12 @@ public struct RouterHandler: EnvelopeHandler {
         routed.annotations.routeDecision = decision
         context.logger.info(
             "Routed", metadata: ["target": "\(decision.target.rawValue)", "reason": "\(decision.reason.rawValue)"])
+        if ConsentChange.keyword(of: envelope) != nil, decision.target != .human {
+            // STOP and START were answered by their confirmation (customer-identification); the bot has nothing
+            // to add. An agent who owns the conversation still sees them.
+            context.logger.info("Consent keyword: answered by its confirmation")
+            return []
+        }
         switch decision.target {
         case .bot:
             return [.envelope(routed, to: context.topics.nlp)]

@@ -21,10 +21,20 @@ public struct ProfileStore: Sendable {
         var tenant_id: String
         var phones: [String]
         var emails: [String]
+        /// The channels the customer opted out of (``ProfileStore/setOptedOut(_:customerId:channel:)``), apart
+        /// from `profile` so that saving a profile never undoes an opt-out.
+        var opted_out: [String]?
+
+        /// The profile with its opt-outs.
+        var full: CustomerProfile {
+            var profile = profile
+            profile.optedOutChannels = (opted_out ?? []).compactMap(Channel.init(rawValue:))
+            return profile
+        }
     }
 
     private let identities: MongoCollection<IdentityDocument>
-    private let profiles: MongoCollection<ProfileDocument>
+    let profiles: MongoCollection<ProfileDocument>
 
     init(client: MongoClient) {
         identities = client.collection("identities")
@@ -114,7 +124,7 @@ public struct ProfileStore: Sendable {
 
     /// The profile with this customer id.
     public func profile(id: String) async throws -> CustomerProfile? {
-        try await profiles.findOne(["_id": .string(id)])?.profile
+        try await profiles.findOne(["_id": .string(id)])?.full
     }
 
     /// How many profiles a tenant has.

@@ -178,7 +178,8 @@ extension DeskPage {
           profile.replaceChildren();
           const rows = [["Customer id", customer.customer_id], ["Name", customer.display_name],
             ["Channels", customer.identities.map((i) => i.channel + " " + i.address).join(", ")],
-            ["Phones", customer.phones.join(", ")], ["Emails", customer.emails.join(", ")]];
+            ["Phones", customer.phones.join(", ")], ["Emails", customer.emails.join(", ")],
+            ["Opted out", (customer.opted_out || []).map((c) => c + " (nothing is sent there)").join(", ")]];
           for (const [label, value] of rows) {
             if (!value) continue;
             profile.append(el("dt", null, label));

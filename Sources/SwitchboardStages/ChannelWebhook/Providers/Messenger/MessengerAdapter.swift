@@ -29,7 +29,8 @@ public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
     ) {
         self.secrets = secrets
         self.security = MetaWebhookSecurity(
-            appSecretName: "MESSENGER_APP_SECRET", verifyTokenName: "MESSENGER_VERIFY_TOKEN", secrets: secrets)
+            appSecretName: "MESSENGER_APP_SECRET", verifyTokenName: "MESSENGER_VERIFY_TOKEN",
+            sha1Name: "MESSENGER_SIGNATURE_SHA1", secrets: secrets)
         self.sender = MetaGraphSender(
             sender: ProviderSender(
                 http: configuration.httpClient, retry: retryPolicy ?? configuration.retryPolicy,

@@ -38,6 +38,12 @@ struct MessengerEnvelopeBuilder {
                 envelope.content = .interactive(Content.InteractiveReply(payload: quickReply, title: message.text))
             } else if let text = message.text {
                 envelope.content = .text(text)
+            } else if let attachments = message.attachments, attachments.count > InboundValueCheck.maxMediaCount {
+                return [
+                    InboundValueCheck.unsupported(
+                        envelope, reason: "more than \(InboundValueCheck.maxMediaCount) attachments",
+                        type: "attachments")
+                ]
             } else if let attachments = message.attachments, !attachments.isEmpty,
                 case let contents = attachments.compactMap(Self.content), contents.count == attachments.count
             {

@@ -10,7 +10,13 @@ public protocol MetaWebhookAdapter: WebhookChannelAdapter {
 extension MetaWebhookAdapter {
     public func addExtraRoutes(to router: Router<ChannelRequestContext>, context: ChannelWebhookContext) {
         router.get("/webhooks/\(channel.rawValue)/{tenant}") { request, requestContext in
-            try security.handshake(request, tenantId: try requestContext.parameters.require("tenant"), context: context)
+            let tenantId = try requestContext.parameters.require("tenant")
+            do {
+                return try security.handshake(request, tenantId: tenantId, context: context)
+            } catch let refusal as ChannelHTTPError {
+                context.logRefusal(refusal, channel: channel, tenantId: tenantId)
+                throw refusal
+            }
         }
     }
 

@@ -106,9 +106,9 @@ public struct TelegramEnvelopeBuilder: Sendable {
         return nil
     }
 
+    /// The location as sent: its range is checked with every other channel's (``InboundValueCheck``).
     private static func location(_ location: TelegramUpdate.Location, name: String?, address: String?) -> Content? {
-        guard (-90...90).contains(location.latitude), (-180...180).contains(location.longitude) else { return nil }
-        return .location(
+        .location(
             .init(latitude: location.latitude, longitude: location.longitude, name: name, address: address))
     }
 

@@ -45,16 +45,33 @@ public struct TwilioAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
         return publicBaseURL.map { "\($0)/webhooks/\(channel.rawValue)/\(tenantId)" }
     }
 
+    /// The URL Twilio signed for a request with raw query string `query`: the configured public URL with
+    /// the request's query in place of its own (the configured URL as it is when `query` is nil).
+    public func signedURL(tenantId: String, query: String?) -> String? {
+        guard let url = publicURL(tenantId: tenantId) else { return nil }
+        guard let query else { return url }
+        let base = url.prefix { $0 != "?" && $0 != "#" }
+        return query.isEmpty ? String(base) : String(base) + "?" + query
+    }
+
     public func verify(headers: HTTPFields, body: [UInt8], tenantId: String) throws(ChannelHTTPError) {
+        try verify(headers: headers, body: body, tenantId: tenantId, query: nil)
+    }
+
+    /// Checks `X-Twilio-Signature` over the public URL with the request's query string and the form
+    /// parameters, or, when the query carries `bodySHA256`, over the URL alone with the body's hash.
+    public func verify(
+        headers: HTTPFields, body: [UInt8], tenantId: String, query: String?
+    ) throws(ChannelHTTPError) {
         guard let token = secrets.credential("TWILIO_AUTH_TOKEN", tenantId: tenantId),
-            let url = publicURL(tenantId: tenantId)
+            let url = signedURL(tenantId: tenantId, query: query)
         else {
             throw ChannelHTTPError(.unauthorized, "twilio is not configured for this tenant")
         }
         guard let header = headers.first(where: { $0.name.canonicalName == Self.signatureHeader })?.value else {
             throw ChannelHTTPError(.unauthorized, "missing X-Twilio-Signature")
         }
-        guard TwilioSignature.isValid(header: header, authToken: token, url: url, form: TwilioForm(body: body)) else {
+        guard TwilioSignature.isValid(header: header, authToken: token, url: url, body: body) else {
             throw ChannelHTTPError(.unauthorized, "invalid X-Twilio-Signature")
         }
     }
@@ -62,7 +79,9 @@ public struct TwilioAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
     public func parse(
         body: [UInt8], headers: HTTPFields, tenantId: String, receivedAt: Date, ids: UUIDv7Generator
     ) throws(ChannelHTTPError) -> [Envelope] {
-        ProviderEnvelopeID.sharingTraceId(
+        // A JSON-body webhook (signed with `bodySHA256`) is no Messaging callback: acknowledged, ignored.
+        if headers[.contentType]?.lowercased().hasPrefix("application/json") == true { return [] }
+        return ProviderEnvelopeID.sharingTraceId(
             try TwilioEnvelopeBuilder().envelopes(
                 form: TwilioForm(body: body), tenantId: tenantId, traceId: "", receivedAt: receivedAt))
     }

@@ -36,8 +36,17 @@ public struct TwilioEnvelopeBuilder: Sendable {
             return envelope
         }
         let body = form["Body"] ?? ""
-        // Twilio sends at most 10; a count that is not one (negative, huge, not a number) reads as none or 10.
-        let mediaCount = min(max(Int(form["NumMedia"] ?? "") ?? 0, 0), 10)
+        // Twilio sends 0 to 10; any other count (negative, huge, not a number) is out of range.
+        var mediaCount = 0
+        if let text = form["NumMedia"], !text.isEmpty {
+            let maximum = InboundValueCheck.maxMediaCount
+            guard let count = Int(text), InboundValueCheck.countProblem(count, "NumMedia", maximum: maximum) == nil
+            else {
+                let reason = "NumMedia is out of range (0 to \(maximum))"
+                return [InboundValueCheck.unsupported(make(0, content: nil), reason: reason, type: "media")]
+            }
+            mediaCount = count
+        }
         let media: [Content] = (0..<mediaCount).compactMap { index in
             guard let url = form["MediaUrl\(index)"], !url.isEmpty else { return nil }
             return .media(
@@ -46,9 +55,14 @@ public struct TwilioEnvelopeBuilder: Sendable {
                     caption: index == 0 && !body.isEmpty ? body : nil))
         }
         if !media.isEmpty { return media.enumerated().map { make($0.offset, content: $0.element) } }
-        if let latitude = form["Latitude"].flatMap(Double.init), let longitude = form["Longitude"].flatMap(Double.init),
-            (-90...90).contains(latitude), (-180...180).contains(longitude)
-        {
+        if form["Latitude"]?.isEmpty == false || form["Longitude"]?.isEmpty == false {
+            // Ranges are checked with every other channel's (InboundValueCheck); here only that they are numbers.
+            guard let latitude = form["Latitude"].flatMap(Double.init),
+                let longitude = form["Longitude"].flatMap(Double.init)
+            else {
+                let reason = "latitude or longitude is not a number"
+                return [InboundValueCheck.unsupported(make(0, content: nil), reason: reason, type: "location")]
+            }
             let location = Content.Location(
                 latitude: latitude, longitude: longitude, name: form["Label"], address: form["Address"])
             return [make(0, content: .location(location))]

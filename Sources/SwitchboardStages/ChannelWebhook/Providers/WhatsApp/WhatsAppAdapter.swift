@@ -34,7 +34,8 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
     ) {
         self.secrets = secrets
         self.security = MetaWebhookSecurity(
-            appSecretName: "WHATSAPP_APP_SECRET", verifyTokenName: "WHATSAPP_VERIFY_TOKEN", secrets: secrets)
+            appSecretName: "WHATSAPP_APP_SECRET", verifyTokenName: "WHATSAPP_VERIFY_TOKEN",
+            sha1Name: "WHATSAPP_SIGNATURE_SHA1", secrets: secrets)
         let retry = retryPolicy ?? configuration.retryPolicy
         let breaker = circuitBreaker ?? configuration.circuitBreaker
         self.sender = MetaGraphSender(

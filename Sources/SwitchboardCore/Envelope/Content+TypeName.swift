@@ -1,0 +1,12 @@
+extension Content {
+    /// The content's `type` on the wire: `text`, `media`, `location`, `interactive` or `contact`.
+    public var typeName: String {
+        switch self {
+        case .text: "text"
+        case .media: "media"
+        case .location: "location"
+        case .interactive: "interactive"
+        case .contact: "contact"
+        }
+    }
+}
