@@ -30,6 +30,9 @@ public struct SwitchboardEvent: Sendable, Hashable, Codable {
         /// Everything stored about a customer was erased (`erased_at`; no personal data): consumers that keep
         /// their own copies drop the customer's.
         public static let customerErased = EventType(rawValue: "customer_erased")
+        /// A customer answered the satisfaction survey (`score` 1-5, `agent_id`; `session_id` is the session
+        /// asked about).
+        public static let csatAnswered = EventType(rawValue: "csat_answered")
         /// A channel reported delivery/read/failure of an outbound message.
         public static let deliveryStatus = EventType(rawValue: "delivery_status")
 

@@ -27,13 +27,17 @@ public struct SessionSweeper: Service {
     let processedThrough: (@Sendable () async throws -> Date)?
     /// Told the customer whose session it expired (the session stage drops what it cached of it).
     let onExpired: @Sendable (_ customerId: String) -> Void
+    /// Messages and surveys, for tenants that survey customers after a bot conversation; nil: no surveys.
+    let database: SwitchboardDatabase?
 
     public init(
         sessions: SessionStore, producer: KafkaProducer, environment: DaemonEnvironment, interval: Duration,
         logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
         processedThrough: (@Sendable () async throws -> Date)? = nil,
-        onExpired: @escaping @Sendable (_ customerId: String) -> Void = { _ in }
+        onExpired: @escaping @Sendable (_ customerId: String) -> Void = { _ in },
+        database: SwitchboardDatabase? = nil
     ) {
+        self.database = database
         self.processedThrough = processedThrough
         self.onExpired = onExpired
         self.sessions = sessions
@@ -77,11 +81,37 @@ public struct SessionSweeper: Service {
                 if try await sessions.expire(sessionId: session.id, idleBefore: cutoff) {
                     expired += 1
                     onExpired(session.customerId)
+                    if tenant.csat.afterBot { try await sendSurvey(after: session, tenant: tenant, at: now) }
                 }
             }
         }
         if expired > 0 { logger.info("Expired idle sessions", metadata: ["count": "\(expired)"]) }
         return expired
+    }
+
+    /// The tenant's satisfaction survey after a session the bot alone answered (no hand-over open, no agent
+    /// wrote): recorded as waiting first, so the answer is recognised, then sent on the channel of the
+    /// customer's latest message, with an id derived from the session. At most once: a crash between the expiry
+    /// and the survey sends none.
+    private func sendSurvey(after session: SessionRecord, tenant: TenantConfiguration, at now: Date) async throws {
+        guard let database, session.handover == nil else { return }
+        let messages = try await database.messages.session(tenantId: tenant.id, sessionId: session.id)
+        let agentWrote = messages.contains { message in
+            if case .agent(_)? = message.envelope.sender { true } else { false }
+        }
+        guard !agentWrote, let latest = messages.last(where: { $0.direction == Direction.inbound.rawValue })?.envelope
+        else { return }
+        let survey = CSATSurvey(
+            tenantId: tenant.id, customerId: session.customerId, sessionId: session.id, agentId: nil, sentAt: now)
+        try await database.surveys.put(survey)
+        var envelope = Envelope(
+            id: DerivedID.make(
+                from: UUID(uuidString: session.id) ?? Self.namespace, name: "csat-survey|\(session.id)"),
+            tenantId: tenant.id, channel: latest.channel, direction: .outbound, kind: .message,
+            externalId: latest.externalId, customerId: session.customerId, sessionId: session.id,
+            content: .text(tenant.csat.question), receivedAt: now, traceId: latest.traceId, sender: .system)
+        envelope.conversationId = latest.conversationId
+        try await producer.send(try StageOutput.envelope(envelope, to: environment.settings.topics.outbound).record())
     }
 
     /// The `session_expired` event's id for a session: the same whichever path expires it.
