@@ -13,6 +13,7 @@ final class InMemorySessionStore: SessionStoring {
         var messages: [String: MessageStore.StoredMessage] = [:]
         var owners: [String: SessionOwner] = [:]
         var surveys: [String: CSATSurvey] = [:]
+        var surveyReads = 0
         var reads = 0
     }
 
@@ -77,7 +78,10 @@ final class InMemorySessionStore: SessionStoring {
     }
 
     func pendingSurveys(keys: [String]) async throws -> [String: CSATSurvey] {
-        state.withLock { state in state.surveys.filter { keys.contains($0.key) } }
+        state.withLock { state in
+            state.surveyReads += 1
+            return state.surveys.filter { keys.contains($0.key) }
+        }
     }
 
     func takeSurveys(_ answers: [String: String]) async throws {

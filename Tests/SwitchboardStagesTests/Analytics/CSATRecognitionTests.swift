@@ -91,6 +91,7 @@ struct CSATRecognitionTests {
         }
         let out = sessioned(try await handler.handle(batch([message("5", customer: "c-2", tenant: "night", at: 5)])))
         #expect(out.first?.annotations.csatSurvey == nil)
+        #expect(store.state.withLock { $0.surveyReads } == 0)
     }
 
     func routed(_ text: String, mark: CSATSurveyMark?) -> Envelope {
