@@ -26,8 +26,8 @@ public struct AnalyticsMetrics: Sendable {
         case .handover:
             // Reasons are the pipeline's own snake_case constants; anything else is folded into `other`.
             let label = fact.label ?? ""
-            let known = !label.isEmpty && label.count <= 40 && label.allSatisfy { $0 == "_" || ("a"..."z").contains($0) }
-            let reason = known ? label : "other"
+            let snakeCase = label.allSatisfy { $0 == "_" || ("a"..."z").contains($0) }
+            let reason = !label.isEmpty && label.count <= 40 && snakeCase ? label : "other"
             counter("switchboard_analytics_handovers_total", [("reason", reason)])
         case .deliveryFailed:
             counter("switchboard_analytics_delivery_failures_total", [("channel", channel)])
