@@ -12,6 +12,8 @@ final class InMemorySessionStore: SessionStoring {
         var sessions: [String: SessionRecord] = [:]
         var messages: [String: MessageStore.StoredMessage] = [:]
         var owners: [String: SessionOwner] = [:]
+        var surveys: [String: CSATSurvey] = [:]
+        var surveyReads = 0
         var reads = 0
     }
 
@@ -72,6 +74,21 @@ final class InMemorySessionStore: SessionStoring {
             }
             for id in writes.expired { state.sessions[id]?.status = .expired }
             return true
+        }
+    }
+
+    func pendingSurveys(keys: [String]) async throws -> [String: CSATSurvey] {
+        state.withLock { state in
+            state.surveyReads += 1
+            return state.surveys.filter { keys.contains($0.key) }
+        }
+    }
+
+    func takeSurveys(_ answers: [String: String]) async throws {
+        state.withLock { state in
+            for (key, messageId) in answers where state.surveys[key]?.answerMessageId == nil {
+                state.surveys[key]?.answerMessageId = messageId
+            }
         }
     }
 

@@ -12,6 +12,8 @@ public struct Annotations: Sendable, Hashable, Codable {
     public var routeDecision: RouteDecision?
     /// Why the message was handed to a human (set by the router or the NLP stage).
     public var handoverReason: HandoverReason?
+    /// Set by the session stage on the first message after a satisfaction survey.
+    public var csatSurvey: CSATSurveyMark?
     /// Annotation keys written by newer stages, preserved verbatim.
     public var unknownFields: [String: JSONValue]
 
@@ -38,7 +40,10 @@ public struct Annotations: Sendable, Hashable, Codable {
         static let confidence = AnyCodingKey("confidence")
         static let routeDecision = AnyCodingKey("route_decision")
         static let handoverReason = AnyCodingKey("handover_reason")
-        static let all: Set<String> = ["intent", "entities", "confidence", "route_decision", "handover_reason"]
+        static let csatSurvey = AnyCodingKey("csat_survey")
+        static let all: Set<String> = [
+            "intent", "entities", "confidence", "route_decision", "handover_reason", "csat_survey",
+        ]
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,6 +53,7 @@ public struct Annotations: Sendable, Hashable, Codable {
         confidence = try container.decodeIfPresent(Double.self, forKey: Key.confidence)
         routeDecision = try container.decodeIfPresent(RouteDecision.self, forKey: Key.routeDecision)
         handoverReason = try container.decodeIfPresent(HandoverReason.self, forKey: Key.handoverReason)
+        csatSurvey = try container.decodeIfPresent(CSATSurveyMark.self, forKey: Key.csatSurvey)
         unknownFields = try container.unknownFields(excluding: Key.all)
     }
 
@@ -58,6 +64,7 @@ public struct Annotations: Sendable, Hashable, Codable {
         try container.encodeIfPresent(confidence, forKey: Key.confidence)
         try container.encodeIfPresent(routeDecision, forKey: Key.routeDecision)
         try container.encodeIfPresent(handoverReason, forKey: Key.handoverReason)
+        try container.encodeIfPresent(csatSurvey, forKey: Key.csatSurvey)
         try container.encodeUnknownFields(unknownFields, excluding: Key.all)
     }
 }

@@ -35,6 +35,9 @@ public struct SwitchboardEvent: Sendable, Hashable, Codable {
         public static let customerOptedOut = EventType(rawValue: "customer_opted_out")
         /// A customer opted back into a channel (`channel`, `source` `keyword`, `language`).
         public static let customerOptedIn = EventType(rawValue: "customer_opted_in")
+        /// A customer answered the satisfaction survey (`score` 1-5, `agent_id`; `session_id` is the session
+        /// asked about).
+        public static let csatAnswered = EventType(rawValue: "csat_answered")
         /// A channel reported delivery/read/failure of an outbound message.
         public static let deliveryStatus = EventType(rawValue: "delivery_status")
 

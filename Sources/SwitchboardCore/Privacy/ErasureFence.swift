@@ -57,6 +57,11 @@ public struct ErasureFence: Sendable {
 
     public var isEmpty: Bool { customers.isEmpty }
 
+    /// Whether the customer was erased.
+    public func erased(tenantId: String, customerId: String) -> Bool {
+        customers.contains("\(tenantId)|\(customerId)")
+    }
+
     /// Whether `envelope` belongs to an erased customer.
     public func drops(_ envelope: Envelope) -> Bool {
         if let customer = envelope.customerId {

@@ -68,6 +68,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var notifications: TenantNotificationSettings
     /// Bot engines, intent actions and forms. Default: the built-in engine alone.
     public var bot: TenantBotSettings = TenantBotSettings()
+    /// The satisfaction survey sent when a session ends. Default: none.
+    public var csat: TenantCSATSettings = TenantCSATSettings()
 
     /// Creates a configuration.
     public init(
@@ -119,10 +121,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         try privacy.validate(tenant: id)
         try notifications.validate(tenant: id)
         try bot.validate(tenant: id)
+        try csat.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk, privacy, notifications, bot
+        case id, name, rules, nlp, webchat, desk, privacy, notifications, bot, csat
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -142,5 +145,6 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             try container.decodeIfPresent(TenantNotificationSettings.self, forKey: .notifications)
             ?? TenantNotificationSettings()
         bot = try container.decodeIfPresent(TenantBotSettings.self, forKey: .bot) ?? TenantBotSettings()
+        csat = try container.decodeIfPresent(TenantCSATSettings.self, forKey: .csat) ?? TenantCSATSettings()
     }
 }

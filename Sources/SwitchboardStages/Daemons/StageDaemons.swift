@@ -38,7 +38,7 @@ public enum StageDaemons {
             sessions: parts.database.sessions, producer: parts.producer, environment: environment,
             interval: try environment.milliseconds("SWITCHBOARD_SESSION_SWEEP_MS", default: .seconds(30)),
             logger: logger, processedThrough: { try await progress.processedThrough() },
-            onExpired: { handler.forget(customerId: $0) })
+            onExpired: { handler.forget(customerId: $0) }, database: parts.database)
         var services = try services(
             parts, stage: "session", input: parts.topics.identified,
             handler: DropErased(

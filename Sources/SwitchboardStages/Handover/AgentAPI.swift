@@ -54,6 +54,8 @@ public struct AgentAPI: Sendable {
     let logger: Logger
     /// Export and erasure of customers for supervisors; nil: those routes answer 503.
     public var privacy: PrivacyOperations?
+    /// Where supervisors' analytics reports are read from; nil: the analytics API answers 503.
+    public var analytics: (any AnalyticsStoring)?
 
     /// - Parameters:
     ///   - desk: The handover operations.
@@ -79,6 +81,7 @@ public struct AgentAPI: Sendable {
         addAccountRoutes(to: router)
         addEventRoutes(to: router)
         addPrivacyRoutes(to: router)
+        addAnalyticsRoutes(to: router)
         let handovers = router.group(RouterPath(Self.basePath))
         handovers.get { request, _ in
             await respond(request) { caller in

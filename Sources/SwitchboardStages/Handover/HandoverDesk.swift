@@ -96,7 +96,29 @@ public struct HandoverDesk: Sendable {
         try await giveBackToBot(record)
         try await publish(
             event: record.lifecycleEvent(.handoverEnded, traceId: nil, at: record.resolvedAt ?? now()), for: record)
+        if changed { try await sendSurvey(after: record) }
         return record
+    }
+
+    /// The tenant's satisfaction survey, when it asks after hand-overs: the waiting survey is recorded first
+    /// (so the answer is recognised), then the question goes out on the customer's latest channel, with an id
+    /// derived from the hand-over.
+    private func sendSurvey(after record: HandoverRecord) async throws {
+        guard let settings = tenants?.tenant(id: record.tenantId)?.csat, settings.afterAgent,
+            let latest = try await latestInbound(record)?.envelope
+        else { return }
+        let survey = CSATSurvey(
+            tenantId: record.tenantId, customerId: record.customerId, sessionId: record.sessionId,
+            agentId: record.agentId, sentAt: now())
+        try await database.surveys.put(survey)
+        var envelope = Envelope(
+            id: DerivedID.make(from: UUID(uuidString: record.id) ?? latest.id, name: "csat-survey"),
+            tenantId: record.tenantId, channel: latest.channel, direction: .outbound, kind: .message,
+            externalId: latest.externalId, customerId: latest.customerId ?? record.customerId,
+            sessionId: record.sessionId, content: .text(settings.question), receivedAt: survey.sentAt,
+            traceId: ids.next().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), sender: .system)
+        envelope.conversationId = latest.conversationId
+        try await publish(StageOutput.envelope(envelope, to: topics.outbound), traceId: envelope.traceId)
     }
 
     /// Hands a claimed handover to `target`, or back to the queue when `target` is nil, with a note for

@@ -14,8 +14,9 @@ public enum HumanHandoverDaemon {
 
     /// Connects to the broker and database and returns the daemon's services, in start order: the
     /// producer, the hand-over notifier (stopped after the stage and the sweeper that feed it, before the
-    /// producer its dead letters need), the handover stage runner, the escalation sweeper, the live event feed and the HTTP server
-    /// (agent API, the desk web app and ops endpoints). Shutdown runs in reverse, so the producer flushes last.
+    /// producer its dead letters need), the handover stage runner, the escalation sweeper, the live event feed,
+    /// the analytics consumer and the HTTP server (agent API, the desk web app and ops endpoints). Shutdown runs
+    /// in reverse, so the producer flushes last.
     public static func build(environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         let settings = try DeskSettings(environment: environment)
         let notificationSettings = try NotificationSettings(environment: environment)
@@ -43,6 +44,11 @@ public enum HumanHandoverDaemon {
         api.privacy = PrivacyOperations(
             privacy: CustomerPrivacy(database: parts.database), kafka: environment.kafka, producer: parts.producer,
             topics: parts.topics, logger: logger)
+        api.analytics = parts.database.analytics
+        let analytics = AnalyticsConsumer(
+            kafka: environment.kafka, topics: parts.topics,
+            recorder: AnalyticsRecorder(store: parts.database.analytics, erasures: parts.database.erasures),
+            logger: logger)
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,
             port: environment.settings.httpPort, logger: logger)
@@ -51,7 +57,7 @@ public enum HumanHandoverDaemon {
             interval: try environment.milliseconds(
                 "SWITCHBOARD_HANDOVER_SWEEP_MS", default: HandoverEscalationSweeper.defaultInterval),
             logger: logger, notifier: notifier)
-        return [parts.producer, notifier, runner, sweeper, feed, application]
+        return [parts.producer, notifier, runner, sweeper, feed, analytics, application]
     }
 
     /// The HTTP application: ops endpoints, the agent API and the desk web app behind `HTTPMetricsMiddleware`.

@@ -11,17 +11,18 @@ import SwitchboardRuntime
 /// What is stored about a customer, by collection: `profiles` (the profile), `identities` (their channel
 /// addresses), `sessions` and `session_owners`, `messages` (both directions, with the envelopes), `handovers`
 /// of their sessions and the `notifications` sent about them, and `early_delivery_statuses` of messages sent
-/// to them. ``collections`` lists them; a
+/// to them, `analytics_sessions` (analytics' facts of their sessions) and `csat_surveys` (a survey waiting
+/// for their answer). ``collections`` lists them; a
 /// test holds the list against every collection the database has.
 public struct CustomerPrivacy: Sendable {
     /// The collections that hold data about customers, in the order an erasure clears them.
     public static let collections = [
         "messages", "early_delivery_statuses", "notifications", "handovers", "session_owners", "sessions",
-        "identities", "profiles",
+        "identities", "profiles", "analytics_sessions", "csat_surveys",
     ]
     /// The collections that hold nothing about any one customer (agents, operations, fences).
     public static let otherCollections = [
-        "agent_accounts", "agent_sessions", "checks", "durability_barrier", "erasures",
+        "agent_accounts", "agent_sessions", "checks", "durability_barrier", "erasures", "analytics_records",
     ]
 
     /// Everything stored about a customer, by collection, each document as stored (relaxed Extended JSON).
@@ -68,6 +69,8 @@ public struct CustomerPrivacy: Sendable {
             "profiles": ["_id": .string(customerId), "tenant_id": .string(tenantId)],
             "identities": owned,
             "sessions": owned,
+            "analytics_sessions": owned,
+            "csat_surveys": owned,
             "session_owners": ["_id": ["$in": .array(sessionIds)]],
             "messages": owned,
             "handovers": ["tenant_id": .string(tenantId), "session_id": ["$in": .array(sessionIds)]],

@@ -191,6 +191,7 @@ public struct SessionHandler: StageHandler {
             envelope.sessionOwner = owners[place.sessionId] ?? .bot
             sessioned[index] = envelope
         }
+        try await markSurveyAnswers(customers: customers, itemsOf: itemsOf, in: &sessioned)
         let fresh = placed.filter { !$0.value.redelivered }.keys.sorted()
         let now = Date()
         let duplicates = try await store.insertMessages(
@@ -230,6 +231,42 @@ public struct SessionHandler: StageHandler {
             for event in place.events { outputs.append(.event(event, to: batch.topics.events, key: key)) }
             results[index] = .produced(outputs)
         }
+    }
+
+    /// Marks each customer's first message after a satisfaction survey (``CSATSurveyMark``), so the router can
+    /// take a score from it instead of routing it: one read of the surveys per batch, only for tenants that
+    /// send surveys, and one write when a message takes a survey. A redelivered message is marked again (the
+    /// survey remembers which message took it).
+    private func markSurveyAnswers(
+        customers: [String], itemsOf: [String: [Int]], in sessioned: inout [Int: Envelope]
+    ) async throws {
+        var keys: [String: String] = [:]
+        for customerId in customers {
+            guard let first = itemsOf[customerId]?.first, let envelope = sessioned[first],
+                environment.tenants.tenant(id: envelope.tenantId)?.csat.isEnabled == true
+            else { continue }
+            keys[customerId] = CSATSurvey.key(tenantId: envelope.tenantId, customerId: customerId)
+        }
+        guard !keys.isEmpty else { return }
+        let surveys = try await store.pendingSurveys(keys: keys.values.sorted())
+        guard !surveys.isEmpty else { return }
+        var taken: [String: String] = [:]
+        for customerId in customers {
+            guard let key = keys[customerId], let survey = surveys[key] else { continue }
+            for index in itemsOf[customerId] ?? [] {
+                guard var envelope = sessioned[index], envelope.direction == .inbound, envelope.kind == .message
+                else { continue }
+                let messageId = envelope.id.uuidString.lowercased()
+                if survey.isTakenBy(messageId: messageId, receivedAt: envelope.receivedAt) {
+                    envelope.annotations.csatSurvey = CSATSurveyMark(
+                        sessionId: survey.sessionId, agentId: survey.agentId)
+                    sessioned[index] = envelope
+                    if survey.answerMessageId == nil { taken[key] = messageId }
+                }
+                if envelope.receivedAt >= survey.sentAt { break }
+            }
+        }
+        if !taken.isEmpty { try await store.takeSurveys(taken) }
     }
 
     private func event(

@@ -17,6 +17,10 @@ public protocol SessionStoring: Sendable {
     func apply(_ writes: SessionWrites) async throws -> Bool
     /// Stores messages in one bulk write; returns the positions of those already stored (redelivered).
     func insertMessages(_ messages: [MessageStore.StoredMessage]) async throws -> [Int]
+    /// The satisfaction surveys waiting for these customers' answers (by ``CSATSurvey/key(tenantId:customerId:)``).
+    func pendingSurveys(keys: [String]) async throws -> [String: CSATSurvey]
+    /// Marks surveys (by key) taken by the message (id) that answers them.
+    func takeSurveys(_ answers: [String: String]) async throws
 }
 
 /// A stored message's place: its session and sequence number, and the session events placing it raised.

@@ -3,6 +3,14 @@ public import SwitchboardCore
 import SwitchboardMongo
 
 extension SwitchboardDatabase: SessionStoring {
+    public func pendingSurveys(keys: [String]) async throws -> [String: CSATSurvey] {
+        try await surveys.surveys(keys: keys)
+    }
+
+    public func takeSurveys(_ answers: [String: String]) async throws {
+        try await surveys.take(answers)
+    }
+
     private struct Placement: Decodable, Sendable {
         var _id: String
         var session_id: String?

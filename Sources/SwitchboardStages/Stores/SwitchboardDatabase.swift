@@ -12,6 +12,8 @@ public struct SwitchboardDatabase: Sendable {
     public let agentSessions: AgentSessionStore
     public let erasures: ErasureStore
     public let notifications: NotificationStore
+    public let analytics: AnalyticsStore
+    public let surveys: CSATSurveyStore
 
     public init(client: MongoClient) {
         self.client = client
@@ -23,6 +25,8 @@ public struct SwitchboardDatabase: Sendable {
         agentSessions = AgentSessionStore(client: client)
         erasures = ErasureStore(client: client)
         notifications = NotificationStore(client: client)
+        analytics = AnalyticsStore(client: client)
+        surveys = CSATSurveyStore(client: client)
     }
 
     /// Connects and creates every index (creating an existing index is a no-op).
@@ -40,6 +44,7 @@ public struct SwitchboardDatabase: Sendable {
         try await agentAccounts.createIndexes()
         try await agentSessions.createIndexes()
         try await notifications.createIndexes()
+        try await analytics.createIndexes()
     }
 
     /// Whether the database answers: for `/health/ready`.

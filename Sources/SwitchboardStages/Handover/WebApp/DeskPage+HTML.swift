@@ -14,6 +14,7 @@ extension DeskPage {
           <h1>Switchboard desk</h1>
           <span id="who" aria-live="polite"></span>
           <span id="live" class="live" role="status" aria-live="polite">offline</span>
+          <a id="stats-link" class="barlink" href="/desk/stats" hidden>Analytics</a>
           <button id="notify" type="button" hidden>Enable notifications</button>
           <button id="signout" type="button" hidden>Sign out</button>
         </header>

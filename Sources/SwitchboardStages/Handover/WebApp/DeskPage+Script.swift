@@ -49,6 +49,7 @@ extension DeskPage {
           $("who").textContent = (state.me.display_name || state.me.agent_id) + " · " + state.me.role
             + " · " + state.me.tenant_id;
           $("tab-all").hidden = state.me.role !== "supervisor";
+          $("stats-link").hidden = state.me.role !== "supervisor";
           $("notify").hidden = !("Notification" in window) || Notification.permission !== "default";
           connect();
           await refresh();

@@ -15,13 +15,21 @@ public enum DeskWebApp {
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    /// Adds `/desk`, `/desk/app.js` and `/desk/app.css` to `router`.
+    /// Adds `/desk`, `/desk/app.js`, `/desk/app.css` and the supervisors' analytics page (`/desk/stats`,
+    /// `/desk/stats.js`) to `router`.
     public static func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.get(RouterPath(path)) { _, _ in response(DeskPage.html, type: "text/html; charset=utf-8") }
         router.get(RouterPath(path + "/app.js")) { _, _ in
             response(DeskPage.script, type: "text/javascript; charset=utf-8")
         }
-        router.get(RouterPath(path + "/app.css")) { _, _ in response(DeskPage.style, type: "text/css; charset=utf-8") }
+        router.get(RouterPath(path + "/app.css")) { _, _ in
+            response(DeskPage.style + DeskPage.statsStyle, type: "text/css; charset=utf-8")
+        }
+        router.get(RouterPath(path + "/stats")) { _, _ in response(DeskPage.statsHTML, type: "text/html; charset=utf-8")
+        }
+        router.get(RouterPath(path + "/stats.js")) { _, _ in
+            response(DeskPage.statsScript, type: "text/javascript; charset=utf-8")
+        }
     }
 
     static func response(_ body: String, type: String) -> Response {
