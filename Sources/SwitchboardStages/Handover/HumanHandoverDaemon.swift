@@ -43,6 +43,7 @@ public enum HumanHandoverDaemon {
         api.privacy = PrivacyOperations(
             privacy: CustomerPrivacy(database: parts.database), kafka: environment.kafka, producer: parts.producer,
             topics: parts.topics, logger: logger)
+        api.search = MessageSearch(database: parts.database)
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,
             port: environment.settings.httpPort, logger: logger)

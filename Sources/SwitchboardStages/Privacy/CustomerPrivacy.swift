@@ -9,14 +9,15 @@ import SwitchboardRuntime
 /// as JSON or erased.
 ///
 /// What is stored about a customer, by collection: `profiles` (the profile), `identities` (their channel
-/// addresses), `sessions` and `session_owners`, `messages` (both directions, with the envelopes), `handovers`
+/// addresses), `sessions` and `session_owners`, `messages` (both directions, with the envelopes) and their
+/// `search_terms` (the search index), `handovers`
 /// of their sessions and the `notifications` sent about them, and `early_delivery_statuses` of messages sent
 /// to them. ``collections`` lists them; a
 /// test holds the list against every collection the database has.
 public struct CustomerPrivacy: Sendable {
     /// The collections that hold data about customers, in the order an erasure clears them.
     public static let collections = [
-        "messages", "early_delivery_statuses", "notifications", "handovers", "session_owners", "sessions",
+        "messages", "search_terms", "early_delivery_statuses", "notifications", "handovers", "session_owners", "sessions",
         "identities", "profiles",
     ]
     /// The collections that hold nothing about any one customer (agents, operations, fences).
@@ -70,6 +71,7 @@ public struct CustomerPrivacy: Sendable {
             "sessions": owned,
             "session_owners": ["_id": ["$in": .array(sessionIds)]],
             "messages": owned,
+            "search_terms": owned,
             "handovers": ["tenant_id": .string(tenantId), "session_id": ["$in": .array(sessionIds)]],
             "notifications": ["tenant_id": .string(tenantId), "notification.customer_id": .string(customerId)],
             "early_delivery_statuses": [
