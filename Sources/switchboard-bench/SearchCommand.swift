@@ -46,7 +46,7 @@ struct SearchCommand: AsyncParsableCommand {
         } catch {
             throw BenchFailure.failed("database: \(error)")
         }
-        let corpus = SearchCorpus(tenants: tenants, customers: customers)
+        let corpus = SearchCorpus(messages: messages, tenants: tenants, customers: customers)
         if !skipLoad {
             let seconds = try await load(corpus, into: store)
             printLine(

@@ -5,10 +5,20 @@ import SwitchboardStages
 /// Deterministic messages for the search benchmark: support phrases with common words, and words from a
 /// 20,000-word vocabulary drawn with a skew (a few frequent, most rare), as real conversations are.
 struct SearchCorpus {
+    let messages: Int
     let tenants: Int
     let customers: Int
-    /// When the first message was stored; one message a second after it.
-    let origin = Date(timeIntervalSince1970: 1_780_000_000)
+    /// The messages are spread evenly over the thirty days before this time (the next full hour), as a
+    /// month of traffic that ends now.
+    let end: Date
+    static let span: TimeInterval = 30 * 86_400
+
+    init(messages: Int, tenants: Int, customers: Int, now: Date = Date()) {
+        self.messages = messages
+        self.tenants = tenants
+        self.customers = customers
+        end = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.up) * 3600)
+    }
     static let vocabulary = 20_000
     static let phrases = [
         "where is my order", "i want a refund", "the delivery is late", "please reset my password",
@@ -38,7 +48,7 @@ struct SearchCorpus {
         let customer = "c\(Int(Self.mix(index, 1) % UInt64(customers)))"
         let phrase = Self.phrases[Int(Self.mix(index, 2) % UInt64(Self.phrases.count))]
         let words = (0..<6).map { Self.word(index, UInt64(10 + $0)) }.joined(separator: " ")
-        let time = origin.addingTimeInterval(Double(index))
+        let time = end.addingTimeInterval(-Double(messages - index) * Self.span / Double(messages))
         var envelope = Envelope(
             id: UUID(uuid: Self.uuid(index)), tenantId: tenant(tenantIndex),
             channel: Self.channels[Int(Self.mix(index, 3) % UInt64(Self.channels.count))],
@@ -86,8 +96,8 @@ struct SearchCorpus {
         case .wordAndCustomer: return SearchQuery(tenantId: tenant, text: "order", customerId: customer)
         case .wordChannelTime:
             return SearchQuery(
-                tenantId: tenant, text: "password", channel: "whatsapp", since: origin.addingTimeInterval(1000),
-                until: origin.addingTimeInterval(1_000_000))
+                tenantId: tenant, text: "password", channel: "whatsapp", since: end.addingTimeInterval(-7 * 86_400),
+                until: end.addingTimeInterval(-86_400))
         case .customerOnly: return SearchQuery(tenantId: tenant, text: "", customerId: customer)
         case .intentOnly: return SearchQuery(tenantId: tenant, text: "", intent: "intent_\(index % 40 / 10 * 10)")
         }

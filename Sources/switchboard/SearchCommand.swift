@@ -16,7 +16,7 @@ struct SearchCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The tenant id.") var tenant: String
-    @Argument(help: "Words to find (may be empty when a filter is given).") var text: String = ""
+    @Argument(help: "Words to find (may be empty with --customer or --intent).") var text: String = ""
     @Option(help: "Only this customer's messages.") var customer: String?
     @Option(help: "Only messages on this channel (whatsapp, webchat, messenger, telegram, sms, ...).") var channel:
         String?
@@ -40,8 +40,8 @@ struct SearchCommand: AsyncParsableCommand {
         let query = SearchQuery(
             tenantId: tenant, text: text, customerId: customer, channel: channel, since: try Self.time(since, "--since"),
             until: try Self.time(until, "--until"), intent: intent, handoverState: state, limit: limit)
-        guard !query.terms.isEmpty || customer != nil || intent != nil || state != nil else {
-            throw CLIFailure.usage("give words to find, or --customer, --intent or --handover-state")
+        guard !query.terms.isEmpty || customer != nil || intent != nil else {
+            throw CLIFailure.usage("give words to find, --customer or --intent")
         }
         let context = try OperatorContext()
         let database = try await context.database()

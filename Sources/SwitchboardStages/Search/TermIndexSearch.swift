@@ -4,24 +4,34 @@ import SwitchboardMongo
 
 /// Search over the `search_terms` collection the stages write as they store messages (``SearchEntry``).
 ///
-/// One indexed read finds the newest `candidateLimit` entries containing any query term, with the filters; they
-/// are ranked in memory (``SearchRanking``) and one `_id` read fetches the texts of the best for their snippets.
+/// Candidates are the newest entries of the tenant containing any query term and passing the filters; they are
+/// ranked in memory (``SearchRanking``) and one `_id` read fetches the texts of the best for their snippets.
+///
+/// SecantusDB applies a `limit` only after it has fetched every matching entry, and sorts in memory, so a common
+/// word over a million messages would cost seconds. It does bound an index scan by a `created_at` range, though
+/// (measured: keys examined = entries in the range). So candidates are read in widening windows back from
+/// `until` (or now): an hour, six hours, a day, a week, thirty days, a year, then everything, stopping at the
+/// first window that holds `candidateLimit` entries. A common word is answered from its recent matches, a rare
+/// one from all of them.
 public struct TermIndexSearch: MessageSearchBackend {
     public let name = "terms"
     let messages: MessageStore
-    /// How many entries one search ranks: the newest that contain any query term.
+    /// How many entries one search ranks at most: enough matches found in a window ends the widening.
     let candidateLimit: Int
+    let now: @Sendable () -> Date
 
-    public init(messages: MessageStore, candidateLimit: Int = 1000) {
+    /// The windows read back from the end of the time range, in seconds; nil: to its start.
+    static let windows: [Double?] = [3600, 6 * 3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400, nil]
+
+    public init(messages: MessageStore, candidateLimit: Int = 300, now: @escaping @Sendable () -> Date = { Date() }) {
         self.messages = messages
         self.candidateLimit = candidateLimit
+        self.now = now
     }
 
     public func search(_ query: SearchQuery, sessionIds: [String]?) async throws -> [SearchHit] {
         let terms = query.terms
-        let entries = try await messages.searchEntries(
-            tenantId: query.tenantId, terms: terms, filter: Self.filter(query, sessionIds: sessionIds),
-            limit: terms.isEmpty ? query.limit : candidateLimit)
+        let entries = try await candidates(query, terms: terms, sessionIds: sessionIds)
         let byId = Dictionary(entries.map { ($0._id, $0) }, uniquingKeysWith: { first, _ in first })
         let ranked = SearchRanking.rank(
             entries.map { SearchRanking.Candidate(id: $0._id, terms: Set($0.terms), createdAt: $0.created_at) },
@@ -40,6 +50,24 @@ public struct TermIndexSearch: MessageSearchBackend {
                 intent: entry.intent, createdAt: entry.created_at, score: ranked.score,
                 matchedTerms: ranked.matchedTerms, snippet: SearchSnippet(text: text, terms: wanted))
         }
+    }
+
+    /// The newest entries matching, read in widening windows until `candidateLimit` are found.
+    func candidates(_ query: SearchQuery, terms: [String], sessionIds: [String]?) async throws -> [SearchEntry] {
+        let end = query.until ?? now()
+        var entries: [SearchEntry] = []
+        for window in Self.windows {
+            var start = window.map { end.addingTimeInterval(-$0) }
+            if let since = query.since, start.map({ $0 <= since }) ?? true { start = since }
+            // Only the start moves: a window is open towards the end of the range (or the future).
+            var windowed = query
+            windowed.since = start
+            entries = try await messages.searchEntries(
+                tenantId: query.tenantId, terms: terms, filter: Self.filter(windowed, sessionIds: sessionIds),
+                limit: candidateLimit)
+            if entries.count >= candidateLimit || start == query.since { break }
+        }
+        return entries
     }
 
     /// The query's filters other than the tenant and the terms.

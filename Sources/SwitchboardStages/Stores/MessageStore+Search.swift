@@ -7,10 +7,14 @@ extension MessageStore {
     static let searchCollection = "search_terms"
 
     func createSearchIndexes() async throws {
-        // Term lookups newest first, and a customer's entries (the customer filter without text, erasure).
+        // Term lookups by time range, a customer's entries (the customer filter without text, erasure), and the
+        // few entries with an intent (the intent filter without text).
         try await searchEntries.createIndexes([
             MongoIndex(keys: ["tenant_id": 1, "terms": 1, "created_at": -1], name: "tenant_terms"),
             MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": -1], name: "tenant_customer"),
+            MongoIndex(
+                keys: ["tenant_id": 1, "intent": 1, "created_at": -1], name: "tenant_intent",
+                partialFilter: ["intent": ["$exists": true]]),
         ])
     }
 
@@ -41,7 +45,8 @@ extension MessageStore {
         } else if !terms.isEmpty {
             query["terms"] = ["$in": .array(terms.map(MongoValue.string))]
         }
-        return try await searchEntries.find(query, sort: ["created_at": -1], limit: limit)
+        // No sort: SecantusDB would sort every match in memory; the caller ranks what it gets.
+        return try await searchEntries.find(query, limit: limit)
     }
 
     /// Deletes a tenant's entries of messages stored before `cutoff` (retention).

@@ -88,10 +88,11 @@ public struct MessageStore: Sendable {
     public func insertIfNew(_ message: StoredMessage) async throws -> Bool {
         do {
             try await messages.insert(message)
-            return true
-        } catch  where error.code == .duplicateKey {
+        } catch where error.code == .duplicateKey {
             return false
         }
+        try await indexForSearch([message])
+        return true
     }
 
     /// Stores messages with one unordered bulk insert, and their search entries with another; returns the
