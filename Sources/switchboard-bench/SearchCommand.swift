@@ -74,7 +74,8 @@ struct SearchCommand: AsyncParsableCommand {
                 latencies.add(Stopwatch.nanoseconds(start.duration(to: clock.now)) / 1e6)
                 results += hits.count
             }
-            table.add(kind.rawValue, String(results / queries), latencies.cells[0], latencies.cells[1],
+            table.add(
+                kind.rawValue, String(results / queries), latencies.cells[0], latencies.cells[1],
                 latencies.cells[2], latencies.cells[3])
             figures.append(("search_\(kind.rawValue)_p95_ms", latencies.percentile(95) ?? 0))
         }

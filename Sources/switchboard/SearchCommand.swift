@@ -38,7 +38,8 @@ struct SearchCommand: AsyncParsableCommand {
             state = parsed
         }
         let query = SearchQuery(
-            tenantId: tenant, text: text, customerId: customer, channel: channel, since: try Self.time(since, "--since"),
+            tenantId: tenant, text: text, customerId: customer, channel: channel,
+            since: try Self.time(since, "--since"),
             until: try Self.time(until, "--until"), intent: intent, handoverState: state, limit: limit)
         guard !query.terms.isEmpty || customer != nil || intent != nil else {
             throw CLIFailure.usage("give words to find, --customer or --intent")

@@ -33,13 +33,17 @@ struct SearchUnitTests {
             candidate("refund-again", ["refund"], daysAgo: 3),
         ]
         let ranked = SearchRanking.rank(candidates, queryTerms: ["refund", "tracking"], limit: 10)
-        #expect(ranked.map(\.candidate.id) == ["both", "tracking-only", "refund-only-new", "refund-again", "refund-only-old"])
+        #expect(
+            ranked.map(\.candidate.id) == [
+                "both", "tracking-only", "refund-only-new", "refund-again", "refund-only-old",
+            ])
         #expect(ranked[0].score == 1)
         #expect(ranked[0].matchedTerms == ["refund", "tracking"])
         #expect(ranked[1].score > ranked[2].score, "the rarer term weighs more")
-        #expect(SearchRanking.rank(candidates, queryTerms: ["refund"], limit: 2).map(\.candidate.id) == [
-            "refund-only-new", "refund-again",
-        ])
+        #expect(
+            SearchRanking.rank(candidates, queryTerms: ["refund"], limit: 2).map(\.candidate.id) == [
+                "refund-only-new", "refund-again",
+            ])
     }
 
     @Test func theSnippetMarksEachMatchInTheOriginalSpelling() {
@@ -49,7 +53,9 @@ struct SearchUnitTests {
     }
 
     @Test func aLongTextIsCutAroundTheFirstMatch() {
-        let text = String(repeating: "lorem ipsum ", count: 40) + "where is my parcel " + String(repeating: "dolor ", count: 60)
+        let text =
+            String(repeating: "lorem ipsum ", count: 40) + "where is my parcel "
+            + String(repeating: "dolor ", count: 60)
         let snippet = SearchSnippet(text: text, terms: ["parcel"], width: 80)
         let marked = snippet.marked()
         #expect(marked.hasPrefix("…"))

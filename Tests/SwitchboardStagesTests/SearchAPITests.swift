@@ -40,9 +40,10 @@ struct SearchAPITests {
                 #expect(results.first?["matched_terms"] as? [String] == ["parcel", "arrived"])
                 let segments = try #require(
                     (results.first?["snippet"] as? [String: Any])?["segments"] as? [[String: Any]])
-                #expect(segments.filter { $0["match"] as? Bool == true }.compactMap { $0["text"] as? String } == [
-                    "parcel", "arrived",
-                ])
+                #expect(
+                    segments.filter { $0["match"] as? Bool == true }.compactMap { $0["text"] as? String } == [
+                        "parcel", "arrived",
+                    ])
             }
             // Another tenant's agent key finds nothing of the demo tenant's.
             try await client.execute(

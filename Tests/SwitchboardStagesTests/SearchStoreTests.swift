@@ -63,7 +63,8 @@ struct SearchStoreTests {
         reply.sessionId = "s-ann"
         try await test.database.messages.insertManyIgnoringDuplicates([
             question,
-            Self.message("parcel arrived broken", customer: "bob", session: "s-bob", channel: .whatsapp, minutesAgo: 30),
+            Self.message(
+                "parcel arrived broken", customer: "bob", session: "s-bob", channel: .whatsapp, minutesAgo: 30),
             Self.message("parcel question", customer: "cat", session: "s-cat", minutesAgo: 5),
         ])
         // The reply is stored later, by another stage; the customer's message then carries its intent too.
@@ -82,7 +83,8 @@ struct SearchStoreTests {
                 SearchQuery(
                     tenantId: "demo", text: "parcel", since: Self.now.addingTimeInterval(-45 * 60),
                     until: Self.now.addingTimeInterval(-10 * 60))) == ["bob"])
-        let byIntent = try await Self.search(test, SearchQuery(tenantId: "demo", text: "", intent: "where_is_my_parcel"))
+        let byIntent = try await Self.search(
+            test, SearchQuery(tenantId: "demo", text: "", intent: "where_is_my_parcel"))
         #expect(Set(byIntent.map(\.messageId)) == [question._id, reply.id.uuidString.lowercased()])
 
         let handover = HandoverRecord(
@@ -108,9 +110,10 @@ struct SearchStoreTests {
         let erased = try await CustomerPrivacy(database: test.database).erase(
             tenantId: "demo", customerId: "ann", at: Self.now, waitForInFlight: { true })
         #expect(erased.deleted["search_terms"] == 1)
-        #expect(try await Self.search(test, SearchQuery(tenantId: "demo", text: "refund")).map(\.customerId) == [
-            "bob", "bob",
-        ])
+        #expect(
+            try await Self.search(test, SearchQuery(tenantId: "demo", text: "refund")).map(\.customerId) == [
+                "bob", "bob",
+            ])
 
         let tenants = try TenantDirectory(
             parsing: """

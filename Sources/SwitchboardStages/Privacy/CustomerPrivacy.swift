@@ -17,7 +17,8 @@ import SwitchboardRuntime
 public struct CustomerPrivacy: Sendable {
     /// The collections that hold data about customers, in the order an erasure clears them.
     public static let collections = [
-        "messages", "search_terms", "early_delivery_statuses", "notifications", "handovers", "session_owners", "sessions",
+        "messages", "search_terms", "early_delivery_statuses", "notifications", "handovers", "session_owners",
+        "sessions",
         "identities", "profiles",
     ]
     /// The collections that hold nothing about any one customer (agents, operations, fences).

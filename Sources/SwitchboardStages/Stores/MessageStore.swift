@@ -88,7 +88,7 @@ public struct MessageStore: Sendable {
     public func insertIfNew(_ message: StoredMessage) async throws -> Bool {
         do {
             try await messages.insert(message)
-        } catch where error.code == .duplicateKey {
+        } catch  where error.code == .duplicateKey {
             return false
         }
         try await indexForSearch([message])
