@@ -20,6 +20,9 @@ public struct TermIndexSearch: MessageSearchBackend {
     let candidateLimit: Int
     let now: @Sendable () -> Date
 
+    /// The most entries of one customer a search reads.
+    static let customerEntryLimit = 5000
+
     /// The windows read back from the end of the time range, in seconds; nil: to its start.
     static let windows: [Double?] = [3600, 6 * 3600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400, nil]
 
@@ -54,6 +57,15 @@ public struct TermIndexSearch: MessageSearchBackend {
 
     /// The newest entries matching, read in widening windows until `candidateLimit` are found.
     func candidates(_ query: SearchQuery, terms: [String], sessionIds: [String]?) async throws -> [SearchEntry] {
+        if query.customerId != nil {
+            // One customer's entries are few: read them by customer (its own index) and match the terms here,
+            // rather than scan a common word's entries for the customer's.
+            let entries = try await messages.searchEntries(
+                tenantId: query.tenantId, terms: [], filter: Self.filter(query, sessionIds: sessionIds),
+                limit: Self.customerEntryLimit)
+            let wanted = Set(terms)
+            return wanted.isEmpty ? entries : entries.filter { !wanted.isDisjoint(with: $0.terms) }
+        }
         let end = query.until ?? now()
         var entries: [SearchEntry] = []
         for window in Self.windows {
