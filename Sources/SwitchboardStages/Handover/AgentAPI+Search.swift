@@ -21,7 +21,7 @@ extension AgentAPI {
         router.get(RouterPath(Self.searchPath)) { request, _ in
             await respond(request) { caller in
                 guard let search else { return .error(.serviceUnavailable, "search is not available here") }
-                let query = try Self.searchQuery(request.uri.queryParameters, tenantId: caller.tenantId)
+                let query = try Self.searchQuery(request, tenantId: caller.tenantId)
                 let hits = try await search.search(query)
                 return .json(.ok, SearchResultsView(backend: search.backendName, results: hits))
             }
@@ -29,7 +29,8 @@ extension AgentAPI {
     }
 
     /// The query a request's parameters describe, in the caller's tenant.
-    static func searchQuery(_ parameters: Request.URI.QueryParameters, tenantId: String) throws -> SearchQuery {
+    static func searchQuery(_ request: Request, tenantId: String) throws -> SearchQuery {
+        let parameters = request.uri.queryParameters
         func text(_ name: String, maximum: Int = 256) throws -> String? {
             guard let value = parameters[name[...]].map(String.init), !value.isEmpty else { return nil }
             guard value.count <= maximum else { throw HandoverDeskError(.badRequest, "\(name) is too long") }

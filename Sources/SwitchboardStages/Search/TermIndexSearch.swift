@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import SwitchboardCore
 import SwitchboardMongo
 
@@ -60,7 +60,7 @@ public struct TermIndexSearch: MessageSearchBackend {
         if query.customerId != nil {
             // One customer's entries are few: read them by customer (its own index) and match the terms here,
             // rather than scan a common word's entries for the customer's.
-            let entries = try await messages.searchEntries(
+            let entries = try await messages.findSearchEntries(
                 tenantId: query.tenantId, terms: [], filter: Self.filter(query, sessionIds: sessionIds),
                 limit: Self.customerEntryLimit)
             let wanted = Set(terms)
@@ -74,7 +74,7 @@ public struct TermIndexSearch: MessageSearchBackend {
             // Only the start moves: a window is open towards the end of the range (or the future).
             var windowed = query
             windowed.since = start
-            entries = try await messages.searchEntries(
+            entries = try await messages.findSearchEntries(
                 tenantId: query.tenantId, terms: terms, filter: Self.filter(windowed, sessionIds: sessionIds),
                 limit: candidateLimit)
             if entries.count >= candidateLimit || start == query.since { break }

@@ -35,7 +35,7 @@ extension MessageStore {
 
     /// Entries matching a term lookup: in `tenantId`, containing any of `terms` (all entries when empty), with
     /// `filter`'s other conditions, newest first, at most `limit`.
-    public func searchEntries(
+    func findSearchEntries(
         tenantId: String, terms: [String], filter: MongoDocument, limit: Int
     ) async throws -> [SearchEntry] {
         var query = filter
