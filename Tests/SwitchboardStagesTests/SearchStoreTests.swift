@@ -61,14 +61,15 @@ struct SearchStoreTests {
         reply.annotations.intent = "where_is_my_parcel"
         reply.customerId = "ann"
         reply.sessionId = "s-ann"
-        try await test.database.messages.insertManyIgnoringDuplicates([
-            question,
-            Self.message(
-                "parcel arrived broken", customer: "bob", session: "s-bob", channel: .whatsapp, minutesAgo: 30),
-            Self.message("parcel question", customer: "cat", session: "s-cat", minutesAgo: 5),
-        ])
+        #expect(
+            try await test.database.messages.insertManyIgnoringDuplicates([
+                question,
+                Self.message(
+                    "parcel arrived broken", customer: "bob", session: "s-bob", channel: .whatsapp, minutesAgo: 30),
+                Self.message("parcel question", customer: "cat", session: "s-cat", minutesAgo: 5),
+            ]) == [])
         // The reply is stored later, by another stage; the customer's message then carries its intent too.
-        try await test.database.messages.insertManyIgnoringDuplicates([
+        _ = try await test.database.messages.insertManyIgnoringDuplicates([
             MessageStore.StoredMessage(reply, status: "sent", at: reply.receivedAt)
         ])
 
@@ -100,7 +101,7 @@ struct SearchStoreTests {
         let test = try await StageTestEnvironment()
         defer { Task { await test.drop() } }
         let old = Self.message("refund for the old order", customer: "bob", minutesAgo: 60 * 24 * 40)
-        try await test.database.messages.insertManyIgnoringDuplicates([
+        _ = try await test.database.messages.insertManyIgnoringDuplicates([
             Self.message("refund for ann", customer: "ann", minutesAgo: 5),
             Self.message("refund for bob", customer: "bob", minutesAgo: 5), old,
         ])

@@ -1,5 +1,5 @@
 public import Foundation
-public import SwitchboardCore
+import SwitchboardCore
 
 /// A message in the `search_terms` collection: its distinct terms and the fields searches filter on, written
 /// by the stage that stores the message, in the same batch. The `_id` is the message's, so a redelivered batch
