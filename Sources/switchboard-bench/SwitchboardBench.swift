@@ -10,7 +10,7 @@ struct SwitchboardBench: AsyncParsableCommand {
         discussion: "Exit codes: 0 measured, 1 the measurement failed (e.g. replies missing), 2 usage.",
         subcommands: [
             MicroCommand.self, BrokerCommand.self, DatabaseCommand.self, PipelineCommand.self, OpenLoopCommand.self,
-            WebhookCommand.self, SummaryCommand.self, FaultsCommand.self,
+            WebhookCommand.self, SummaryCommand.self, FaultsCommand.self, SearchCommand.self,
         ]
     )
 

@@ -11,7 +11,7 @@ struct Switchboard: AsyncParsableCommand {
         subcommands: [
             TailCommand.self, TraceCommand.self, SendCommand.self, TopicsCommand.self, DeadLetterCommand.self,
             ConversationCommand.self, AgentsCommand.self, DemoCommand.self, CheckCommand.self, LibraryCheckCommand.self,
-            NLUCommand.self, CustomerCommand.self, StatsCommand.self,
+            NLUCommand.self, CustomerCommand.self, StatsCommand.self, SearchCommand.self,
         ]
     )
 

@@ -82,8 +82,10 @@ struct HandoverFixture {
                 "SWITCHBOARD_TENANT_NIGHT_AGENT_KEY": Self.otherTenantAgentKey,
             ])
         let desk = desk(sink: sink)
+        var api = AgentAPI(desk: desk, accounts: accounts, secrets: secrets, hub: hub, logger: test.logger)
+        api.search = MessageSearch(database: test.database)
         return HumanHandoverDaemon.makeApplication(
-            api: AgentAPI(desk: desk, accounts: accounts, secrets: secrets, hub: hub, logger: test.logger),
+            api: api,
             ops: OpsEndpoints(registry: test.environment.metrics, checks: []), host: "127.0.0.1", port: 0,
             logger: test.logger)
     }

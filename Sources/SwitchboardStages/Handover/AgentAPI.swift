@@ -33,6 +33,7 @@ import SwitchboardCore
 /// | `POST /api/v1/agent/accounts/{agent}/password` (supervisor) | `{"password"}` | 200 the account |
 /// | `GET /api/v1/agent/customers/{customer}/export` (supervisor) | | 200 everything stored (as the CLI's export) |
 /// | `DELETE /api/v1/agent/customers/{customer}` (supervisor) | | 200 `{"deleted":{collection: n},"in_flight_drained"}` |
+/// | `GET /api/v1/agent/search?q=&customer=&channel=&since=&until=&intent=&handover_state=&limit=` | | 200 `{"backend","results":[…]}` (see ``searchPath``) |
 ///
 /// `agent_id` in a body is only for integrations: a person always acts as themselves, and a body naming
 /// someone else is refused (403). Failures are `{"error": "…"}` with 400 (bad input), 401 (no valid
@@ -56,6 +57,8 @@ public struct AgentAPI: Sendable {
     public var privacy: PrivacyOperations?
     /// Where supervisors' analytics reports are read from; nil: the analytics API answers 503.
     public var analytics: (any AnalyticsStoring)?
+    /// Search of the tenant's messages for agents and supervisors; nil: `GET /api/v1/agent/search` answers 503.
+    public var search: MessageSearch?
 
     /// - Parameters:
     ///   - desk: The handover operations.
@@ -82,6 +85,7 @@ public struct AgentAPI: Sendable {
         addEventRoutes(to: router)
         addPrivacyRoutes(to: router)
         addAnalyticsRoutes(to: router)
+        addSearchRoutes(to: router)
         let handovers = router.group(RouterPath(Self.basePath))
         handovers.get { request, _ in
             await respond(request) { caller in

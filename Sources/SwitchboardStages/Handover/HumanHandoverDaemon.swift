@@ -49,6 +49,7 @@ public enum HumanHandoverDaemon {
             kafka: environment.kafka, topics: parts.topics,
             recorder: AnalyticsRecorder(store: parts.database.analytics, erasures: parts.database.erasures),
             logger: logger)
+        api.search = MessageSearch(database: parts.database)
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,
             port: environment.settings.httpPort, logger: logger)

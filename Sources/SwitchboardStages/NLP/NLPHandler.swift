@@ -187,8 +187,10 @@ public struct NLPHandler: EnvelopeHandler {
     }
 
     func botReply(_ envelope: Envelope, text: String, context: StageContext) -> StageOutput {
-        .envelope(
-            envelope.reply(content: .text(text), sender: .bot, stage: "nlp", at: clock()), to: context.topics.outbound)
+        var reply = envelope.reply(content: .text(text), sender: .bot, stage: "nlp", at: clock())
+        // The intent answered travels with the reply, so that search finds both by it once the reply is stored.
+        reply.annotations.intent = envelope.annotations.intent
+        return .envelope(reply, to: context.topics.outbound)
     }
 
     func handOver(

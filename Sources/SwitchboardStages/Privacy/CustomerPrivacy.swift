@@ -9,7 +9,8 @@ import SwitchboardRuntime
 /// as JSON or erased.
 ///
 /// What is stored about a customer, by collection: `profiles` (the profile), `identities` (their channel
-/// addresses), `sessions` and `session_owners`, `messages` (both directions, with the envelopes), `handovers`
+/// addresses), `sessions` and `session_owners`, `messages` (both directions, with the envelopes) and their
+/// `search_terms` (the search index), `handovers`
 /// of their sessions and the `notifications` sent about them, and `early_delivery_statuses` of messages sent
 /// to them, `analytics_sessions` (analytics' facts of their sessions) and `csat_surveys` (a survey waiting
 /// for their answer). ``collections`` lists them; a
@@ -17,8 +18,8 @@ import SwitchboardRuntime
 public struct CustomerPrivacy: Sendable {
     /// The collections that hold data about customers, in the order an erasure clears them.
     public static let collections = [
-        "messages", "early_delivery_statuses", "notifications", "handovers", "session_owners", "sessions",
-        "identities", "profiles", "analytics_sessions", "csat_surveys",
+        "messages", "search_terms", "early_delivery_statuses", "notifications", "handovers", "session_owners",
+        "sessions", "identities", "profiles", "analytics_sessions", "csat_surveys",
     ]
     /// The collections that hold nothing about any one customer (agents, operations, fences).
     public static let otherCollections = [
@@ -73,6 +74,7 @@ public struct CustomerPrivacy: Sendable {
             "csat_surveys": owned,
             "session_owners": ["_id": ["$in": .array(sessionIds)]],
             "messages": owned,
+            "search_terms": owned,
             "handovers": ["tenant_id": .string(tenantId), "session_id": ["$in": .array(sessionIds)]],
             "notifications": ["tenant_id": .string(tenantId), "notification.customer_id": .string(customerId)],
             "early_delivery_statuses": [

@@ -53,10 +53,13 @@ public struct MessageStore: Sendable {
     let messages: MongoCollection<StoredMessage>
     /// Status webhooks that came before the provider's id was recorded (see `MessageStore+DeliveryStatus`).
     let earlyStatuses: MongoCollection<EarlyStatus>
+    /// The pipeline-maintained search index (`MessageStore+Search`).
+    let searchEntries: MongoCollection<SearchEntry>
 
     init(client: MongoClient) {
         messages = client.collection("messages")
         earlyStatuses = client.collection("early_delivery_statuses")
+        searchEntries = client.collection(Self.searchCollection)
     }
 
     func createIndexes() async throws {
@@ -77,6 +80,7 @@ public struct MessageStore: Sendable {
             MongoIndex(keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message"),
             MongoIndex(keys: ["received_at": 1], name: "expiry", expireAfter: Self.earlyStatusRetention),
         ])
+        try await createSearchIndexes()
     }
 
     /// Stores the message unless one with the same envelope id exists. True when this call stored it.
@@ -84,15 +88,19 @@ public struct MessageStore: Sendable {
     public func insertIfNew(_ message: StoredMessage) async throws -> Bool {
         do {
             try await messages.insert(message)
-            return true
         } catch  where error.code == .duplicateKey {
             return false
         }
+        try await indexForSearch([message])
+        return true
     }
 
-    /// Stores messages with one unordered bulk insert; returns the positions of those already stored.
+    /// Stores messages with one unordered bulk insert, and their search entries with another; returns the
+    /// positions of those already stored.
     public func insertManyIgnoringDuplicates(_ stored: [StoredMessage]) async throws -> [Int] {
-        try await messages.insertManyIgnoringDuplicates(stored).duplicateIndexes
+        let duplicates = try await messages.insertManyIgnoringDuplicates(stored).duplicateIndexes
+        try await indexForSearch(stored)
+        return duplicates
     }
 
     /// The stored messages with these envelope ids, by id.
@@ -197,6 +205,9 @@ public struct MessageStore: Sendable {
 extension MessageStore {
     /// Deletes a tenant's messages stored before `cutoff` (retention); returns how many.
     public func deleteMessages(tenantId: String, createdBefore cutoff: Date) async throws -> Int {
-        try await messages.deleteMany(["tenant_id": .string(tenantId), "created_at": ["$lt": .date(cutoff)]])
+        let deleted = try await messages.deleteMany(
+            ["tenant_id": .string(tenantId), "created_at": ["$lt": .date(cutoff)]])
+        _ = try await deleteSearchEntries(tenantId: tenantId, createdBefore: cutoff)
+        return deleted
     }
 }

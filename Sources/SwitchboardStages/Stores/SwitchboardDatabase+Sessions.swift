@@ -113,6 +113,6 @@ extension SwitchboardDatabase: SessionStoring {
     }
 
     public func insertMessages(_ stored: [MessageStore.StoredMessage]) async throws -> [Int] {
-        try await messages.messages.insertManyIgnoringDuplicates(stored).duplicateIndexes
+        try await messages.insertManyIgnoringDuplicates(stored)
     }
 }

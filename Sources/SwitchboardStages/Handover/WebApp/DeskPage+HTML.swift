@@ -35,6 +35,30 @@ extension DeskPage {
         </section>
 
         <div id="desk" class="desk" hidden>
+          <section id="search" class="search" aria-labelledby="search-title">
+            <h2 id="search-title">Search conversations</h2>
+            <form id="search-form" role="search">
+              <div class="search-fields">
+                <span><label for="search-q">Words</label><input id="search-q" name="q" type="search" maxlength="256"></span>
+                <span><label for="search-customer">Customer id</label><input id="search-customer" name="customer" maxlength="128"></span>
+                <span><label for="search-channel">Channel</label>
+                  <select id="search-channel" name="channel">
+                    <option value="">any</option><option>whatsapp</option><option>webchat</option>
+                    <option>messenger</option><option>telegram</option><option>sms</option>
+                  </select></span>
+                <span><label for="search-intent">Intent</label><input id="search-intent" name="intent" maxlength="128"></span>
+                <span><label for="search-state">Hand-over</label>
+                  <select id="search-state" name="handover_state">
+                    <option value="">any</option><option>waiting</option><option>claimed</option><option>resolved</option>
+                  </select></span>
+                <span><label for="search-since">From</label><input id="search-since" name="since" type="date"></span>
+                <span><label for="search-until">Until</label><input id="search-until" name="until" type="date"></span>
+              </div>
+              <button type="submit">Search</button>
+            </form>
+            <p id="search-status" class="muted" role="status" aria-live="polite"></p>
+            <ol id="search-results" class="results" aria-label="Search results"></ol>
+          </section>
           <nav aria-label="Queues" class="queues">
             <div role="tablist" aria-label="Hand-over lists">
               <button role="tab" id="tab-waiting" data-list="waiting" aria-selected="true">Waiting

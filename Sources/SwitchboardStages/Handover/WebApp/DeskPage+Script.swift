@@ -261,7 +261,42 @@ extension DeskPage {
           $("conv-title").tabIndex = -1;
           // Wait times move on without a reload.
           setInterval(() => renderList(state.lists[state.list] || []), 15000);
+          $("search-form").addEventListener("submit", search);
           start();
         });
+                // Search: each result's snippet is built from text nodes and <mark> elements, never from markup.
+        async function search(event) {
+          event.preventDefault();
+          const params = new URLSearchParams();
+          for (const [name, id] of [["q", "search-q"], ["customer", "search-customer"], ["channel", "search-channel"],
+                                    ["intent", "search-intent"], ["handover_state", "search-state"]]) {
+            const value = $(id).value.trim();
+            if (value) params.set(name, value);
+          }
+          if ($("search-since").value) params.set("since", $("search-since").value + "T00:00:00Z");
+          if ($("search-until").value) params.set("until", $("search-until").value + "T23:59:59Z");
+          const results = $("search-results");
+          results.replaceChildren();
+          $("search-status").textContent = "Searching…";
+          try {
+            const data = await call("GET", api + "/search?" + params.toString());
+            $("search-status").textContent = data.results.length
+              ? data.results.length + " found" : "Nothing found.";
+            for (const hit of data.results) {
+              const item = el("li");
+              item.append(el("span", "meta", new Date(hit.created_at).toLocaleString() + " · " + hit.channel
+                + " · " + (hit.direction === "inbound" ? "customer " : "to customer ") + (hit.customer_id || "-")
+                + (hit.intent ? " · " + hit.intent : "")));
+              const snippet = el("span");
+              for (const segment of hit.snippet.segments) {
+                snippet.append(segment.match ? el("mark", null, segment.text) : document.createTextNode(segment.text));
+              }
+              item.append(snippet);
+              results.append(item);
+            }
+          } catch (e) {
+            $("search-status").textContent = e.message;
+          }
+        }
         """#
 }

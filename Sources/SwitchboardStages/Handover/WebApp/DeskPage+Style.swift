@@ -30,5 +30,13 @@ extension DeskPage {
         .meta { display: block; font-size: .75rem; color: #555; }
         dl dt { font-weight: 600; }
         dl dd { margin: 0 0 .4rem 0; }
+        .search { grid-column: 1 / -1; border-bottom: 1px solid #ccc; padding-bottom: .5rem; }
+        .search h2 { font-size: 1rem; margin: 0; }
+        .search-fields { display: flex; flex-wrap: wrap; gap: .5rem; }
+        .search-fields span { flex: 1 1 9rem; }
+        select { width: 100%; padding: .4rem; font: inherit; }
+        .results { padding-left: 1.2rem; max-height: 20rem; overflow-y: auto; }
+        .results li { margin: .3rem 0; }
+        .results mark { background: #ffe27a; color: inherit; font-weight: 600; }
         """#
 }
