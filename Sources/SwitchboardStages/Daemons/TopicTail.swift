@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-public import ServiceLifecycle
+import ServiceLifecycle
 public import SwitchboardKafka
 
 /// Follows a topic on every partition from its end, without a consumer group: it assigns the partitions
