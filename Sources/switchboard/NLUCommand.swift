@@ -21,7 +21,7 @@ struct NLUModelOptions: ParsableArguments {
     @Option(help: "A model file written by `switchboard nlu train`.") var model: String?
     @Option(help: "Training data (YAML or JSON) to train a model from instead.") var data: String?
     @Option(
-        help: "With --data: whether the classifier uses the static embeddings (on or off; default: when the data has oos examples)."
+        help: "With --data: whether the classifier uses the static embeddings (on or off; default: with oos examples)."
     ) var embeddings: NLUEmbeddingsOption?
 
     /// The model, its description, and the training time (wall, CPU) when it was trained here.

@@ -94,7 +94,9 @@ extension StaticEmbeddings {
         guard try reader.int() == 1 else { throw NLUModelFileError("embedding file format is not supported") }
         let dimensions = try reader.int()
         let count = try reader.int()
-        guard dimensions > 0, dimensions <= 4096, count >= 0 else { throw NLUModelFileError("the embedding table is corrupt") }
+        guard dimensions > 0, dimensions <= 4096, count >= 0 else {
+            throw NLUModelFileError("the embedding table is corrupt")
+        }
         var tokens: [String] = []
         tokens.reserveCapacity(count)
         for _ in 0..<count { tokens.append(try reader.string()) }
