@@ -34,6 +34,13 @@ public final class KafkaConsumer: Sendable {
         try await core.nextBatch()
     }
 
+    /// The next batch, or an empty one when no record came within `timeout` (about: the poll waits up to
+    /// 100 ms at a time); nil once stopped. For a consumer that gathers several batches before it writes, and
+    /// must write what it gathered once the topics fall quiet.
+    public func nextBatch(within timeout: Duration) async throws -> [KafkaRecord]? {
+        try await core.nextBatch(within: timeout)
+    }
+
     /// Commits, per partition, the offset after the highest of these records, synchronously.
     ///
     /// Records of a partition that was revoked since they were read are left out: the partition's new owner
@@ -162,19 +169,20 @@ final class ConsumerCore: Sendable {
         stopRequested.store(true, ordering: .releasing)
     }
 
-    func nextBatch() async throws -> [KafkaRecord]? {
+    func nextBatch(within timeout: Duration? = nil) async throws -> [KafkaRecord]? {
         if stopRequested.load(ordering: .acquiring) || Task.isCancelled { return nil }
         let cancelled = CancellationFlag()
+        let deadline = timeout.map { ContinuousClock.now + $0 }
         return try await withTaskCancellationHandler {
-            try await runBlocking(on: queue) { [self] in try pollBatch(cancelled: cancelled) }
+            try await runBlocking(on: queue) { [self] in try pollBatch(cancelled: cancelled, deadline: deadline) }
         } onCancel: {
             cancelled.set()
         }
     }
 
-    /// Polls until at least one record arrives (then takes what is ready, up to the batch size), or until
-    /// stopped or cancelled (nil).
-    private func pollBatch(cancelled: CancellationFlag) throws -> [KafkaRecord]? {
+    /// Polls until at least one record arrives (then takes what is ready, up to the batch size), until
+    /// `deadline` passes without one (empty), or until stopped or cancelled (nil).
+    private func pollBatch(cancelled: CancellationFlag, deadline: ContinuousClock.Instant?) throws -> [KafkaRecord]? {
         var records: [KafkaRecord] = []
         while records.count < maxBatchSize {
             if stopRequested.load(ordering: .acquiring) || cancelled.isSet || closed.load(ordering: .acquiring) {
@@ -182,7 +190,9 @@ final class ConsumerCore: Sendable {
                 return records.isEmpty ? nil : records
             }
             guard let message = rd_kafka_consumer_poll(client.handle, records.isEmpty ? 100 : 0) else {
-                if records.isEmpty { continue } else { break }
+                if !records.isEmpty { break }
+                if let deadline, ContinuousClock.now >= deadline { return [] }
+                continue
             }
             defer { rd_kafka_message_destroy(message) }
             if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {

@@ -46,4 +46,39 @@ struct KafkaIdleConsumerTests {
         await consumer.close()
         await producer.shutdown()
     }
+
+    @Test func aBoundedPollEndsEmptyOnAnIdleTopicAndStillReturnsWhatComesLater() async throws {
+        let kafka = try TestStack.kafkaConfiguration()
+        let topic = TestStack.uniqueName("idle-bounded")
+        let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        _ = try await admin.createTopics([KafkaTopicSpec(name: topic, partitions: 1)])
+        let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        try await producer.send([KafkaOutgoingRecord(topic: topic, key: "k", value: Array("first".utf8))])
+        let consumer = try KafkaConsumer(
+            configuration: kafka, groupID: TestStack.uniqueName("idle-bounded-group"), topics: [topic], logger: logger)
+        let first = try await withTimeout(.seconds(60), "the first record") {
+            var records: [KafkaRecord] = []
+            while records.isEmpty { records += try #require(try await consumer.nextBatch(within: .milliseconds(200))) }
+            return records
+        }
+        #expect(first.map { String(decoding: $0.value, as: UTF8.self) } == ["first"])
+
+        // Nothing more: the bounded poll answers empty (not nil: the consumer still runs), about when asked to.
+        let began = ContinuousClock.now
+        let idle = try await consumer.nextBatch(within: .milliseconds(300))
+        #expect(idle?.isEmpty == true)
+        #expect(ContinuousClock.now - began >= .milliseconds(300))
+
+        try await producer.send([KafkaOutgoingRecord(topic: topic, key: "k", value: Array("second".utf8))])
+        let second = try await withTimeout(.seconds(60), "the second record") {
+            var records: [KafkaRecord] = []
+            while records.isEmpty { records += try #require(try await consumer.nextBatch(within: .milliseconds(200))) }
+            return records
+        }
+        #expect(second.map { String(decoding: $0.value, as: UTF8.self) } == ["second"])
+        consumer.stop()
+        #expect(try await consumer.nextBatch(within: .milliseconds(200)) == nil, "stopped: nil, not empty")
+        await consumer.close()
+        await producer.shutdown()
+    }
 }

@@ -68,7 +68,8 @@ struct SearchStoreTests {
                     "parcel arrived broken", customer: "bob", session: "s-bob", channel: .whatsapp, minutesAgo: 30),
                 Self.message("parcel question", customer: "cat", session: "s-cat", minutesAgo: 5),
             ]) == [])
-        // The reply is stored later, by another stage; the customer's message then carries its intent too.
+        // The reply is stored later, by another stage, with the intent it answered: a search by that intent then
+        // finds the customer's message too, and a hit on the customer's message shows it.
         _ = try await test.database.messages.insertManyIgnoringDuplicates([
             MessageStore.StoredMessage(reply, status: "sent", at: reply.receivedAt)
         ])
@@ -87,6 +88,20 @@ struct SearchStoreTests {
         let byIntent = try await Self.search(
             test, SearchQuery(tenantId: "demo", text: "", intent: "where_is_my_parcel"))
         #expect(Set(byIntent.map(\.messageId)) == [question._id, reply.id.uuidString.lowercased()])
+        #expect(byIntent.allSatisfy { $0.intent == "where_is_my_parcel" })
+        let parcel = try await Self.search(test, SearchQuery(tenantId: "demo", text: "parcel"))
+        #expect(parcel.first { $0.messageId == question._id }?.intent == "where_is_my_parcel")
+        #expect(parcel.filter { $0.intent != nil }.count == 2, "only the answered message and its reply")
+        #expect(
+            try await Self.search(test, SearchQuery(tenantId: "demo", text: "late", intent: "where_is_my_parcel"))
+                .map(\.messageId) == [question._id])
+        #expect(
+            try await customers(
+                SearchQuery(tenantId: "demo", text: "parcel", customerId: "bob", intent: "where_is_my_parcel")) == [])
+        #expect(
+            try await customers(
+                SearchQuery(tenantId: "demo", text: "", customerId: "ann", intent: "where_is_my_parcel"))
+                == ["ann", "ann"])
 
         let handover = HandoverRecord(
             id: "h-bob", tenantId: "demo", sessionId: "s-bob", customerId: "bob", reason: .customerAskedForHuman,

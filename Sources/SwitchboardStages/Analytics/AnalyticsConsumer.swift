@@ -8,20 +8,33 @@ public import SwitchboardKafka
 /// consumer group (`<prefix>analytics`) inside human-handover. Offsets are committed after a batch's facts
 /// are stored, and storing is idempotent: after a crash, a rebalance or a replay from the start (a new group,
 /// or reset offsets), the facts come out exactly the same.
+///
+/// Records are gathered over several polls (``AnalyticsGathering``: `interval`, default 1 s, or
+/// `maximumRecords`, default 5,000) and written together: analytics is read by reports, not by the
+/// conversation, and the database takes one upsert per session per write.
 public struct AnalyticsConsumer: Service {
     let kafka: KafkaConfiguration
     let topics: TopicNames
     let recorder: AnalyticsRecorder
     let logger: Logger
+    let interval: Duration
+    let maximumRecords: Int
 
     /// The consumer group's name after the topic prefix.
     public static let group = "analytics"
+    /// How long records are gathered before they are written, by default.
+    public static let defaultInterval = Duration.seconds(1)
 
-    public init(kafka: KafkaConfiguration, topics: TopicNames, recorder: AnalyticsRecorder, logger: Logger) {
+    public init(
+        kafka: KafkaConfiguration, topics: TopicNames, recorder: AnalyticsRecorder, logger: Logger,
+        interval: Duration = AnalyticsConsumer.defaultInterval, maximumRecords: Int = 5000
+    ) {
         self.kafka = kafka
         self.topics = topics
         self.recorder = recorder
         self.logger = logger
+        self.interval = interval
+        self.maximumRecords = maximumRecords
     }
 
     /// The record as analytics reads it, nil for what it does not count or cannot decode.
@@ -57,14 +70,17 @@ public struct AnalyticsConsumer: Service {
             topics: [topics.sessioned, topics.outbound, topics.events], logger: logger)
         do {
             try await withGracefulShutdownHandler {
-                for try await batch in consumer.batches() {
-                    let current = batch.filter { consumer.isCurrent($0) }
-                    let inputs = current.compactMap {
-                        Self.input(topic: $0.topic, value: $0.value, topics: topics)
-                    }
-                    try await recorder.record(inputs)
-                    try await consumer.commit(current)
+                var gathering = AnalyticsGathering(interval: interval, maximumRecords: maximumRecords)
+                var gathered: [KafkaRecord] = []
+                while let batch = try await consumer.nextBatch(within: gathering.pollTimeout(at: .now)) {
+                    gathered += batch
+                    guard gathering.add(batch.count, at: .now) else { continue }
+                    try await write(gathered, consumer: consumer)
+                    gathered = []
+                    gathering.written()
                 }
+                // Stopped: what was gathered is written and committed before the consumer leaves.
+                try await write(gathered, consumer: consumer)
             } onGracefulShutdown: {
                 consumer.stop()
             }
@@ -73,5 +89,13 @@ public struct AnalyticsConsumer: Service {
             throw error
         }
         await consumer.close()
+    }
+
+    /// Stores the facts of the records whose partitions this consumer still owns, then commits them.
+    private func write(_ records: [KafkaRecord], consumer: KafkaConsumer) async throws {
+        let current = records.filter { consumer.isCurrent($0) }
+        guard !current.isEmpty else { return }
+        try await recorder.record(current.compactMap { Self.input(topic: $0.topic, value: $0.value, topics: topics) })
+        try await consumer.commit(current)
     }
 }

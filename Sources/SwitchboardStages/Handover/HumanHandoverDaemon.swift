@@ -48,7 +48,9 @@ public enum HumanHandoverDaemon {
         let analytics = AnalyticsConsumer(
             kafka: environment.kafka, topics: parts.topics,
             recorder: AnalyticsRecorder(store: parts.database.analytics, erasures: parts.database.erasures),
-            logger: logger)
+            logger: logger,
+            interval: try environment.milliseconds(
+                "SWITCHBOARD_ANALYTICS_INTERVAL_MS", default: AnalyticsConsumer.defaultInterval))
         api.search = MessageSearch(database: parts.database)
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,

@@ -16,9 +16,11 @@ public struct SearchEntry: Codable, Sendable, Hashable {
     public var conversation_id: String?
     public var channel: String
     public var direction: String
-    /// The intent the NLP stage recognised: on a bot reply as it is stored, on the customer's message once the
-    /// reply to it is.
+    /// The intent the NLP stage recognised, on the bot reply that answered it (stored with it, never updated).
+    /// The customer's message it answered is found through ``reply_to`` (``TermIndexSearch``).
     public var intent: String?
+    /// On a reply that carries an intent: the message it answered.
+    public var reply_to: String?
     public var created_at: Date
 
     /// The entry of a stored message, or nil when it has no text to find (media without caption, a location).
@@ -35,6 +37,7 @@ public struct SearchEntry: Codable, Sendable, Hashable {
         channel = message.channel
         direction = message.direction
         intent = message.envelope.annotations.intent
+        reply_to = intent == nil ? nil : message.reply_to
         created_at = message.created_at
     }
 }

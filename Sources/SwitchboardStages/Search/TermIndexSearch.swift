@@ -13,6 +13,10 @@ import SwitchboardMongo
 /// `until` (or now): an hour, six hours, a day, a week, thirty days, a year, then everything, stopping at the
 /// first window that holds `candidateLimit` entries. A common word is answered from its recent matches, a rare
 /// one from all of them.
+///
+/// An intent is stored on the bot reply that answered it, with the message it answered (``SearchEntry``), so a
+/// filter by intent reads the replies and then the customer's messages they answered by id; a hit on a customer's
+/// message shows the intent its reply carries.
 public struct TermIndexSearch: MessageSearchBackend {
     public let name = "terms"
     let messages: MessageStore
@@ -40,6 +44,10 @@ public struct TermIndexSearch: MessageSearchBackend {
             entries.map { SearchRanking.Candidate(id: $0._id, terms: Set($0.terms), createdAt: $0.created_at) },
             queryTerms: terms, limit: query.limit)
         let stored = try await messages.storedMessages(ids: ranked.map(\.candidate.id))
+        let unlabelled = ranked.map(\.candidate.id).filter {
+            byId[$0]?.intent == nil && byId[$0]?.direction == "inbound"
+        }
+        let answered = try await messages.answeredIntents(messageIds: unlabelled)
         let wanted = Set(terms)
         return ranked.compactMap { ranked in
             // Defence in depth: an entry is the tenant's, and so must be the message it names.
@@ -50,13 +58,33 @@ public struct TermIndexSearch: MessageSearchBackend {
             return SearchHit(
                 messageId: entry._id, customerId: entry.customer_id, sessionId: entry.session_id,
                 conversationId: entry.conversation_id, channel: entry.channel, direction: entry.direction,
-                intent: entry.intent, createdAt: entry.created_at, score: ranked.score,
+                intent: entry.intent ?? answered[entry._id], createdAt: entry.created_at, score: ranked.score,
                 matchedTerms: ranked.matchedTerms, snippet: SearchSnippet(text: text, terms: wanted))
         }
     }
 
-    /// The newest entries matching, read in widening windows until `candidateLimit` are found.
+    /// The entries matching: with an intent, the replies that carry it and the customer's messages they answered.
     func candidates(_ query: SearchQuery, terms: [String], sessionIds: [String]?) async throws -> [SearchEntry] {
+        guard let intent = query.intent else { return try await matching(query, terms: terms, sessionIds: sessionIds) }
+        let replies = try await matching(query, terms: [], sessionIds: sessionIds)
+        let answered = Set(replies.compactMap(\.reply_to)).subtracting(replies.map(\._id)).sorted()
+        var questions: [SearchEntry] = []
+        if !answered.isEmpty {
+            var others = query
+            others.intent = nil
+            var filter = Self.filter(others, sessionIds: sessionIds)
+            filter["_id"] = ["$in": .array(answered.map(MongoValue.string))]
+            questions = try await messages.findSearchEntries(
+                tenantId: query.tenantId, terms: [], filter: filter, limit: answered.count)
+            for index in questions.indices { questions[index].intent = intent }
+        }
+        let wanted = Set(terms)
+        let entries = replies + questions
+        return wanted.isEmpty ? entries : entries.filter { !wanted.isDisjoint(with: $0.terms) }
+    }
+
+    /// The newest entries matching, read in widening windows until `candidateLimit` are found.
+    func matching(_ query: SearchQuery, terms: [String], sessionIds: [String]?) async throws -> [SearchEntry] {
         if query.customerId != nil {
             // One customer's entries are few: read them by customer (its own index) and match the terms here,
             // rather than scan a common word's entries for the customer's.
