@@ -42,14 +42,20 @@ struct TwilioOutbound: Sendable {
         var sendingNumber: String
     }
 
+    /// A route, or the outcome of a message that cannot be sent.
+    private enum Routing {
+        case ready(Route)
+        case refused(DeliveryOutcome)
+    }
+
     /// The route of `envelope`, or the reason it cannot be sent.
-    private func route(_ envelope: Envelope) -> Result<Route, DeliveryOutcome> {
+    private func route(_ envelope: Envelope) -> Routing {
         let tenant = envelope.tenantId
         guard let account = secrets.credential("TWILIO_ACCOUNT_SID", tenantId: tenant),
             let token = secrets.credential("TWILIO_AUTH_TOKEN", tenantId: tenant),
             var from = secrets.credential("TWILIO_FROM", tenantId: tenant)
         else {
-            return .failure(.permanentFailure(reason: "twilio is not configured for this tenant"))
+            return .refused(.permanentFailure(reason: "twilio is not configured for this tenant"))
         }
         var to = envelope.externalId
         if envelope.channel == .whatsapp {
@@ -57,13 +63,13 @@ struct TwilioOutbound: Sendable {
             if !from.hasPrefix("whatsapp:") { from = "whatsapp:" + from }
         }
         guard let url = URL(string: "\(apiBase)/2010-04-01/Accounts/\(account)/Messages.json") else {
-            return .failure(.permanentFailure(reason: "twilio account sid is not usable in a URL"))
+            return .refused(.permanentFailure(reason: "twilio account sid is not usable in a URL"))
         }
         let credentials = Data("\(account):\(token)".utf8).base64EncodedString()
         let headers = [
             "Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(credentials)",
         ]
-        return .success(
+        return .ready(
             Route(url: url, headers: headers, from: from, to: to, sendingNumber: "twilio:\(account)/\(from)"))
     }
 
@@ -77,8 +83,8 @@ struct TwilioOutbound: Sendable {
     func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
         let route: Route
         switch self.route(envelope) {
-        case .success(let found): route = found
-        case .failure(let refusal): return refusal
+        case .ready(let found): route = found
+        case .refused(let refusal): return refusal
         }
         guard let text = envelope.content?.plainText, !text.isEmpty else {
             return .permanentFailure(reason: "twilio replies carry text only")
@@ -103,8 +109,8 @@ struct TwilioOutbound: Sendable {
         }
         let route: Route
         switch self.route(envelope) {
-        case .success(let found): route = found
-        case .failure(let refusal): return refusal
+        case .ready(let found): route = found
+        case .refused(let refusal): return refusal
         }
         var variables: [String: String] = [:]
         for (index, value) in parameters.enumerated() { variables[String(index + 1)] = value }
