@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A message template the tenant had approved for WhatsApp, sent in place of a free-form reply outside the
 /// customer-service window (``ServiceWindow``).
