@@ -15,7 +15,8 @@ COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib \
     && mkdir /out \
     && for name in switchboard channel-webhook customer-identification session message-router nlp-plugin \
-        human-handover; do cp "$(swift build -c release --show-bin-path)/$name" /out/; done
+        human-handover; do cp "$(swift build -c release --show-bin-path)/$name" /out/; done \
+    && cp -R "$(swift build -c release --show-bin-path)/switchboard_SwitchboardCore.resources" /out/
 
 FROM ubuntu:24.04
 RUN apt-get update \

@@ -94,6 +94,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("NLP/Resources/minilm-static.swbemb")],
             swiftSettings: strict
         ),
 

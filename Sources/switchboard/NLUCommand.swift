@@ -20,6 +20,9 @@ struct NLUCommand: AsyncParsableCommand {
 struct NLUModelOptions: ParsableArguments {
     @Option(help: "A model file written by `switchboard nlu train`.") var model: String?
     @Option(help: "Training data (YAML or JSON) to train a model from instead.") var data: String?
+    @Option(
+        help: "With --data: whether the classifier uses the static embeddings (on or off; default: when the data has oos examples)."
+    ) var embeddings: NLUEmbeddingsOption?
 
     /// The model, its description, and the training time (wall, CPU) when it was trained here.
     func load() throws -> (model: NLUModel, description: String?, training: (wall: Double, cpu: Double)?) {
@@ -27,14 +30,15 @@ struct NLUModelOptions: ParsableArguments {
         case (let path?, nil):
             let bytes = try NLUFiles.read(path)
             do {
-                return (try NLUModel(serialized: bytes), NLUModel.fileSummary(bytes), nil)
+                let model = try NLUModel(serialized: bytes)
+                return (model, NLUModel.fileSummary(bytes) + "; " + model.featureSummary, nil)
             } catch {
                 throw CLIFailure.usage("\(path): \(error)")
             }
         case (nil, let path?):
             let training = try NLUFiles.trainingData(path)
-            let (model, wall, cpu) = try NLUFiles.train(training, path: path)
-            return (model, nil, (wall, cpu))
+            let (model, wall, cpu) = try NLUFiles.train(training, path: path, embeddings: embeddings?.enabled)
+            return (model, model.featureSummary, (wall, cpu))
         default:
             throw CLIFailure.usage("give either --model or --data")
         }
@@ -61,10 +65,12 @@ enum NLUFiles {
     }
 
     /// Trains on one thread and measures it: the model, wall and CPU seconds.
-    static func train(_ training: NLUTrainingData, path: String) throws -> (NLUModel, Double, Double) {
+    static func train(
+        _ training: NLUTrainingData, path: String, embeddings: Bool?
+    ) throws -> (NLUModel, Double, Double) {
         do {
             let (model, wall, cpu) = try NLUClock.measure { () throws(TenantConfigurationError) in
-                try NLUModel(training: training)
+                try NLUModel(training: training, embeddings: embeddings)
             }
             return (model, wall, cpu)
         } catch {
@@ -79,4 +85,11 @@ enum NLUFiles {
             throw CLIFailure.usage("cannot write \(path)")
         }
     }
+}
+
+/// `--embeddings on|off`.
+enum NLUEmbeddingsOption: String, ExpressibleByArgument {
+    case on, off
+
+    var enabled: Bool { self == .on }
 }

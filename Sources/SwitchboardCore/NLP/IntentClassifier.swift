@@ -12,7 +12,11 @@ import Foundation
 struct IntentClassifier: Sendable {
     /// Tuning knobs. Defaults chosen on the CLINC150 and SNIPS validation splits.
     struct Parameters: Sendable, Hashable {
-        var groupWeights: [Float] = [1.0, 1.0]
+        /// Weights of the word, character and dense-embedding groups (see ``TextVectorizer``).
+        var groupWeights: [Float] = [1.0, 1.0, 1.0]
+        /// Whether the dense group (the built-in ``StaticEmbeddings`` table) is used; nil: only when the
+        /// data has out-of-scope examples, which teach the model what to reject in it (see the README).
+        var embeddings: Bool?
         var shape = TextFeatures.Shape()
         /// Features in fewer training examples are dropped, for data sets of at least
         /// ``largeDataSet`` examples (small tenant files keep every feature).
@@ -48,7 +52,9 @@ struct IntentClassifier: Sendable {
         let vectorizer = TextVectorizer(
             documents: documents,
             minimumCount: documents.count >= parameters.largeDataSet ? parameters.minimumCount : 1,
-            groupWeights: parameters.groupWeights, shape: parameters.shape)
+            groupWeights: parameters.groupWeights, shape: parameters.shape,
+            embeddings: parameters.embeddings ?? intents.contains(NLUModel.outOfScopeIntent)
+                ? StaticEmbeddings.builtIn : nil)
         self.vectorizer = vectorizer
         let vectors = documents.map { vectorizer.vector($0) }
         var softmax = parameters.softmax
@@ -102,6 +108,9 @@ struct IntentClassifier: Sendable {
         }
         return TemperatureScaling.fit(logits: logits, labels: heldOutLabels, sharpen: sharpen)
     }
+
+    /// Whether the model has the dense embedding group.
+    var usesEmbeddings: Bool { vectorizer.embeddings != nil }
 
     /// Intents with their probabilities, best first (ties by name).
     func rank(_ features: TextFeatures) -> [IntentScore] {

@@ -38,6 +38,11 @@ struct NLUBinaryWriter {
         for value in values { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
     }
 
+    mutating func int8s(_ values: [Int8]) {
+        int(values.count)
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+    }
+
     mutating func uint16s(_ values: [UInt16]) {
         int(values.count)
         for value in values { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
@@ -124,6 +129,24 @@ struct NLUBinaryReader {
         var values: [Int32] = []
         values.reserveCapacity(count)
         for _ in 0..<count { values.append(try littleEndian(Int32.self)) }
+        return values
+    }
+
+    mutating func int8s() throws(NLUModelFileError) -> [Int8] {
+        try rawInt8s(try count(1))
+    }
+
+    /// `count` int8 values without a length prefix.
+    mutating func rawInt8s(_ count: Int) throws(NLUModelFileError) -> [Int8] {
+        try take(count).map { Int8(bitPattern: $0) }
+    }
+
+    /// `count` floats without a length prefix.
+    mutating func rawFloats(_ count: Int) throws(NLUModelFileError) -> [Float] {
+        guard count >= 0, count <= Int.max / 4 else { throw NLUModelFileError("the model file is truncated") }
+        var values: [Float] = []
+        values.reserveCapacity(min(count, 1 << 20))
+        for _ in 0..<count { values.append(try float()) }
         return values
     }
 

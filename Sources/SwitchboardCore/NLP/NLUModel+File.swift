@@ -4,8 +4,9 @@ public import Foundation
 extension NLUModel {
     /// The model file's first bytes.
     static let magic = Data("SWBNLU\r\n".utf8)
-    /// The format this build writes and reads (2: with the classifier's temperature).
-    public static let fileFormatVersion = 2
+    /// The format this build writes and reads (2: with the classifier's temperature; 3: with the dense
+    /// embedding table the classifier was trained with, so a model file is whole on its own).
+    public static let fileFormatVersion = 3
 
     /// The model as a file: magic, format version, SHA-256 of the payload, payload.
     ///
@@ -82,6 +83,12 @@ extension NLUModel {
         writer.floats(classifier.model.weights)
         writer.floats(classifier.model.bias)
         writer.float(classifier.model.temperature)
+        if let embeddings = vectorizer.embeddings {
+            writer.int(1)
+            embeddings.write(to: &writer)
+        } else {
+            writer.int(0)
+        }
     }
 
     private static func readClassifier(from reader: inout NLUBinaryReader) throws(NLUModelFileError) -> IntentClassifier
@@ -97,14 +104,17 @@ extension NLUModel {
         let weights = try reader.floats()
         let bias = try reader.floats()
         let temperature = try reader.float()
+        let embeddings = try reader.int() == 1 ? try StaticEmbeddings.read(from: &reader) : nil
+        let featureCount = names.count + (embeddings?.dimensions ?? 0)
         guard !intents.isEmpty, idf.count == names.count, bias.count == intents.count,
-            weights.count == names.count * intents.count, temperature.isFinite, temperature > 0
+            weights.count == featureCount * intents.count, temperature.isFinite, temperature > 0,
+            groupWeights.count == (embeddings == nil ? 2 : 3)
         else { throw NLUModelFileError("the model file is corrupt") }
         let vectorizer = TextVectorizer(
             vocabulary: Self.index(names), idf: idf, unseenIdf: unseenIdf, groupWeights: groupWeights,
-            shape: TextFeatures.Shape(characterLengths: lower...upper))
+            shape: TextFeatures.Shape(characterLengths: lower...upper), embeddings: embeddings)
         let model = SoftmaxClassifier(
-            classCount: intents.count, featureCount: names.count, weights: weights, bias: bias,
+            classCount: intents.count, featureCount: featureCount, weights: weights, bias: bias,
             temperature: temperature)
         return IntentClassifier(intents: intents, vectorizer: vectorizer, model: model)
     }

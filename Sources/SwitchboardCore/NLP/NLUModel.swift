@@ -20,11 +20,25 @@ public struct NLUModel: Sendable {
     /// The temperature that divides the intent scores (fitted at training, see the README's NLU section);
     /// 1 leaves them as trained.
     public var confidenceTemperature: Double { Double(classifier.model.temperature) }
+    /// Whether the classifier uses the static embeddings.
+    public var usesEmbeddings: Bool { classifier.usesEmbeddings }
+    /// The classifier's features, e.g. "word and character n-grams, static embeddings (256 dimensions,
+    /// 29,000 tokens)".
+    public var featureSummary: String {
+        guard let embeddings = classifier.vectorizer.embeddings else {
+            return "features: word and character n-grams, no embeddings"
+        }
+        return "features: word and character n-grams, static embeddings (\(embeddings.dimensions) dimensions, "
+            + "\(embeddings.tokens.count) tokens)"
+    }
     /// The entity types the tagger learned (sorted), empty without annotated training data.
     public var learnedEntityTypes: [String] { tagger?.entityTypes ?? [] }
 
     /// Trains a model from training data. Fails only on invalid regex patterns or no intents.
-    public init(training: NLUTrainingData) throws(TenantConfigurationError) {
+    ///
+    /// `embeddings` chooses the classifier's dense group (static embeddings distilled from a sentence
+    /// transformer): true, false, or nil for only when the data has out-of-scope (`oos`) examples.
+    public init(training: NLUTrainingData, embeddings: Bool? = nil) throws(TenantConfigurationError) {
         guard !training.intents.isEmpty else {
             throw TenantConfigurationError("training data has no intents")
         }
@@ -37,7 +51,8 @@ public struct NLUModel: Sendable {
         }
         let sortedLookups = lookups.mapValues { Array(Set($0)).sorted() }
         try self.init(
-            classifier: IntentClassifier(training: training.intents),
+            classifier: IntentClassifier(
+                training: training.intents, parameters: IntentClassifier.Parameters(embeddings: embeddings)),
             tagger: SequenceTagger(examples: training.examples, lookups: sortedLookups),
             regexes: training.regexes, synonyms: training.synonyms, lookups: sortedLookups,
             responses: training.responses)

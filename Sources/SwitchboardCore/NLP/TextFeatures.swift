@@ -17,12 +17,15 @@ struct TextFeatures {
 
     /// Sorted (feature, count) per group.
     var groups: [[(feature: String, count: Int)]]
+    /// The ``Tokenizer``'s words, in text order (for the dense embedding, see ``StaticEmbeddings``).
+    var words: [String]
 
     /// Whether the text has any word (without one, every group is empty).
     var hasWords: Bool { !groups[Group.word.rawValue].isEmpty }
 
     init(_ text: String, shape: Shape = Shape()) {
         let words = Tokenizer.words(text)
+        self.words = words
         var wordFeatures: [String] = words
         var characterFeatures: [String] = []
         if words.count > 1 {

@@ -15,12 +15,16 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         /// Path of a model file written by `switchboard nlu train`, relative to the tenants file; nlp-plugin
         /// loads it instead of training. Default: none. Excludes ``trainingFile``.
         public var modelFile: String?
+        /// Whether a model trained from ``trainingFile`` uses the static embeddings (`embeddings: true` or
+        /// `false`). Default: only when the training data has out-of-scope (`oos`) examples.
+        public var embeddings: Bool?
 
         /// Creates settings.
         public init(
             confidenceThreshold: Double = 0.5, handoverIntent: String = "human_handoff", trainingFile: String? = nil,
-            modelFile: String? = nil
+            modelFile: String? = nil, embeddings: Bool? = nil
         ) {
+            self.embeddings = embeddings
             self.confidenceThreshold = confidenceThreshold
             self.handoverIntent = handoverIntent
             self.trainingFile = trainingFile
@@ -37,6 +41,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             case handoverIntent = "handover_intent"
             case trainingFile = "training_file"
             case modelFile = "model_file"
+            case embeddings
         }
 
         public init(from decoder: any Decoder) throws {
@@ -45,6 +50,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             handoverIntent = try container.decodeIfPresent(String.self, forKey: .handoverIntent) ?? "human_handoff"
             trainingFile = try container.decodeIfPresent(String.self, forKey: .trainingFile)
             modelFile = try container.decodeIfPresent(String.self, forKey: .modelFile)
+            embeddings = try container.decodeIfPresent(Bool.self, forKey: .embeddings)
         }
     }
 

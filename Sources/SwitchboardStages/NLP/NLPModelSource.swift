@@ -20,12 +20,15 @@ public struct NLPModelSource: Sendable, Hashable {
     public var kind: Kind
     /// The file, nil for the demo data.
     public var url: URL?
+    /// The tenant's `nlp.embeddings` for training data (nil: automatic).
+    public var embeddings: Bool?
 
     /// Creates a source.
-    public init(tenantId: String, kind: Kind, url: URL?) {
+    public init(tenantId: String, kind: Kind, url: URL?, embeddings: Bool? = nil) {
         self.tenantId = tenantId
         self.kind = kind
         self.url = url
+        self.embeddings = embeddings
     }
 
     /// The source a tenant's settings name; relative paths are resolved from `directory` (the tenants
@@ -37,7 +40,7 @@ public struct NLPModelSource: Sendable, Hashable {
         if let path = tenant.nlp.modelFile {
             self.init(tenantId: tenant.id, kind: .modelFile, url: resolved(path))
         } else if let path = tenant.nlp.trainingFile {
-            self.init(tenantId: tenant.id, kind: .trainingFile, url: resolved(path))
+            self.init(tenantId: tenant.id, kind: .trainingFile, url: resolved(path), embeddings: tenant.nlp.embeddings)
         } else {
             self.init(tenantId: tenant.id, kind: .demo, url: nil)
         }
@@ -61,7 +64,7 @@ public struct NLPModelSource: Sendable, Hashable {
             }
         case .trainingFile:
             do {
-                return try NLUModel(training: NLUTrainingData.parse(data: contents))
+                return try NLUModel(training: NLUTrainingData.parse(data: contents), embeddings: embeddings)
             } catch {
                 throw TenantConfigurationError("\(prefix): \(error)")
             }

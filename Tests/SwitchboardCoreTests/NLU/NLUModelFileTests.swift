@@ -27,9 +27,12 @@ struct NLUModelFileTests {
             - text: "Hello!"
         """
 
-    @Test("a saved model classifies like the trained one, to the bit, and saves to the same bytes")
-    func roundTrip() throws {
-        let model = try NLUModel(yaml: Self.yaml)
+    @Test(
+        "a saved model classifies like the trained one, to the bit, and saves to the same bytes",
+        arguments: [false, true])
+    func roundTrip(embeddings: Bool) throws {
+        let model = try NLUModel(training: NLUTrainingData.parse(yaml: Self.yaml), embeddings: embeddings)
+        #expect(model.usesEmbeddings == embeddings)
         let file = model.serialized()
         let loaded = try NLUModel(serialized: file)
         for text in ["where is order XY987654", "hello", "qwerty", "track GH445566 please"] {
@@ -41,7 +44,7 @@ struct NLUModelFileTests {
         #expect(loaded.templates == model.templates)
         #expect(loaded.confidenceTemperature == model.confidenceTemperature)
         #expect(loaded.serialized() == file)
-        #expect(NLUModel.fileSummary(file).hasPrefix("format 2, sha256 "))
+        #expect(NLUModel.fileSummary(file).hasPrefix("format 3, sha256 "))
     }
 
     @Test("a damaged payload is refused by its checksum")
@@ -57,7 +60,7 @@ struct NLUModelFileTests {
     func version() throws {
         var file = try NLUModel(yaml: Self.yaml).serialized()
         file[NLUModel.magic.count] = 9
-        #expect(throws: NLUModelFileError("model file format version 9 is not supported (this build reads 2)")) {
+        #expect(throws: NLUModelFileError("model file format version 9 is not supported (this build reads 3)")) {
             try NLUModel(serialized: file)
         }
         #expect(throws: NLUModelFileError("not a Switchboard NLU model file")) {
