@@ -88,8 +88,9 @@ import Testing
         let tail = try cli.start([
             "tail", "identified", "--tenant", "t1", "--customer", "customer-alice", "--limit", "2", "--timeout", "60",
         ])
+        // Printed once the reader is assigned at the partitions' end offsets (shown in the line): everything
+        // produced from here on is after them.
         try await waitFor("tailing", in: tail, error: true)
-        try await Task.sleep(for: .seconds(2))
         try await produce(
             [
                 Self.envelope(tenant: "t1", user: "alice", text: "first from alice"),
@@ -146,6 +147,8 @@ import Testing
         #expect(try await cli.run(["topics", "create", "--partitions", "3"]).status == 0)
         try await produce(
             [Self.envelope(tenant: "t1", user: "early", text: "the older one")], to: prefix + "identified")
+        // Part of the behaviour under test, not a wait for something to happen: --since picks by record time,
+        // so the two records must be seconds apart, and the broker stamps them when they are produced.
         try await Task.sleep(for: .seconds(6))
         try await produce([Self.envelope(tenant: "t1", user: "late", text: "the newer one")], to: prefix + "identified")
 

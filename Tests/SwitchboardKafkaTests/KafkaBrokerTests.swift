@@ -104,13 +104,13 @@ struct KafkaBrokerTests {
         try await produce(100..<150)
         let second = try KafkaConsumer(configuration: configuration, groupID: group, topics: [topic], logger: logger)
         let secondRun = try await second.collect(50)
-        // Anything the first run committed would show up again here within a short wait.
-        let extra = try? await withTimeout(.seconds(3), "more records") {
-            try await second.collect(1, within: .seconds(3))
-        }
+        // Then a marker for each of the seven keys: in every partition it comes after anything older, so a record
+        // the first run committed but that came again would be among the next seven.
+        try await produce(150..<157)
+        let markers = try await second.collect(7)
         await second.close()
         #expect(numbers(secondRun) == Array(100..<150))
-        #expect(extra == nil)
+        #expect(numbers(markers) == Array(150..<157))
         await producer.shutdown()
     }
 
@@ -118,6 +118,7 @@ struct KafkaBrokerTests {
         let topic = try await makeTopic(partitions: 6)
         let configuration = try TestStack.kafkaConfiguration()
         let group = TestStack.uniqueName("split")
+        let groupID = group
         let total = 600
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         let a = try KafkaConsumer(configuration: configuration, groupID: group, topics: [topic], logger: logger)
@@ -130,8 +131,10 @@ struct KafkaBrokerTests {
                 for (name, consumer) in [("a", a), ("b", b)] {
                     group.addTask {
                         for try await batch in consumer.batches() {
-                            try await consumer.commit(batch)
+                            // Counted before committed: once the group has committed to the end, every record
+                            // handed out, duplicates too, has been counted.
                             await counter.add(batch, member: name)
+                            try await consumer.commit(batch)
                         }
                     }
                 }
@@ -145,9 +148,10 @@ struct KafkaBrokerTests {
                     (0..<total).map {
                         KafkaOutgoingRecord(topic: topic, key: "customer-\($0)", value: Array("\($0)".utf8))
                     })
-                while await counter.count < total { try await Task.sleep(for: .milliseconds(50)) }
-                // A short grace period in which a duplicate would show up.
-                try await Task.sleep(for: .seconds(1))
+                try await waitUntil("\(total) records counted", timeout: .seconds(90)) { await counter.count >= total }
+                // A duplicate would have been counted by the time the group has committed every partition to the end.
+                try await KafkaGroupProgress.waitUntilCaughtUp(
+                    group: groupID, topic: topic, configuration: configuration, logger: logger)
                 a.stop()
                 b.stop()
                 try await group.waitForAll()

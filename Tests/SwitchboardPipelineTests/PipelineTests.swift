@@ -2,6 +2,7 @@ import Foundation
 import SwitchboardCore
 import SwitchboardKafka
 import SwitchboardMongo
+import SwitchboardRuntime
 import SwitchboardStages
 import SwitchboardTestSupport
 import Testing
@@ -19,6 +20,11 @@ struct PipelineTests {
         var status: String
     }
 
+    struct SessionRow: Codable, Sendable {
+        var _id: String
+        var status: String
+    }
+
     func messages(_ daemons: DaemonProcesses) throws -> MongoCollection<MessageRow> {
         let client = try MongoClient(
             configuration: MongoConfiguration(uri: try TestStack.mongoURI, database: daemons.database), logger: logger)
@@ -27,7 +33,8 @@ struct PipelineTests {
 
     @Test func aConversationGoesFromTheBotToAnAgentAndBack() async throws {
         let daemons = try DaemonProcesses(
-            idleTimeoutSeconds: 4, extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "6000"])
+            idleTimeoutSeconds: 4,
+            extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "6000", "SWITCHBOARD_SESSION_SWEEP_MS": "300"])
         try await daemons.startAll()
         defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
@@ -52,8 +59,13 @@ struct PipelineTests {
         #expect(hours.replySender == "bot")
         #expect(hours.replyText?.contains("open") == true)
 
-        // After the idle timeout the next message opens a new session.
-        try await Task.sleep(for: .seconds(5))
+        // After the idle timeout (the sweeper has expired the session) the next message opens a new session.
+        let client = try MongoClient(
+            configuration: MongoConfiguration(uri: try TestStack.mongoURI, database: daemons.database), logger: logger)
+        let sessions = client.collection("sessions", as: SessionRow.self)
+        try await waitUntil("the first session to expire", poll: .milliseconds(200)) {
+            try await sessions.findOne(["_id": .string(firstSession)])?.status == "expired"
+        }
         let later = try await chat.send("hi again", conversation: conversation)
         #expect(later.status == 200)
         let secondSession = try #require(try await rows.findOne(["_id": .string(later.messageId)])?.session_id)
@@ -98,7 +110,12 @@ struct PipelineTests {
         #expect(once.messageId == twice.messageId)
         #expect(twice.status == 200)
         #expect(twice.replyText == once.replyText)
-        try await Task.sleep(for: .seconds(2))
+        // A later message of the same customer goes through the same partitions after any second copy: once its
+        // reply is stored, a duplicate of the first would be stored too.
+        let marker = try await chat.send("thanks again", conversation: conversation)
+        try await waitUntil("the reply to a later message to be stored", poll: .milliseconds(200)) {
+            try await rows.count(["reply_to": .string(marker.messageId)]) == 1
+        }
         #expect(try await rows.count(["_id": .string(once.messageId)]) == 1)
         #expect(try await rows.count(["reply_to": .string(once.messageId)]) == 1)
 
@@ -159,7 +176,11 @@ struct PipelineTests {
                 try await Task.sleep(for: .milliseconds(250))
             }
         }
-        try await Task.sleep(for: .seconds(3))  // time for any duplicate to show up
+        // Every stage's group committed to the end of its topic, upstream first: anything the killed daemon
+        // handled again has been handled, and a duplicate would be stored by now.
+        try await KafkaGroupProgress.waitUntilCaughtUp(
+            PipelineStages.groups(topics), configuration: try TestStack.kafkaConfiguration(), logger: logger,
+            timeout: .seconds(120))
         let all = try await rows.find()
         let inbound = all.filter { $0.direction == "inbound" }
         let outbound = all.filter { $0.direction == "outbound" }

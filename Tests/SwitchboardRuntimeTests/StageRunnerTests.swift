@@ -101,18 +101,20 @@ struct StageRunnerTests {
 
         // Everything was committed: a new runner in the same group has nothing left to handle.
         let counting = CountingHandler()
+        let secondConfiguration = StageRunner.Configuration(stage: "echo", inputTopic: topics.inbound, topics: topics)
         let second = try StageRunner(
-            configuration: StageRunner.Configuration(stage: "echo", inputTopic: topics.inbound, topics: topics),
+            configuration: secondConfiguration,
             kafka: kafka, producer: producer, handler: counting.perEnvelope(), logger: logger)
         let secondGroup = ServiceGroup(services: [second], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await secondGroup.run() }
             try await producer.send(
                 try StageOutput.envelope(envelope("after", from: "u9"), to: topics.inbound).record())
-            try await withTimeout(.seconds(60), "the new record") {
-                while counting.texts.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            try await Task.sleep(for: .seconds(1))
+            try await waitUntil("the new record") { !counting.texts.withLock { $0.isEmpty } }
+            // Once the group has committed to the end of the topic, any record of the first run handled again
+            // would already be among the texts.
+            try await KafkaGroupProgress.waitUntilCaughtUp(
+                group: secondConfiguration.groupID, topic: topics.inbound, configuration: kafka, logger: logger)
             await secondGroup.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

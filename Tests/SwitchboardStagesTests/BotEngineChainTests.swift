@@ -43,13 +43,6 @@ final class Recorded: Sendable {
     var values: [Int] { state.withLock { $0 } }
 }
 
-/// Waits until `condition` holds, within a bound that only guards against hanging.
-func eventually(_ what: String, _ condition: @escaping @Sendable () -> Bool) async throws {
-    try await withTimeout(.seconds(30), what) {
-        while !condition() { try await Task.sleep(for: .milliseconds(5)) }
-    }
-}
-
 @Suite("Engine chains: fallback, timeouts, per-tenant permits")
 struct BotEngineChainTests {
     let logger = TestStack.logger("bot-chain")

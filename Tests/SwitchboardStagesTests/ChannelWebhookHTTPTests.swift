@@ -198,11 +198,19 @@ extension ChannelWebhookStackTests {
                         let secondReply = try #require(second["reply"] as? [String: Any])
                         #expect(firstReply["id"] as? String == secondReply["id"] as? String)
                         #expect(secondReply["text"] as? String == "echo: Once")
-                        // Give a second publication time to reach the bot, had there been one.
-                        try await Task.sleep(for: .seconds(1))
+                        // A later message of the same user takes the same partition after any second publication
+                        // of the first: once it has been answered, the bot has seen everything before it.
+                        let later = try await client.execute(
+                            uri: "/api/v1/messages", method: .post, headers: headers(),
+                            body: body(#"{"user_id":"u2","message":"Later","client_message_id":"cm-2"}"#)
+                        ) { response in
+                            #expect(response.status == .ok)
+                            return try json(response.body)
+                        }
+                        #expect((later["reply"] as? [String: Any])?["text"] as? String == "echo: Later")
                         #expect(
                             bot.seen.withLock { $0.map { $0.uuidString.lowercased() } } == [
-                                first["message_id"] as? String
+                                first["message_id"] as? String, later["message_id"] as? String,
                             ])
                     }
                 }

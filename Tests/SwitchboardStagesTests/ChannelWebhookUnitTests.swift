@@ -100,6 +100,8 @@ struct ChannelWebhookReplyWaitersTests {
         let id = UUID()
         let ticket = waiters.register(id)
         async let answer = waiters.wait(ticket, timeout: .seconds(10))
+        // Not a wait for a condition: nothing shows that the waiter has suspended. The pause only makes the
+        // delivery likely to come while it waits; one that comes first is kept for it, and the test holds either way.
         try? await Task.sleep(for: .milliseconds(50))
         waiters.deliver(reply(to: id))
         let received = await answer
@@ -121,6 +123,8 @@ struct ChannelWebhookReplyWaitersTests {
         let waiters = ReplyWaiters()
         let ticket = waiters.register(UUID())
         let task = Task { await waiters.wait(ticket, timeout: .seconds(60)) }
+        // As above: nothing shows that the wait has started, so a short pause makes cancelling mid-wait likely; a
+        // cancellation before the wait starts must not leak either.
         try? await Task.sleep(for: .milliseconds(50))
         task.cancel()
         #expect(await task.value == nil)

@@ -57,6 +57,16 @@ final class InMemoryIdentityStore: IdentityStoring {
         }
     }
 
+    func recordInbound(_ marks: [InboundMark]) async throws {
+        state.withLock { state in
+            state.calls += 1
+            for mark in marks where state.profiles[mark.customerId] != nil {
+                let known = state.profiles[mark.customerId]!.lastInboundAt[mark.channel] ?? .distantPast
+                state.profiles[mark.customerId]!.lastInboundAt[mark.channel] = max(known, mark.at)
+            }
+        }
+    }
+
     func resolve(
         _ inbound: InboundIdentity, tenantId: String, now: Date, newCustomerId: String
     ) async throws -> IdentityDecision {

@@ -140,7 +140,9 @@ struct PersonalDataLogTests {
     func deliverRefused(_ envelope: Envelope, adapter: any ChannelAdapter, records: LogRecords) async throws -> String {
         let test = try await StageTestEnvironment()
         defer { Task { await test.drop() } }
-        let handler = OutboundDeliveryHandler(adapters: ChannelAdapterRegistry([adapter]), database: test.database)
+        // The customer just wrote: the provider, not the WhatsApp window, refuses the reply.
+        let handler = OutboundDeliveryHandler(
+            adapters: ChannelAdapterRegistry([adapter]), database: test.database, consent: CustomersWhoJustWrote())
         let context = StageContext(
             logger: records.logger(label: "channel-webhook-outbound"), topic: test.topics.outbound, partition: 0,
             offset: 0, topics: test.topics)

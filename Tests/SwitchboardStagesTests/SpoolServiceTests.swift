@@ -63,20 +63,12 @@ final class SpoolFakeSink: InboundRecordSink, Sendable {
     }
 }
 
-/// Waits for `condition`, checking every few milliseconds; fails after `limit`.
+/// Waits for `condition`, checking every few milliseconds; fails after `limit`, a bound that only guards against
+/// hanging. The suite's shorthand for ``waitUntil(_:timeout:poll:_:)``.
 func eventually(
-    _ what: String, within limit: Duration = .seconds(10), _ condition: @escaping @Sendable () -> Bool
+    _ what: String, within limit: Duration = .seconds(30), _ condition: @escaping @Sendable () -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + limit
-    while !condition() {
-        guard ContinuousClock.now < deadline else { throw SpoolTestTimeout(what: what) }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-}
-
-struct SpoolTestTimeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
+    try await waitUntil(what, timeout: limit, poll: .milliseconds(5)) { condition() }
 }
 
 /// The spool as a service, with a fake broker: spooling on timeouts and failures, replay in order, no double

@@ -9,7 +9,7 @@ extension Envelope: Codable {
         case customerId = "customer_id"
         case sessionId = "session_id"
         case conversationId = "conversation_id"
-        case sequence
+        case sequence, provider
         case sessionOwner = "session_owner"
         case channelTimestamp = "channel_timestamp"
         case receivedAt = "received_at"
@@ -53,6 +53,7 @@ extension Envelope: Codable {
         conversationId = try optional(String.self, .conversationId)
         sequence = try optional(Int64.self, .sequence)
         sessionOwner = try optional(SessionOwner.self, .sessionOwner)
+        provider = try optional(String.self, .provider)
         content = try optional(Content.self, .content)
         channelTimestamp = try optional(Date.self, .channelTimestamp)
         receivedAt = try required(Date.self, .receivedAt)
@@ -87,6 +88,7 @@ extension Envelope: Codable {
         try container.encodeIfPresent(conversationId, forKey: Key.conversationId.codingKey)
         try container.encodeIfPresent(sequence, forKey: Key.sequence.codingKey)
         try container.encodeIfPresent(sessionOwner, forKey: Key.sessionOwner.codingKey)
+        try container.encodeIfPresent(provider, forKey: Key.provider.codingKey)
         try container.encodeIfPresent(content, forKey: Key.content.codingKey)
         try container.encodeIfPresent(channelTimestamp, forKey: Key.channelTimestamp.codingKey)
         try container.encode(receivedAt, forKey: Key.receivedAt.codingKey)

@@ -36,6 +36,9 @@ public struct Envelope: Sendable, Hashable {
     public var sequence: Int64?
     /// Who owned the session when the session stage handled the message; the router reads it.
     public var sessionOwner: SessionOwner?
+    /// The provider that carried an inbound message where a channel has several (`meta` or `twilio` for
+    /// WhatsApp, `twilio` for SMS); set by channel-webhook. A reply carries it on, so it goes out the same way.
+    public var provider: String?
     /// The message content; absent for kinds like `delivery_status`.
     public var content: Content?
     /// When the channel says the message was sent.
@@ -93,6 +96,7 @@ public struct Envelope: Sendable, Hashable {
         self.conversationId = nil
         self.sequence = nil
         self.sessionOwner = nil
+        self.provider = nil
         self.content = content
         self.channelTimestamp = channelTimestamp
         self.receivedAt = receivedAt
@@ -129,6 +133,7 @@ public struct Envelope: Sendable, Hashable {
         )
         reply.annotations = annotations
         reply.conversationId = conversationId
+        reply.provider = provider
         // The number of the message it answers: the session's numbers count the customer's messages, which
         // only the session stage (their partition's owner) hands out; a reply sorts after its message by time.
         reply.sequence = sequence

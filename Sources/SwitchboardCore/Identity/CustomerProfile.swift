@@ -22,6 +22,9 @@ public struct CustomerProfile: Sendable, Hashable, Codable {
     /// but the confirmation. Kept apart from the rest of the profile in the store (`opted_out`), so writing a
     /// profile never undoes an opt-out; not part of this type's coding.
     public var optedOutChannels: [Channel] = []
+    /// When the customer last wrote on each channel that has a customer-service window (``ServiceWindow``);
+    /// kept apart from the rest of the profile in the store (`last_inbound`), not part of this type's coding.
+    public var lastInboundAt: [Channel: Date] = [:]
 
     /// Creates a profile.
     public init(

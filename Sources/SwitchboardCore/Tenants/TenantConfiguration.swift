@@ -76,6 +76,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var bot: TenantBotSettings = TenantBotSettings()
     /// The satisfaction survey sent when a session ends. Default: none.
     public var csat: TenantCSATSettings = TenantCSATSettings()
+    /// WhatsApp: the template for replies outside the customer-service window. Default none.
+    public var whatsapp: TenantWhatsAppSettings = TenantWhatsAppSettings()
 
     /// Creates a configuration.
     public init(
@@ -128,10 +130,11 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         try notifications.validate(tenant: id)
         try bot.validate(tenant: id)
         try csat.validate(tenant: id)
+        try whatsapp.validate(tenant: id)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk, privacy, notifications, bot, csat
+        case id, name, rules, nlp, webchat, desk, privacy, notifications, bot, csat, whatsapp
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -152,5 +155,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
             ?? TenantNotificationSettings()
         bot = try container.decodeIfPresent(TenantBotSettings.self, forKey: .bot) ?? TenantBotSettings()
         csat = try container.decodeIfPresent(TenantCSATSettings.self, forKey: .csat) ?? TenantCSATSettings()
+        whatsapp =
+            try container.decodeIfPresent(TenantWhatsAppSettings.self, forKey: .whatsapp) ?? TenantWhatsAppSettings()
     }
 }

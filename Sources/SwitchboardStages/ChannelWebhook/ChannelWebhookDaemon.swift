@@ -108,7 +108,8 @@ public struct ChannelWebhookDaemon: Sendable {
                 secret: configuration.visitorTokenSecret ?? VisitorTokens.randomSecret(),
                 lifetime: configuration.visitorTokenLifetime),
             logger: logger)
-        self.outboundHandler = OutboundDeliveryHandler(adapters: registry, database: database)
+        self.outboundHandler = OutboundDeliveryHandler(
+            adapters: registry, database: database, tenants: environment.tenants)
         self.endpoints = OpsEndpoints(registry: metricsRegistry, checks: readinessChecks)
         self.httpMetrics = HTTPMetrics()
         self.providerConnections = providerConnections

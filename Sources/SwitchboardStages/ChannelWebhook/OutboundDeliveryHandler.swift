@@ -13,6 +13,11 @@ public import SwitchboardRuntime
 /// goes to the provider at most once even when recording its answer fails or two consumers hold the record.
 /// A remote reply that `failed` is tried again when it comes back (a replayed dead letter), resuming after
 /// the parts sent; one that was sent is never sent again.
+///
+/// A reply on a channel with a customer-service window (WhatsApp, ``ServiceWindow``) goes out as written only
+/// within 24 hours of the customer's last message there (read with the opt-outs, once per batch). Outside it,
+/// it goes out as the tenant's `whatsapp.templates.reengage` template, or, without one, is refused: recorded
+/// `failed` with the reason, logged at warning and dead-lettered, not retried.
 public struct OutboundDeliveryHandler: StageHandler {
     /// The stage name: consumer group and metrics label.
     public static let stage = "channel-webhook-outbound"
@@ -23,14 +28,17 @@ public struct OutboundDeliveryHandler: StageHandler {
     let consent: any ConsentStoring
     let metrics: OutboundMetrics
     let now: @Sendable () -> Date
+    /// The tenants' settings (their WhatsApp templates); nil: no tenant has templates.
+    let tenants: TenantDirectory?
     /// Claims each part before it is sent, so no part goes out twice.
     public let fence: OutboundPartFence
 
     public init(
         adapters: ChannelAdapterRegistry, database: SwitchboardDatabase, metrics: OutboundMetrics = OutboundMetrics(),
         partLease: TimeInterval = 20, consent: (any ConsentStoring)? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }
+        tenants: TenantDirectory? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.tenants = tenants
         self.adapters = adapters
         self.database = database
         self.consent = consent ?? database.profiles
@@ -109,7 +117,8 @@ public struct OutboundDeliveryHandler: StageHandler {
             }
         }
         let decided = plans
-        // The customers opted out of a remote reply's channel: read once per batch, at delivery time.
+        // The customers opted out of a remote reply's channel, and when they last wrote there (the
+        // customer-service window): read once per batch, at delivery time.
         let remoteCustomers = decided.values.compactMap { plan -> String? in
             switch plan {
             case .deliver(let envelope, _), .retryFailed(let envelope, _):
@@ -117,7 +126,8 @@ public struct OutboundDeliveryHandler: StageHandler {
             case .skip: nil
             }
         }
-        let optedOut = try await consent.optedOutChannels(customerIds: remoteCustomers)
+        let facts = try await consent.outboundFacts(customerIds: remoteCustomers)
+        let optedOut = facts.compactMapValues { $0.optedOut.isEmpty ? nil : $0.optedOut }
         let topics = batch.topics
         let delivered = await batch.forEachKey(concurrency: 16) { index, item in
             guard let plan = decided[index] else { return .produced([]) }
@@ -136,13 +146,17 @@ public struct OutboundDeliveryHandler: StageHandler {
                         error: "the customer opted out of \(stored.channel.rawValue)")
                     return .produced([])
                 case .deliver(let stored, let sentParts):
-                    return .produced(try await deliver(stored, sentParts: sentParts, topics: topics))
+                    return .produced(
+                        try await deliver(
+                            stored, sentParts: sentParts, facts: facts, topics: topics, logger: item.logger))
                 case .retryFailed(let stored, let sentParts):
                     // A dead letter replayed once its cause is fixed (credentials configured, the provider
                     // back): delivery is tried again, resuming after any parts already sent.
                     item.logger.info("Retrying an outbound message that failed before")
                     try await messages.retryFailed(id: stored.id)
-                    return .produced(try await deliver(stored, sentParts: sentParts, topics: topics))
+                    return .produced(
+                        try await deliver(
+                            stored, sentParts: sentParts, facts: facts, topics: topics, logger: item.logger))
                 }
             } catch {
                 return .from(error)
@@ -162,17 +176,48 @@ public struct OutboundDeliveryHandler: StageHandler {
         return !ConsentChange.isConfirmation(envelope)
     }
 
-    /// Delivers a stored reply through its channel's adapter (resuming after `sentParts`) and records the outcome.
+    /// How `envelope` may go out now: as written, as its tenant's template, or not at all (``ServiceWindow``).
+    func windowDecision(_ envelope: Envelope, facts: [String: OutboundCustomerFacts]) -> ServiceWindow.Decision {
+        let lastInbound = envelope.customerId.flatMap { facts[$0]?.lastInbound[envelope.channel] }
+        return ServiceWindow.decide(
+            channel: envelope.channel, lastInbound: lastInbound, now: now(),
+            template: tenants?.tenant(id: envelope.tenantId)?.whatsapp.templates.reengage)
+    }
+
+    /// Delivers a stored reply through its channel's adapter (resuming after `sentParts`), as written or as the
+    /// tenant's template when the customer-service window is closed, and records the outcome.
     private func deliver(
-        _ envelope: Envelope, sentParts: [Int: String], topics: TopicNames
+        _ envelope: Envelope, sentParts: [Int: String], facts: [String: OutboundCustomerFacts], topics: TopicNames,
+        logger: Logger
     ) async throws -> [StageOutput] {
         let messages = database.messages
         guard let adapter = adapters.adapter(for: envelope.channel) else {
             throw StageFailure.permanent("no adapter for channel \(envelope.channel.rawValue)")
         }
+        var template: WhatsAppTemplate?
+        switch windowDecision(envelope, facts: facts) {
+        case .freeForm:
+            break
+        case .template(let chosen):
+            guard adapter is any TemplateDeliveryAdapter else { break }
+            template = chosen
+            logger.info("Customer-service window closed: the reply goes out as the tenant's template")
+        case .refused(let reason):
+            // Sending it would only earn the provider's refusal: recorded on the message and dead-lettered, so a
+            // replay once the tenant has a template sends it. No address or text in the log.
+            logger.warning(
+                "Outbound message refused: the customer-service window is closed and the tenant has no template",
+                metadata: ["channel": "\(envelope.channel.rawValue)"])
+            metrics.recordSend(channel: envelope.channel.rawValue, result: .rejected)
+            try await messages.setStatus(id: envelope.id, status: "failed", error: reason)
+            throw StageFailure.permanent("\(envelope.channel.rawValue) reply refused: \(reason)")
+        }
         let outcome: DeliveryOutcome
         do {
-            if let resumable = adapter as? any ResumableDeliveryAdapter {
+            if let template, let templated = adapter as? any TemplateDeliveryAdapter {
+                outcome = try await templated.deliverTemplate(
+                    template, for: envelope, progress: fence.progress(for: envelope.id, sent: sentParts))
+            } else if let resumable = adapter as? any ResumableDeliveryAdapter {
                 outcome = try await resumable.deliver(
                     envelope, progress: fence.progress(for: envelope.id, sent: sentParts))
             } else {

@@ -17,6 +17,9 @@ public struct CustomerView: Sendable, Hashable, Encodable {
     public var since: Date?
     /// The channels the customer opted out of (STOP or the vendor's opt-out error): nothing is sent there.
     public var optedOut: [String]
+    /// When the WhatsApp customer-service window closes (24 h after the customer's last WhatsApp message);
+    /// after it, a reply goes out only as the tenant's template, or is refused. Nil: they never wrote there.
+    public var whatsAppWindowClosesAt: Date?
     /// The latest messages on every channel, oldest first.
     public var messages: [MessageView]
 
@@ -28,6 +31,7 @@ public struct CustomerView: Sendable, Hashable, Encodable {
         emails = profile?.emails ?? []
         since = profile?.createdAt
         optedOut = (profile?.optedOutChannels ?? []).map(\.rawValue).sorted()
+        whatsAppWindowClosesAt = profile?.lastInboundAt[.whatsapp].map { $0.addingTimeInterval(ServiceWindow.whatsApp) }
         self.messages = messages
     }
 
@@ -36,5 +40,6 @@ public struct CustomerView: Sendable, Hashable, Encodable {
         case customerId = "customer_id"
         case displayName = "display_name"
         case optedOut = "opted_out"
+        case whatsAppWindowClosesAt = "whatsapp_window_closes_at"
     }
 }

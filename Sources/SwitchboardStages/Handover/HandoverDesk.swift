@@ -118,6 +118,8 @@ public struct HandoverDesk: Sendable {
             sessionId: record.sessionId, content: .text(settings.question), receivedAt: survey.sentAt,
             traceId: ids.next().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), sender: .system)
         envelope.conversationId = latest.conversationId
+        // Back through the provider the customer wrote through (WhatsApp on Meta or on Twilio).
+        envelope.provider = latest.provider
         try await publish(StageOutput.envelope(envelope, to: topics.outbound), traceId: envelope.traceId)
     }
 
@@ -207,6 +209,8 @@ public struct HandoverDesk: Sendable {
             traceId: ids.next().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             sender: .agent(id: agentId))
         envelope.conversationId = latest.conversationId
+        // Back through the provider the customer wrote through (WhatsApp on Meta or on Twilio).
+        envelope.provider = latest.provider
         try await publish(StageOutput.envelope(envelope, to: topics.outbound), traceId: envelope.traceId)
         logger.info(
             "Agent reply produced",

@@ -23,6 +23,13 @@ public struct IdentificationHandler: StageHandler {
     /// The erasure time of each erased identity (by digest) the stage was told of.
     let erasedIdentities = ErasedIdentities()
 
+    /// The last-message time stored per customer and channel ("customer|channel"), so a customer writing
+    /// often costs one write per ``inboundMarkTolerance``, not one per message.
+    let inboundMarks: BoundedCache<String, Date>
+    /// How far the stored time of a customer's last message may lag behind the real one: a
+    /// customer-service window then closes at most this much early, never late.
+    static let inboundMarkTolerance: TimeInterval = 60
+
     /// Where STOP and START keywords are recorded (``ConsentStoring``); nil: keywords are plain messages.
     let consent: (any ConsentStoring)?
 
@@ -34,11 +41,13 @@ public struct IdentificationHandler: StageHandler {
         self.consent = consent
         self.environment = environment
         self.known = BoundedCache(capacity: cacheCapacity)
+        self.inboundMarks = BoundedCache(capacity: cacheCapacity)
     }
 
     /// Forgets every cached identity (the database may have lost the claims they came from).
     public func forgetAll() {
         known.removeAll { _, _ in true }
+        inboundMarks.removeAll { _, _ in true }
     }
 
     /// Takes in erasures: forgets every cached identity (an erased one must be looked up afresh) and derives
@@ -96,6 +105,8 @@ public struct IdentificationHandler: StageHandler {
             }
         }
 
+        try await recordInbound(batch, inbound: inbound, customers: customers)
+
         for (index, (_, key)) in inbound {
             guard let customerId = customers[key] else {
                 results[index] = .failed(IdentificationRaced())
@@ -130,6 +141,33 @@ public struct IdentificationHandler: StageHandler {
             results[index] = .produced(outputs)
         }
         return results.map { $0 ?? .failed(IdentificationRaced()) }
+    }
+
+    /// Stores when each customer last wrote on a channel with a customer-service window (``ServiceWindow``), in
+    /// one bulk write for the batch, before the messages move on: the outbound stage reads it to decide how a
+    /// reply may go out. Skipped where the stored time is less than ``inboundMarkTolerance`` behind.
+    private func recordInbound(
+        _ batch: StageBatch, inbound: [Int: (identity: InboundIdentity, key: String)], customers: [String: String]
+    ) async throws {
+        var marks: [String: InboundMark] = [:]
+        for (index, (_, key)) in inbound {
+            let envelope = batch.items[index].envelope
+            guard ServiceWindow.length(of: envelope.channel) != nil, envelope.kind != .deliveryStatus,
+                let customerId = customers[key]
+            else { continue }
+            // Switchboard's own clock, not the channel's timestamp (which a sender's clock or a replayed
+            // webhook can put anywhere).
+            let at = envelope.receivedAt
+            let markKey = "\(customerId)|\(envelope.channel.rawValue)"
+            if let stored = inboundMarks[markKey], at < stored.addingTimeInterval(Self.inboundMarkTolerance) {
+                continue
+            }
+            if let earlier = marks[markKey], earlier.at >= at { continue }
+            marks[markKey] = InboundMark(customerId: customerId, channel: envelope.channel, at: at)
+        }
+        guard !marks.isEmpty else { return }
+        try await profiles.recordInbound(marks.keys.sorted().map { marks[$0]! })
+        for (markKey, mark) in marks { inboundMarks.set(max(mark.at, inboundMarks[markKey] ?? mark.at), for: markKey) }
     }
 
     /// Decides the new identities in batch order (so two new identities with the same phone in one batch

@@ -11,6 +11,8 @@ public protocol IdentityStoring: Sendable {
     func claim(_ claims: [IdentityClaim]) async throws -> Set<String>
     /// Stores created profiles (kept if they exist) and changed ones (overwritten), in one bulk write.
     func save(created: [CustomerProfile], changed: [CustomerProfile]) async throws
+    /// Records when customers last wrote on a channel (each mark only moves a time forward), in one bulk write.
+    func recordInbound(_ marks: [InboundMark]) async throws
     /// The race-safe resolution of one identity, for an identity another writer claimed meanwhile.
     func resolve(
         _ inbound: InboundIdentity, tenantId: String, now: Date, newCustomerId: String
@@ -28,6 +30,19 @@ public struct IdentityClaim: Sendable, Hashable {
         self.key = key
         self.tenantId = tenantId
         self.customerId = customerId
+        self.at = at
+    }
+}
+
+/// A customer's message on a channel with a customer-service window, and when it was written.
+public struct InboundMark: Sendable, Hashable {
+    public var customerId: String
+    public var channel: Channel
+    public var at: Date
+
+    public init(customerId: String, channel: Channel, at: Date) {
+        self.customerId = customerId
+        self.channel = channel
         self.at = at
     }
 }

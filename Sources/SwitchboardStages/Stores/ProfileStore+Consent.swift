@@ -1,3 +1,4 @@
+import Foundation
 public import SwitchboardCore
 import SwitchboardMongo
 
@@ -7,6 +8,8 @@ extension ProfileStore {
         var opted_out: [String]?
         /// Per channel, the message that last changed the customer's consent there.
         var consent_changed_by: [String: String]?
+        /// When the customer last wrote, per channel with a customer-service window.
+        var last_inbound: [String: Date]?
     }
 
     /// Marks the customer opted out of `channel` (or, with `false`, back in) because of message `messageId`.
@@ -41,5 +44,22 @@ extension ProfileStore {
             if !set.isEmpty { channels[profile._id] = set }
         }
         return channels
+    }
+
+    public func outboundFacts(customerIds: [String]) async throws -> [String: OutboundCustomerFacts] {
+        guard !customerIds.isEmpty else { return [:] }
+        let found = try await profiles.find(
+            ["_id": ["$in": .array(Set(customerIds).sorted().map { .string($0) })]],
+            projection: ["opted_out": 1, "last_inbound": 1], as: OptOuts.self)
+        var facts: [String: OutboundCustomerFacts] = [:]
+        for profile in found {
+            var fact = OutboundCustomerFacts(
+                optedOut: Set((profile.opted_out ?? []).compactMap(Channel.init(rawValue:))))
+            for (channel, at) in profile.last_inbound ?? [:] {
+                if let channel = Channel(rawValue: channel) { fact.lastInbound[channel] = at }
+            }
+            if !fact.optedOut.isEmpty || !fact.lastInbound.isEmpty { facts[profile._id] = fact }
+        }
+        return facts
     }
 }

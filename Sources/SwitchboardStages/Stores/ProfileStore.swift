@@ -24,11 +24,17 @@ public struct ProfileStore: Sendable {
         /// The channels the customer opted out of (``ProfileStore/setOptedOut(_:customerId:channel:)``), apart
         /// from `profile` so that saving a profile never undoes an opt-out.
         var opted_out: [String]?
+        /// When the customer last wrote, per channel with a customer-service window
+        /// (``ProfileStore/recordInbound(_:)``); apart from `profile` for the same reason.
+        var last_inbound: [String: Date]?
 
-        /// The profile with its opt-outs.
+        /// The profile with its opt-outs and last messages.
         var full: CustomerProfile {
             var profile = profile
             profile.optedOutChannels = (opted_out ?? []).compactMap(Channel.init(rawValue:))
+            for (channel, at) in last_inbound ?? [:] {
+                if let channel = Channel(rawValue: channel) { profile.lastInboundAt[channel] = at }
+            }
             return profile
         }
     }
@@ -163,6 +169,18 @@ extension ProfileStore: IdentityStoring {
                 IdentityDocument(_id: $0.key, tenant_id: $0.tenantId, customer_id: $0.customerId, created_at: $0.at)
             })
         return Set(result.duplicateIndexes.map { claims[$0].key })
+    }
+
+    /// `$max` on `last_inbound.<channel>`: a redelivered or late mark changes nothing, and no profile is made
+    /// for a customer who has none (erased meanwhile).
+    public func recordInbound(_ marks: [InboundMark]) async throws {
+        guard !marks.isEmpty else { return }
+        let models: [MongoWriteModel<ProfileDocument>] = marks.map { mark in
+            .updateOne(
+                filter: ["_id": .string(mark.customerId)],
+                update: ["$max": .document(["last_inbound.\(mark.channel.rawValue)": .date(mark.at)])], upsert: false)
+        }
+        try await profiles.bulkWrite(models, ordered: false)
     }
 
     public func save(created: [CustomerProfile], changed: [CustomerProfile]) async throws {

@@ -180,12 +180,22 @@ extension DeskPage {
           const rows = [["Customer id", customer.customer_id], ["Name", customer.display_name],
             ["Channels", customer.identities.map((i) => i.channel + " " + i.address).join(", ")],
             ["Phones", customer.phones.join(", ")], ["Emails", customer.emails.join(", ")],
-            ["Opted out", (customer.opted_out || []).map((c) => c + " (nothing is sent there)").join(", ")]];
+            ["Opted out", (customer.opted_out || []).map((c) => c + " (nothing is sent there)").join(", ")],
+            ["WhatsApp window", whatsAppWindow(customer.whatsapp_window_closes_at)]];
           for (const [label, value] of rows) {
             if (!value) continue;
             profile.append(el("dt", null, label));
             profile.append(el("dd", null, value));
           }
+        }
+
+        // Outside WhatsApp's 24-hour window a reply goes out only as the tenant's template, or not at all.
+        function whatsAppWindow(closesAt) {
+          if (!closesAt) return null;
+          const closes = new Date(closesAt);
+          return closes > new Date()
+            ? "open until " + closes.toLocaleString()
+            : "closed since " + closes.toLocaleString() + " (replies go out as the template, or are refused)";
         }
 
         async function act(path, body) {

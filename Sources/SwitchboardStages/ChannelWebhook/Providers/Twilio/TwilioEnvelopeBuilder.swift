@@ -33,6 +33,8 @@ public struct TwilioEnvelopeBuilder: Sendable {
                 channelMessageId: messageId, externalId: externalId, content: content, receivedAt: receivedAt,
                 traceId: traceId)
             envelope.conversationId = externalId
+            // Replies go back through Twilio, also where the tenant's WhatsApp is otherwise on Meta.
+            envelope.provider = WhatsAppProvider.twilio.rawValue
             return envelope
         }
         let body = form["Body"] ?? ""

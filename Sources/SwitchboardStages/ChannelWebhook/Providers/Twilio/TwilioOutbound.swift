@@ -32,16 +32,30 @@ struct TwilioOutbound: Sendable {
         }
     }
 
-    func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
+    /// Where and how one of a tenant's messages is sent.
+    private struct Route {
+        var url: URL
+        var headers: [String: String]
+        var from: String
+        var to: String
+        /// The circuit and pacing key of the sending number.
+        var sendingNumber: String
+    }
+
+    /// A route, or the outcome of a message that cannot be sent.
+    private enum Routing {
+        case ready(Route)
+        case refused(DeliveryOutcome)
+    }
+
+    /// The route of `envelope`, or the reason it cannot be sent.
+    private func route(_ envelope: Envelope) -> Routing {
         let tenant = envelope.tenantId
         guard let account = secrets.credential("TWILIO_ACCOUNT_SID", tenantId: tenant),
             let token = secrets.credential("TWILIO_AUTH_TOKEN", tenantId: tenant),
             var from = secrets.credential("TWILIO_FROM", tenantId: tenant)
         else {
-            return .permanentFailure(reason: "twilio is not configured for this tenant")
-        }
-        guard let text = envelope.content?.plainText, !text.isEmpty else {
-            return .permanentFailure(reason: "twilio replies carry text only")
+            return .refused(.permanentFailure(reason: "twilio is not configured for this tenant"))
         }
         var to = envelope.externalId
         if envelope.channel == .whatsapp {
@@ -49,21 +63,65 @@ struct TwilioOutbound: Sendable {
             if !from.hasPrefix("whatsapp:") { from = "whatsapp:" + from }
         }
         guard let url = URL(string: "\(apiBase)/2010-04-01/Accounts/\(account)/Messages.json") else {
-            return .permanentFailure(reason: "twilio account sid is not usable in a URL")
+            return .refused(.permanentFailure(reason: "twilio account sid is not usable in a URL"))
         }
         let credentials = Data("\(account):\(token)".utf8).base64EncodedString()
         let headers = [
             "Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(credentials)",
         ]
-        let sendingNumber = "twilio:\(account)/\(from)"
+        return .ready(
+            Route(url: url, headers: headers, from: from, to: to, sendingNumber: "twilio:\(account)/\(from)"))
+    }
+
+    private func send(_ form: [(name: String, value: String)], route: Route) async -> DeliveryOutcome {
+        await sender.send(
+            ProviderHTTPRequest(url: route.url, headers: route.headers, body: TwilioForm.encode(form)),
+            account: route.sendingNumber, limits: [.init(limiter: limiter, key: route.sendingNumber)],
+            step: TwilioOutbound.step(for:))
+    }
+
+    func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
+        let route: Route
+        switch self.route(envelope) {
+        case .ready(let found): route = found
+        case .refused(let refusal): return refusal
+        }
+        guard let text = envelope.content?.plainText, !text.isEmpty else {
+            return .permanentFailure(reason: "twilio replies carry text only")
+        }
         var progress = progress
         // Twilio splits a body of up to 1600 characters into SMS segments itself; longer text is sent as
         // several messages.
         return try await progress.send(TextSplitter.sms.split(text)) { part in
-            let body = TwilioForm.encode([("From", from), ("Body", part), ("To", to)])
-            return await sender.send(
-                ProviderHTTPRequest(url: url, headers: headers, body: body), account: sendingNumber,
-                limits: [.init(limiter: limiter, key: sendingNumber)], step: TwilioOutbound.step(for:))
+            await send([("From", route.from), ("Body", part), ("To", route.to)], route: route)
+        }
+    }
+
+    /// Sends `template`'s Content SID (`ContentSid`) with its parameters as `ContentVariables` (`{"1": ...}`),
+    /// as the reply's one part.
+    func deliverTemplate(
+        _ template: WhatsAppTemplate, parameters: [String], for envelope: Envelope, progress: DeliveryProgress
+    ) async throws -> DeliveryOutcome {
+        guard let contentSid = template.twilioContentSid else {
+            return .permanentFailure(
+                reason:
+                    "the customer-service window is closed and whatsapp.templates.reengage has no twilio_content_sid")
+        }
+        let route: Route
+        switch self.route(envelope) {
+        case .ready(let found): route = found
+        case .refused(let refusal): return refusal
+        }
+        var variables: [String: String] = [:]
+        for (index, value) in parameters.enumerated() { variables[String(index + 1)] = value }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = String(decoding: try encoder.encode(variables), as: UTF8.self)
+        var progress = progress
+        return try await progress.send([contentSid]) { sid in
+            var form: [(name: String, value: String)] = [("From", route.from), ("To", route.to), ("ContentSid", sid)]
+            if !parameters.isEmpty { form.append(("ContentVariables", json)) }
+            return await send(form, route: route)
         }
     }
 

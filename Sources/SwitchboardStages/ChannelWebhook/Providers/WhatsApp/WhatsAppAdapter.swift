@@ -11,8 +11,11 @@ public import SwitchboardCore
 ///   with `Authorization: Bearer WHATSAPP_ACCESS_TOKEN`; long text is sent in parts of at most 4096 characters.
 /// - A tenant whose WhatsApp number is on Twilio (`WHATSAPP_PROVIDER=twilio`; see ``WhatsAppProvider``) gets
 ///   its replies through Twilio's Messages resource instead, and its messages and statuses on
-///   `/webhooks/sms/{tenant}`.
-public struct WhatsAppAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
+///   `/webhooks/sms/{tenant}`. A reply goes out through the provider its customer's message came in on
+///   (``Envelope/provider``), whatever the tenant's default.
+/// - Outside the customer-service window the outbound stage sends the tenant's template instead
+///   (``deliverTemplate(_:for:progress:)``): `type: template` at Meta, `ContentSid` at Twilio.
+public struct WhatsAppAdapter: MetaWebhookAdapter, TemplateDeliveryAdapter {
     public var channel: Channel { .whatsapp }
 
     private let secrets: TenantSecrets
@@ -88,8 +91,13 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
             hasTwilio: twilio.isConfigured(tenantId: tenantId))
     }
 
+    /// The provider a reply goes out through: the one its customer's message came in on, else the tenant's.
+    public func provider(for envelope: Envelope) -> WhatsAppProvider? {
+        envelope.provider.flatMap(WhatsAppProvider.init(rawValue:)) ?? provider(tenantId: envelope.tenantId)
+    }
+
     public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
-        switch provider(tenantId: envelope.tenantId) {
+        switch provider(for: envelope) {
         case .meta: return try await deliverThroughMeta(envelope, progress: progress)
         case .twilio: return try await twilio.deliver(envelope, progress: progress)
         case nil:
@@ -111,6 +119,69 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
         return try await progress.send(splitter.split(text)) { part in
             let body = SendRequest(
                 to: envelope.externalId, text: .init(preview_url: part.contains("https://"), body: part))
+            let request = try ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
+            return await sender.send(request, account: "whatsapp:\(phoneNumberId)") { body in
+                (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.messages?.first?.id
+            }
+        }
+    }
+
+    private struct TemplateRequest: Encodable {
+        struct Template: Encodable {
+            struct Language: Encodable { var code: String }
+            struct Component: Encodable {
+                struct Parameter: Encodable {
+                    var type = "text"
+                    var text: String
+                }
+                var type = "body"
+                var parameters: [Parameter]
+            }
+            var name: String
+            var language: Language
+            var components: [Component]?
+        }
+        var messaging_product = "whatsapp"
+        var recipient_type = "individual"
+        var to: String
+        var type = "template"
+        var template: Template
+    }
+
+    public func deliverTemplate(
+        _ template: WhatsAppTemplate, for envelope: Envelope, progress: DeliveryProgress
+    ) async throws -> DeliveryOutcome {
+        let parameters = template.parameterValues(reply: envelope.content?.textForUnderstanding ?? "")
+        switch provider(for: envelope) {
+        case .meta: return try await templateThroughMeta(template, parameters: parameters, envelope, progress)
+        case .twilio:
+            return try await twilio.deliverTemplate(template, parameters: parameters, for: envelope, progress: progress)
+        case nil:
+            return .permanentFailure(reason: "WHATSAPP_PROVIDER of tenant \(envelope.tenantId) is not meta or twilio")
+        }
+    }
+
+    private func templateThroughMeta(
+        _ template: WhatsAppTemplate, parameters: [String], _ envelope: Envelope, _ progress: DeliveryProgress
+    ) async throws -> DeliveryOutcome {
+        guard let name = template.name, let language = template.language else {
+            return .permanentFailure(
+                reason: "the customer-service window is closed and whatsapp.templates.reengage has no name for Meta")
+        }
+        guard let phoneNumberId = secrets.credential("WHATSAPP_PHONE_NUMBER_ID", tenantId: envelope.tenantId),
+            let token = secrets.credential("WHATSAPP_ACCESS_TOKEN", tenantId: envelope.tenantId)
+        else { return .permanentFailure(reason: "WhatsApp is not configured for tenant \(envelope.tenantId)") }
+        guard let url = URL(string: "\(base)/\(version)/\(phoneNumberId)/messages") else {
+            return .permanentFailure(reason: "invalid WhatsApp API base URL")
+        }
+        let body = TemplateRequest(
+            to: envelope.externalId,
+            template: .init(
+                name: name, language: .init(code: language),
+                components: parameters.isEmpty
+                    ? nil : [.init(parameters: parameters.map { .init(text: $0) })]))
+        var progress = progress
+        return try await progress.send([body]) { body in
             let request = try ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
             return await sender.send(request, account: "whatsapp:\(phoneNumberId)") { body in
                 (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.messages?.first?.id

@@ -35,6 +35,7 @@ struct WhatsAppEnvelopeBuilder {
             externalId: Self.address(from), channelTimestamp: Self.date(message.timestamp), receivedAt: receivedAt,
             traceId: ProviderEnvelopeID.traceId(for: id))
         envelope.conversationId = envelope.externalId
+        envelope.provider = WhatsAppProvider.meta.rawValue
         switch message.type {
         case "text":
             envelope.content = .text(message.text?.body ?? "")
