@@ -34,7 +34,8 @@ struct DaemonConfigurationErrorTests {
     func damagedModelFile() async throws {
         let daemons = try DaemonProcesses(idleTimeoutSeconds: 600)
         let model = daemons.folder.appendingPathComponent("demo.model")
-        try Data("SWBNLU\r\n".utf8 + [2, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 40)).write(to: model)
+        // The current format version (3), so the checksum is what fails.
+        try Data("SWBNLU\r\n".utf8 + [3, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 40)).write(to: model)
         let tenants = daemons.folder.appendingPathComponent("model-tenants.yaml")
         try "tenants:\n  - id: demo\n    nlp:\n      model_file: demo.model\n".write(
             to: tenants, atomically: true, encoding: .utf8)

@@ -104,7 +104,10 @@ struct NLPModelReloaderTests {
         "a damaged model file, one of another format version, or a missing file stops the start with a clear error",
         arguments: [
             ("damaged", "tenant 'shop': model file /tenants/nlp/shop.model: model file checksum mismatch"),
-            ("version", "model file format version 99 is not supported (this build reads 2)"),
+            (
+                "version",
+                "model file format version 99 is not supported (this build reads \(NLUModel.fileFormatVersion))"
+            ),
             ("missing", "tenant 'shop': cannot read model file /tenants/nlp/shop.model"),
         ])
     func startUpErrors(fault: String, message: String) throws {
