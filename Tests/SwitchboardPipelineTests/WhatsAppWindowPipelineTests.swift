@@ -84,13 +84,8 @@ struct WhatsAppWindowPipelineTests {
         _ = try await producer.send(try StageOutput.envelope(late, to: topics.outbound).record())
         await producer.shutdown()
 
-        let requests = try await withTimeout(.seconds(60), "the template at \(path)") {
-            while true {
-                let requests = harness.vendor.requests(to: path)
-                if requests.count >= 2 { return requests }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        try await waitUntil("the template at \(path)") { harness.vendor.requests(to: path).count >= 2 }
+        let requests = harness.vendor.requests(to: path)
         let body = try requests[1].json()
         #expect(requests[1].header("Authorization") == "Bearer \(DemoCredentials.whatsAppAccessToken)")
         #expect(body["type"] as? String == "template")
