@@ -62,42 +62,49 @@ extension SequenceTagger {
         var generator = SeededGenerator(seed: parameters.seed)
         var step: Double = 1
         let predecessors = predecessors(tags)
-        for _ in 0..<parameters.epochs {
-            for sentenceIndex in generator.permutation(sentences.count) {
-                let sentence = sentences[sentenceIndex]
-                let expected = gold[sentenceIndex]
-                let predicted = viterbi(sentence.count, predecessors: predecessors, transitions: transitions) {
-                    position, scores in
-                    for tag in 0..<count { scores[tag] = 0 }
-                    for feature in sentence[position] {
-                        let row = Int(feature) * count
-                        for tag in 0..<count { scores[tag] += weights[row + tag] }
-                    }
-                }
-                if predicted != expected {
-                    for position in sentence.indices {
-                        let right = expected[position]
-                        let wrong = predicted[position]
-                        let rightPrevious = position == 0 ? count : expected[position - 1]
-                        let wrongPrevious = position == 0 ? count : predicted[position - 1]
-                        if right != wrong {
+        // One pointer for the whole run, so the emission closure reads the weights without an exclusivity
+        // check or bounds checks per element.
+        weights.withUnsafeMutableBufferPointer { weights in
+            guard let weights = weights.baseAddress else { return }
+            for _ in 0..<parameters.epochs {
+                for sentenceIndex in generator.permutation(sentences.count) {
+                    let sentence = sentences[sentenceIndex]
+                    let expected = gold[sentenceIndex]
+                    let predicted = viterbi(sentence.count, predecessors: predecessors, transitions: transitions) {
+                        position, scores in
+                        scores.withUnsafeMutableBufferPointer { scores in
+                            for tag in 0..<count { scores[tag] = 0 }
                             for feature in sentence[position] {
-                                let row = Int(feature) * count
-                                weights[row + right] += 1
-                                updates[row + right] += step
-                                weights[row + wrong] -= 1
-                                updates[row + wrong] -= step
+                                let row = weights + Int(feature) &* count
+                                for tag in 0..<count { scores[tag] += row[tag] }
                             }
                         }
-                        if right != wrong || rightPrevious != wrongPrevious {
-                            transitions[rightPrevious * count + right] += 1
-                            transitionUpdates[rightPrevious * count + right] += step
-                            transitions[wrongPrevious * count + wrong] -= 1
-                            transitionUpdates[wrongPrevious * count + wrong] -= step
+                    }
+                    if predicted != expected {
+                        for position in sentence.indices {
+                            let right = expected[position]
+                            let wrong = predicted[position]
+                            let rightPrevious = position == 0 ? count : expected[position - 1]
+                            let wrongPrevious = position == 0 ? count : predicted[position - 1]
+                            if right != wrong {
+                                for feature in sentence[position] {
+                                    let row = Int(feature) * count
+                                    weights[row + right] += 1
+                                    updates[row + right] += step
+                                    weights[row + wrong] -= 1
+                                    updates[row + wrong] -= step
+                                }
+                            }
+                            if right != wrong || rightPrevious != wrongPrevious {
+                                transitions[rightPrevious * count + right] += 1
+                                transitionUpdates[rightPrevious * count + right] += step
+                                transitions[wrongPrevious * count + wrong] -= 1
+                                transitionUpdates[wrongPrevious * count + wrong] -= step
+                            }
                         }
                     }
+                    step += 1
                 }
-                step += 1
             }
         }
         func average(_ weights: [Float], _ updates: [Double]) -> [Float] {

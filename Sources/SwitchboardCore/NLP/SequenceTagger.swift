@@ -85,24 +85,42 @@ struct SequenceTagger: Sendable {
             delta[tag] = canStart ? scores[tag] + transitions[count * count + tag] : -.infinity
         }
         if length > 1 {
-            for position in 1..<length {
-                emission(position, &scores)
-                transitions.withUnsafeBufferPointer { transitions in
-                    for tag in 0..<count {
-                        var best = -Float.infinity
-                        var bestPrevious = 0
-                        for previous in predecessors[tag] where previous < count {
-                            let score = delta[previous] + transitions[previous * count + tag]
-                            if score > best {
-                                best = score
-                                bestPrevious = previous
+            // A tag with every predecessor (`O`, `B-x`) scans all tags by pointer, with no bounds checks.
+            // The scan is in ascending order with a strict comparison, as for the restricted tags, so
+            // ties go to the lowest tag either way.
+            let open = predecessors.map { $0.last == count }
+            transitions.withUnsafeBufferPointer { transitions in
+                guard let transitions = transitions.baseAddress else { return }
+                for position in 1..<length {
+                    emission(position, &scores)
+                    delta.withUnsafeBufferPointer { delta in
+                        for tag in 0..<count {
+                            var best = -Float.infinity
+                            var bestPrevious = 0
+                            let column = transitions + tag
+                            if open[tag] {
+                                for previous in 0..<count {
+                                    let score = delta[previous] + column[previous &* count]
+                                    if score > best {
+                                        best = score
+                                        bestPrevious = previous
+                                    }
+                                }
+                            } else {
+                                for previous in predecessors[tag] where previous < count {
+                                    let score = delta[previous] + column[previous &* count]
+                                    if score > best {
+                                        best = score
+                                        bestPrevious = previous
+                                    }
+                                }
                             }
+                            next[tag] = best + scores[tag]
+                            back[position &* count &+ tag] = bestPrevious
                         }
-                        next[tag] = best + scores[tag]
-                        back[position * count + tag] = bestPrevious
                     }
+                    swap(&delta, &next)
                 }
-                swap(&delta, &next)
             }
         }
         var tag = 0

@@ -53,35 +53,35 @@ struct SoftmaxClassifier: Sendable {
         var gradient = [Float](repeating: 0, count: classCount)
         let rate = parameters.learningRate
         let l2 = parameters.l2
+        // Raw pointers, so the per-class loops run without bounds checks and vectorise. Every loop over
+        // classes is elementwise, so vectorising changes no result.
         weights.withUnsafeMutableBufferPointer { weights in
-            for _ in 0..<parameters.epochs {
-                for example in generator.permutation(vectors.count) {
-                    let vector = vectors[example]
-                    let eta = rate / (1 + rate * l2 * step)
-                    step += 1
-                    Self.logits(
-                        vector, weights: UnsafeBufferPointer(weights), bias: bias, scale: scale, into: &gradient)
-                    Self.softmax(&gradient)
-                    gradient[labels[example]] -= 1
-                    scale *= 1 - eta * l2
-                    let factor = eta / scale
-                    for (position, feature) in vector.indices.enumerated() {
-                        let value = vector.values[position] * factor
-                        let row = Int(feature) * classCount
-                        for k in 0..<classCount {
-                            weights[row + k] -= value * gradient[k]
+            bias.withUnsafeMutableBufferPointer { bias in
+                gradient.withUnsafeMutableBufferPointer { gradient in
+                    for _ in 0..<parameters.epochs {
+                        for example in generator.permutation(vectors.count) {
+                            let vector = vectors[example]
+                            let eta = rate / (1 + rate * l2 * step)
+                            step += 1
+                            Self.logits(
+                                vector, weights: UnsafeBufferPointer(weights), bias: UnsafeBufferPointer(bias),
+                                scale: scale, into: gradient)
+                            Self.softmax(gradient)
+                            gradient[labels[example]] -= 1
+                            scale *= 1 - eta * l2
+                            Self.subtract(vector, times: eta / scale, gradient: gradient, from: weights)
+                            for k in 0..<classCount {
+                                bias[k] -= eta * gradient[k]
+                            }
+                            if scale < 1e-3 {
+                                Self.multiply(weights, by: scale)
+                                scale = 1
+                            }
                         }
                     }
-                    for k in 0..<classCount {
-                        bias[k] -= eta * gradient[k]
-                    }
-                    if scale < 1e-3 {
-                        for index in weights.indices { weights[index] *= scale }
-                        scale = 1
-                    }
+                    Self.multiply(weights, by: scale)
                 }
             }
-            for index in weights.indices { weights[index] *= scale }
         }
         self.weights = weights
         self.bias = bias
@@ -101,32 +101,70 @@ struct SoftmaxClassifier: Sendable {
     func logits(_ vector: SparseVector) -> [Float] {
         var result = [Float](repeating: 0, count: classCount)
         weights.withUnsafeBufferPointer { weights in
-            Self.logits(vector, weights: weights, bias: bias, scale: 1, into: &result)
+            bias.withUnsafeBufferPointer { bias in
+                result.withUnsafeMutableBufferPointer { result in
+                    Self.logits(vector, weights: weights, bias: bias, scale: 1, into: result)
+                }
+            }
         }
         return result
     }
 
+    /// `result = scale * (W · vector) + bias`, one class per element.
     private static func logits(
-        _ vector: SparseVector, weights: UnsafeBufferPointer<Float>, bias: [Float], scale: Float,
-        into result: inout [Float]
+        _ vector: SparseVector, weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>,
+        scale: Float, into result: UnsafeMutableBufferPointer<Float>
     ) {
         let classCount = bias.count
-        for k in 0..<classCount { result[k] = 0 }
-        result.withUnsafeMutableBufferPointer { result in
-            for (position, feature) in vector.indices.enumerated() {
-                let value = vector.values[position]
-                let row = Int(feature) * classCount
-                for k in 0..<classCount {
-                    result[k] += value * weights[row + k]
+        guard let sums = result.baseAddress, let weights = weights.baseAddress, let bias = bias.baseAddress else {
+            return
+        }
+        sums.update(repeating: 0, count: classCount)
+        vector.indices.withUnsafeBufferPointer { indices in
+            vector.values.withUnsafeBufferPointer { values in
+                for position in 0..<indices.count {
+                    let value = values[position]
+                    let row = weights + Int(indices[position]) &* classCount
+                    for k in 0..<classCount {
+                        sums[k] += value * row[k]
+                    }
                 }
             }
-            for k in 0..<classCount {
-                result[k] = result[k] * scale + bias[k]
+        }
+        for k in 0..<classCount {
+            sums[k] = sums[k] * scale + bias[k]
+        }
+    }
+
+    /// The SGD step on the example's rows: `W[feature] -= factor * value * gradient`.
+    private static func subtract(
+        _ vector: SparseVector, times factor: Float, gradient: UnsafeMutableBufferPointer<Float>,
+        from weights: UnsafeMutableBufferPointer<Float>
+    ) {
+        let classCount = gradient.count
+        guard let gradient = gradient.baseAddress, let weights = weights.baseAddress else { return }
+        vector.indices.withUnsafeBufferPointer { indices in
+            vector.values.withUnsafeBufferPointer { values in
+                for position in 0..<indices.count {
+                    let value = values[position] * factor
+                    let row = weights + Int(indices[position]) &* classCount
+                    for k in 0..<classCount {
+                        row[k] -= value * gradient[k]
+                    }
+                }
             }
         }
     }
 
+    private static func multiply(_ values: UnsafeMutableBufferPointer<Float>, by factor: Float) {
+        for index in values.indices { values[index] *= factor }
+    }
+
     private static func softmax(_ values: inout [Float]) {
+        values.withUnsafeMutableBufferPointer { softmax($0) }
+    }
+
+    private static func softmax(_ values: UnsafeMutableBufferPointer<Float>) {
         guard let top = values.max() else { return }
         var sum: Float = 0
         for k in values.indices {
