@@ -28,9 +28,8 @@ extension KafkaConfiguration {
         properties["session.timeout.ms"] = String(sessionTimeout.wholeMilliseconds)
         properties["heartbeat.interval.ms"] = String(max(100, sessionTimeout.wholeMilliseconds / 4))
         properties["enable.partition.eof"] = "false"
-        // The longest a broker may hold a fetch when no records are ready: librdkafka's 500 ms added up to half
-        // a second per stage. SWITCHBOARD_KAFKA_PROPERTIES can set another value.
-        properties["fetch.wait.max.ms"] = "20"
+        // See ``fetchWait``; SWITCHBOARD_KAFKA_PROPERTIES can set another value.
+        properties["fetch.wait.max.ms"] = String(fetchWait.wholeMilliseconds)
         return properties.merging(extraProperties) { _, extra in extra }
     }
 

@@ -26,6 +26,11 @@ public struct KafkaConfiguration: Sendable {
     public var autoOffsetReset: OffsetReset
     /// The most records a consumer hands out in one batch. `SWITCHBOARD_KAFKA_MAX_BATCH`, default 500.
     public var maxBatchSize: Int
+    /// The longest the broker may hold a consumer's fetch when no records are ready (`fetch.wait.max.ms`).
+    /// Stages keep the default 20 ms (librdkafka's 500 ms added up to half a second per stage); feeds that
+    /// nobody waits on (analytics, the desk's event feed) set more, so their idle polling costs the broker
+    /// less. `fetch.wait.max.ms` in ``extraProperties`` overrides it for every consumer.
+    public var fetchWait: Duration
     /// Extra librdkafka properties, e.g. security settings. `SWITCHBOARD_KAFKA_PROPERTIES` as
     /// `key=value,key=value`, default none. Values here are never logged.
     public var extraProperties: [String: String]
@@ -49,6 +54,7 @@ public struct KafkaConfiguration: Sendable {
         self.sessionTimeout = .seconds(10)
         self.autoOffsetReset = .earliest
         self.maxBatchSize = 500
+        self.fetchWait = .milliseconds(20)
         self.extraProperties = [:]
     }
 
@@ -87,7 +93,7 @@ public struct KafkaConfiguration: Sendable {
             throw KafkaError.configuration("no Kafka brokers configured (SWITCHBOARD_KAFKA_BROKERS)")
         }
         guard maxBatchSize > 0 else { throw KafkaError.configuration("SWITCHBOARD_KAFKA_MAX_BATCH must be > 0") }
-        guard messageTimeout > .zero, sessionTimeout > .zero else {
+        guard messageTimeout > .zero, sessionTimeout > .zero, fetchWait > .zero else {
             throw KafkaError.configuration("Kafka timeouts must be positive")
         }
     }

@@ -24,6 +24,11 @@ struct ConfigurationTests {
         #expect(consumer["fetch.wait.max.ms"] == "20", "a stage does not wait librdkafka's 500 ms per hop")
         let waiting = try KafkaConfiguration(environment: ["SWITCHBOARD_KAFKA_PROPERTIES": "fetch.wait.max.ms=250"])
         #expect(waiting.consumerProperties(groupID: "g")["fetch.wait.max.ms"] == "250")
+        var feed = KafkaConfiguration(brokers: "127.0.0.1:9092")
+        feed.fetchWait = .milliseconds(400)
+        #expect(feed.consumerProperties(groupID: "g")["fetch.wait.max.ms"] == "400")
+        feed.fetchWait = .zero
+        #expect(throws: KafkaError.self) { try feed.validate() }
     }
 
     @Test func badValuesAreClearErrors() {

@@ -71,6 +71,32 @@ cleanup() {
 trap cleanup EXIT
 
 wanted() { [[ "$steps" == *" $1 "* ]]; }
+# CPU seconds (user + system, with reaped children) of each daemon and of the broker and database, summed over
+# each one's process group, printed as "name seconds" lines.
+cpu_snapshot() {
+    local stack_state="${SWITCHBOARD_STACK_DIR:-$root/.local/stack}" name file pgid ticks
+    ticks=$(getconf CLK_TCK)
+    for file in "$daemon_state"/*.pid "$stack_state/kafka.pid" "$stack_state/mongo.pid"; do
+        [ -f "$file" ] || continue
+        name=$(basename "$file" .pid)
+        case "$name" in kafka) name=broker ;; mongo) name=database ;; esac
+        pgid=$(cat "$file")
+        ps -o pid= --sid "$pgid" 2>/dev/null | while read -r pid; do
+            awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true
+        done | awk -v name="$name" -v ticks="$ticks" '{ s += $1 } END { printf "%s %.2f\n", name, s / ticks }'
+    done
+}
+# Runs a closed-loop measurement and then prints each process's CPU seconds during it, per 1,000 messages.
+closed_loop() {
+    local messages="$1" before after
+    before=$(cpu_snapshot)
+    "$bin/switchboard-bench" pipeline --messages "$messages" --results "$results" || return 1
+    after=$(cpu_snapshot)
+    echo "CPU seconds per process during the run (user + system), and per 1,000 messages:"
+    join <(sort <<<"$before") <(sort <<<"$after") | awk -v n="$messages" '
+        { d = $3 - $2; total += d; printf "  %-24s %8.2f s %8.2f s\n", $1, d, d * 1000 / n }
+        END { printf "  %-24s %8.2f s %8.2f s\n", "all", total, total * 1000 / n }'
+}
 # Runs one measurement; a failure is reported and the next step still runs.
 step() {
     local name="$1"
@@ -136,9 +162,9 @@ fi
 
 if wanted closed; then
     echo "== closed loop, smaller run"
-    step "closed loop $small" "$bin/switchboard-bench" pipeline --messages "$small" --results "$results"
+    step "closed loop $small" closed_loop "$small"
     echo "== closed loop, larger run"
-    step "closed loop $large" "$bin/switchboard-bench" pipeline --messages "$large" --results "$results"
+    step "closed loop $large" closed_loop "$large"
 fi
 
 if wanted open; then

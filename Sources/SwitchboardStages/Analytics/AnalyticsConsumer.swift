@@ -29,6 +29,10 @@ public struct AnalyticsConsumer: Service {
         kafka: KafkaConfiguration, topics: TopicNames, recorder: AnalyticsRecorder, logger: Logger,
         interval: Duration = AnalyticsConsumer.defaultInterval, maximumRecords: Int = 5000
     ) {
+        // Records are gathered for `interval` anyway: a fetch may wait up to half of it, so the idle consumer
+        // asks the broker a few times a second instead of fifty (see `KafkaConfiguration.fetchWait`).
+        var kafka = kafka
+        kafka.fetchWait = max(kafka.fetchWait, min(interval / 2, .milliseconds(500)))
         self.kafka = kafka
         self.topics = topics
         self.recorder = recorder

@@ -14,7 +14,13 @@ public struct DeskEventFeed: Service {
     let hub: DeskLiveHub
     let logger: Logger
 
+    /// How long a fetch may wait for new events: a person watching the desk does not notice a quarter of a
+    /// second, and the idle feed then asks the broker 4 times a second instead of 50.
+    public static let fetchWait = Duration.milliseconds(250)
+
     public init(kafka: KafkaConfiguration, topic: String, hub: DeskLiveHub, logger: Logger) {
+        var kafka = kafka
+        kafka.fetchWait = max(kafka.fetchWait, Self.fetchWait)
         self.kafka = kafka
         self.topic = topic
         self.hub = hub
