@@ -102,6 +102,19 @@ struct WhatsAppWindowStageTests {
         }
     }
 
+    /// Runs `body` with a fresh test database, the fake Graph API scripted to accept, and a reply to a customer
+    /// stored there.
+    func withReply(
+        _ body: @Sendable (Envelope, FakeVendorServer, StageTestEnvironment) async throws -> Void
+    ) async throws {
+        let test = try await StageTestEnvironment()
+        defer { Task { await test.drop() } }
+        try await FakeVendorServer.with { server in
+            try Twilio().script(server)
+            try await body(reply(to: try await customer(in: test.database)), server, test)
+        }
+    }
+
     @Test func theStoredTimeOnlyMovesForward() async throws {
         let test = try await StageTestEnvironment()
         defer { Task { await test.drop() } }
@@ -112,11 +125,7 @@ struct WhatsAppWindowStageTests {
     }
 
     @Test func insideTheWindowTheReplyGoesOutAsWritten() async throws {
-        let test = try await StageTestEnvironment()
-        defer { Task { await test.drop() } }
-        try await FakeVendorServer.with { server in
-            try Twilio().script(server)
-            let envelope = reply(to: try await customer(in: test.database))
+        try await withReply { envelope, server, test in
             let failure = try await deliver(
                 envelope, afterHours: 23.9, template: WhatsAppWindowDecisionTests.template, server: server, test: test,
                 records: LogRecords())
@@ -129,11 +138,7 @@ struct WhatsAppWindowStageTests {
     }
 
     @Test func outsideTheWindowTheReplyGoesOutAsTheTenantsTemplate() async throws {
-        let test = try await StageTestEnvironment()
-        defer { Task { await test.drop() } }
-        try await FakeVendorServer.with { server in
-            try Twilio().script(server)
-            let envelope = reply(to: try await customer(in: test.database))
+        try await withReply { envelope, server, test in
             let failure = try await deliver(
                 envelope, afterHours: 24, template: WhatsAppWindowDecisionTests.template, server: server, test: test,
                 records: LogRecords())
@@ -151,11 +156,7 @@ struct WhatsAppWindowStageTests {
     }
 
     @Test func outsideTheWindowWithoutATemplateTheReplyIsRefusedRecordedAndNotSent() async throws {
-        let test = try await StageTestEnvironment()
-        defer { Task { await test.drop() } }
-        try await FakeVendorServer.with { server in
-            try Twilio().script(server)
-            let envelope = reply(to: try await customer(in: test.database))
+        try await withReply { envelope, server, test in
             let records = LogRecords()
             let failure = try #require(
                 try await deliver(
