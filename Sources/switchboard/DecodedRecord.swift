@@ -108,10 +108,11 @@ struct DecodedRecord {
         let text: String
         switch content {
         case .text(let value): text = value
-        case .media(let media): text = "[media \(media.mimeType)] \(media.caption ?? "")"
+        case .media(let media): text = "[media \(media.mimeType ?? media.resolvedKind.rawValue)] \(media.caption ?? "")"
         case .location(let location): text = "[location \(location.latitude),\(location.longitude)]"
         case .interactive(let reply): text = "[choice \(reply.title ?? reply.payload)]"
         case .contact(let contact): text = "[contact \(contact.name)]"
+        case .choice(let choice): text = "[\(choice.options.count) options] \(choice.text)"
         case nil: text = ""
         }
         let flat = text.replacingOccurrences(of: "\n", with: " ")

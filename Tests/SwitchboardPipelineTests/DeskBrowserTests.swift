@@ -84,6 +84,19 @@ struct DeskBrowserTests {
             ##"return document.getElementById("messages").textContent.includes("A new one is on its way")"##)
         try saveScreenshot(try await browser.screenshot())
 
+        // A reply with buttons: the customer's chat gets the choice, with its options numbered as text.
+        try await browser.click("#reply-extras summary")
+        try await browser.type("Which one would you like?", into: "#reply")
+        try await browser.type("Same colour\nAnother colour", into: "#reply-options")
+        try await browser.click("#reply-form button[type=submit]")
+        let choice = try await chat.waitForMessage(in: conversation, within: .seconds(30)) {
+            ($0["content"] as? [String: Any])?["type"] as? String == "choice"
+        }
+        #expect(choice["text"] as? String == "Which one would you like?\n1. Same colour\n2. Another colour")
+        let options = (choice["content"] as? [String: Any])?["options"] as? [[String: Any]]
+        #expect(options?.compactMap { $0["title"] as? String } == ["Same colour", "Another colour"])
+        #expect(options?.compactMap { $0["id"] as? String } == ["Same colour", "Another colour"])
+
         // Resolve: the bot answers the next message.
         try await browser.click("#resolve")
         try await browser.waitUntil(

@@ -1,5 +1,5 @@
 extension Content {
-    /// The content's `type` on the wire: `text`, `media`, `location`, `interactive` or `contact`.
+    /// The content's `type` on the wire: `text`, `media`, `location`, `interactive`, `contact` or `choice`.
     public var typeName: String {
         switch self {
         case .text: "text"
@@ -7,6 +7,7 @@ extension Content {
         case .location: "location"
         case .interactive: "interactive"
         case .contact: "contact"
+        case .choice: "choice"
         }
     }
 }

@@ -10,29 +10,62 @@ public enum Content: Sendable, Hashable, Codable {
     case interactive(InteractiveReply)
     /// A shared contact card.
     case contact(Contact)
+    /// Text with options to choose from (reply buttons, quick replies, a list); what the customer picks comes
+    /// back as ``interactive(_:)`` with the option's id as its payload. Outbound only.
+    case choice(Choice)
 
     /// A media reference.
     public struct Media: Sendable, Hashable, Codable {
-        /// Where the media can be fetched (URL or channel media id).
+        /// What a vendor shows media as.
+        public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+            case image, document, audio, video
+        }
+
+        /// Where the media can be fetched: an `https` URL, or a media id the channel's vendor issued.
         public var reference: String
-        /// MIME type, e.g. `image/jpeg`.
-        public var mimeType: String
+        /// MIME type, e.g. `image/jpeg`. Inbound media always has one; an outbound reply may name a
+        /// ``kind`` instead.
+        public var mimeType: String?
+        /// How the media is to be shown; when absent, taken from ``mimeType`` (see ``resolvedKind``).
+        public var kind: Kind?
         /// Optional caption text.
         public var caption: String?
         /// Optional original file name.
         public var fileName: String?
 
         /// Creates a media reference.
-        public init(reference: String, mimeType: String, caption: String? = nil, fileName: String? = nil) {
+        public init(
+            reference: String, mimeType: String? = nil, kind: Kind? = nil, caption: String? = nil,
+            fileName: String? = nil
+        ) {
             self.reference = reference
             self.mimeType = mimeType
+            self.kind = kind
             self.caption = caption
             self.fileName = fileName
+        }
+
+        /// ``kind`` if set, else from the MIME type's top-level type (`image/`, `audio/`, `video/`), else a
+        /// document.
+        public var resolvedKind: Kind {
+            if let kind { return kind }
+            let type = mimeType?.lowercased() ?? ""
+            if type.hasPrefix("image/") { return .image }
+            if type.hasPrefix("audio/") { return .audio }
+            if type.hasPrefix("video/") { return .video }
+            return .document
+        }
+
+        /// Whether ``reference`` is a web URL (`http` or `https`) rather than a vendor's media id.
+        public var isURL: Bool {
+            let lowered = reference.lowercased()
+            return lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
         }
 
         enum CodingKeys: String, CodingKey {
             case reference
             case mimeType = "mime_type"
+            case kind
             case caption
             case fileName = "file_name"
         }
@@ -95,6 +128,7 @@ public enum Content: Sendable, Hashable, Codable {
         case .text(let text): text
         case .media(let media): media.caption
         case .interactive(let reply): reply.title ?? reply.payload
+        case .choice(let choice): choice.text
         case .location, .contact: nil
         }
     }
@@ -111,7 +145,12 @@ public enum Content: Sendable, Hashable, Codable {
         case "text":
             self = .text(try container.decode(String.self, forKey: .text))
         case "media":
-            self = .media(try Media(from: decoder))
+            let media = try Media(from: decoder)
+            guard media.mimeType != nil || media.kind != nil else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .type, in: container, debugDescription: "media needs a mime_type or a kind")
+            }
+            self = .media(media)
         case "location":
             let location = try Location(from: decoder)
             guard (-90...90).contains(location.latitude), (-180...180).contains(location.longitude) else {
@@ -123,6 +162,8 @@ public enum Content: Sendable, Hashable, Codable {
             self = .interactive(try InteractiveReply(from: decoder))
         case "contact":
             self = .contact(try Contact(from: decoder))
+        case "choice":
+            self = .choice(try Choice(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown content type '\(type)'")
@@ -147,6 +188,9 @@ public enum Content: Sendable, Hashable, Codable {
         case .contact(let contact):
             try container.encode("contact", forKey: .type)
             try contact.encode(to: encoder)
+        case .choice(let choice):
+            try container.encode("choice", forKey: .type)
+            try choice.encode(to: encoder)
         }
     }
 }

@@ -85,7 +85,7 @@ public enum InboundValueCheck {
         case .media(let media):
             if media.reference.isEmpty { return "media reference is empty" }
             return length(media.reference, "media reference", maxReferenceBytes)
-                ?? length(media.mimeType, "MIME type", maxShortBytes)
+                ?? media.mimeType.flatMap { length($0, "MIME type", maxShortBytes) }
                 ?? media.caption.flatMap { length($0, "caption", maxTextBytes) }
                 ?? media.fileName.flatMap { length($0, "file name", maxShortBytes) }
         case .location(let location):
@@ -96,6 +96,13 @@ public enum InboundValueCheck {
             if reply.payload.isEmpty { return "interactive payload is empty" }
             return length(reply.payload, "interactive payload", maxShortBytes)
                 ?? reply.title.flatMap { length($0, "interactive title", maxShortBytes) }
+        case .choice(let choice):
+            if choice.options.count > maxListCount { return "choice has more than \(maxListCount) options" }
+            return length(choice.text, "text", maxTextBytes)
+                ?? choice.options.lazy.compactMap {
+                    length($0.id, "option id", maxShortBytes) ?? length($0.title, "option title", maxShortBytes)
+                        ?? $0.description.flatMap { length($0, "option description", maxShortBytes) }
+                }.first
         case .contact(let contact):
             if contact.phones.count > maxListCount || contact.emails.count > maxListCount {
                 return "contact card has more than \(maxListCount) phone numbers or email addresses"

@@ -24,7 +24,7 @@ import SwitchboardCore
 /// | `POST /api/v1/agent/handovers/{id}/claim` | `{"agent_id"?}` | 200 the handover |
 /// | `GET /api/v1/agent/handovers/{id}/messages` | | 200 `{"messages":[…]}` |
 /// | `GET /api/v1/agent/handovers/{id}/customer` | | 200 the profile and history on every channel |
-/// | `POST /api/v1/agent/handovers/{id}/reply` | `{"text","client_message_id"?,"agent_id"?}` | 202 `{"message_id"}` |
+/// | `POST /api/v1/agent/handovers/{id}/reply` | `{"text"\|"content","client_message_id"?,"agent_id"?}` | 202 `{"message_id"}` |
 /// | `POST /api/v1/agent/handovers/{id}/transfer` | `{"to_agent_id"?,"note"?,"agent_id"?}` | 200 the handover |
 /// | `POST /api/v1/agent/handovers/{id}/resolve` | `{"agent_id"?}` | 200 the handover |
 /// | `GET /api/v1/agent/accounts` (supervisor) | | 200 `{"accounts":[…]}` |
@@ -128,7 +128,7 @@ public struct AgentAPI: Sendable {
                 let envelope = try await desk.reply(
                     tenantId: caller.tenantId, id: try Self.handoverId(context),
                     agentId: try caller.actingAgent(named: body.validAgentId()),
-                    text: try body.requireText(), clientMessageId: try body.validClientMessageId())
+                    content: try body.requireContent(), clientMessageId: try body.validClientMessageId())
                 return .json(.accepted, ReplyAccepted(messageId: envelope.id.uuidString.lowercased()))
             }
         }

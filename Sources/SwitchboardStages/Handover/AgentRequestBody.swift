@@ -1,10 +1,14 @@
 import Foundation
 import Hummingbird
+import SwitchboardCore
 
-/// The JSON body of the agent API's handover routes: `{"agent_id"?, "text"?, "client_message_id"?}`.
+/// The JSON body of the agent API's handover routes: `{"agent_id"?, "text"?, "content"?, "client_message_id"?}`.
 struct AgentRequestBody: Decodable, Sendable {
     var agentId: String?
     var text: String?
+    /// Replies: rich content in the envelope's shape (`{"type": "media"|"location"|"choice"|"text", ...}`),
+    /// in place of `text`.
+    var content: Content?
     var clientMessageId: String?
     /// Transfers: the agent who takes over; absent or null: back to the queue.
     var toAgentId: String?
@@ -12,7 +16,7 @@ struct AgentRequestBody: Decodable, Sendable {
     var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case text, note
+        case text, note, content
         case agentId = "agent_id"
         case clientMessageId = "client_message_id"
         case toAgentId = "to_agent_id"
@@ -40,11 +44,29 @@ struct AgentRequestBody: Decodable, Sendable {
         do {
             return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let field = context.codingPath.first?.stringValue ?? "body"
-            throw HandoverDeskError(.badRequest, "\(field) has the wrong type")
+            throw HandoverDeskError(.badRequest, "\(path(context.codingPath)) has the wrong type")
+        } catch let DecodingError.keyNotFound(key, context) where !context.codingPath.isEmpty {
+            throw HandoverDeskError(.badRequest, "\(path(context.codingPath)) needs \(key.stringValue)")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // The path, not the description: that may quote the value.
+            throw HandoverDeskError(.badRequest, "\(path(context.codingPath)) is not valid")
         } catch {
             throw HandoverDeskError(.badRequest, "request body must be a JSON object")
         }
+    }
+
+    /// `content.options[1].title` for a coding path; `body` for the top level.
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        guard !codingPath.isEmpty else { return "body" }
+        var path = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                path += "[\(index)]"
+            } else {
+                path += (path.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return path
     }
 
     /// The body's `agent_id`, if it names one; who acts is decided by ``DeskPrincipal/actingAgent(named:)``.
@@ -62,6 +84,31 @@ struct AgentRequestBody: Decodable, Sendable {
             throw HandoverDeskError(.badRequest, "text is longer than \(AgentAPI.maximumTextLength) characters")
         }
         return text
+    }
+
+    /// A reply's content: `text` as text, or `content` (text, media, a location or a choice; one of the two),
+    /// its texts within ``AgentAPI/maximumTextLength``. Whether the customer's channel takes it is checked
+    /// when the channel is known (``HandoverDesk/reply(tenantId:id:agentId:content:clientMessageId:)``).
+    func requireContent() throws -> Content {
+        guard let content else { return .text(try requireText()) }
+        guard text == nil else { throw HandoverDeskError(.badRequest, "send text or content, not both") }
+        let maximum = AgentAPI.maximumTextLength
+        let texts: [String]
+        switch content {
+        case .text(let text): texts = [text]
+        case .media(let media): texts = [media.reference, media.caption ?? "", media.fileName ?? ""]
+        case .location(let location): texts = [location.name ?? "", location.address ?? ""]
+        case .choice(let choice):
+            texts =
+                [choice.text, choice.button ?? ""] + choice.options.flatMap { [$0.id, $0.title, $0.description ?? ""] }
+        case .interactive, .contact:
+            throw HandoverDeskError(
+                .badRequest, "content type \(content.typeName) cannot be sent; use text, media, location or choice")
+        }
+        guard texts.allSatisfy({ $0.count <= maximum }) else {
+            throw HandoverDeskError(.badRequest, "content holds text longer than \(maximum) characters")
+        }
+        return content
     }
 
     func validTarget() throws -> String? {

@@ -182,10 +182,11 @@ public struct HandoverDesk: Sendable {
             MessageView.init)
     }
 
-    /// Sends `text` from the agent who claimed the handover to the customer, on the channel and
-    /// conversation of the customer's latest message, and returns once the broker has it.
+    /// Sends `content` (text, media, a location, a choice) from the agent who claimed the handover to the
+    /// customer, on the channel and conversation of the customer's latest message, and returns once the broker
+    /// has it. Content the channel's vendor would refuse (``Content/outboundProblem(on:)``) is a bad request.
     public func reply(
-        tenantId: String, id: String, agentId: String, text: String, clientMessageId: String?
+        tenantId: String, id: String, agentId: String, content: Content, clientMessageId: String?
     ) async throws -> Envelope {
         let record = try await find(tenantId: tenantId, id: id)
         guard record.status == .claimed, record.agentId == agentId else {
@@ -197,6 +198,9 @@ public struct HandoverDesk: Sendable {
         guard let latest = try await latestInbound(record)?.envelope else {
             throw HandoverDeskError(.conflict, "the session has no customer message to reply to")
         }
+        if let problem = content.outboundProblem(on: latest.channel) {
+            throw HandoverDeskError(.badRequest, problem)
+        }
         let messageId =
             clientMessageId.map {
                 DerivedID.make(from: UUID(uuidString: record.id) ?? latest.id, name: "agent-reply:\($0)")
@@ -205,7 +209,7 @@ public struct HandoverDesk: Sendable {
         var envelope = Envelope(
             id: messageId, tenantId: tenantId, channel: latest.channel, direction: .outbound, kind: .message,
             externalId: latest.externalId, customerId: latest.customerId ?? record.customerId,
-            sessionId: record.sessionId, content: .text(text), receivedAt: now(),
+            sessionId: record.sessionId, content: content, receivedAt: now(),
             traceId: ids.next().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             sender: .agent(id: agentId))
         envelope.conversationId = latest.conversationId

@@ -60,8 +60,14 @@ enum ChannelWebhookTestEnvironment {
 }
 
 /// Stands in for the pipeline between `inbound` and `outbound`: stores each inbound message (as the session
-/// stage does) and answers it with `echo: <text>` from the bot.
+/// stage does) and answers it with `echo: <text>` from the bot, or ``options`` to ``askForOptions``.
 final class ChannelWebhookFakeBot: Sendable {
+    /// The message the bot answers with ``options``.
+    static let askForOptions = "options please"
+    /// A rich reply: a choice of two.
+    static let options = Content.choice(
+        .init(text: "Which one?", options: [.init(id: "tea", title: "Tea"), .init(id: "coffee", title: "Coffee")]))
+
     let seen = Mutex<[UUID]>([])
     private let consumer: KafkaConsumer
     private let producer: KafkaProducer
@@ -85,8 +91,8 @@ final class ChannelWebhookFakeBot: Sendable {
                 seen.withLock { $0.append(inbound.id) }
                 try await database.messages.insertIfNew(.init(inbound, status: "received", at: inbound.receivedAt))
                 let text = inbound.content?.textForUnderstanding ?? ""
-                let reply = inbound.reply(
-                    content: .text("echo: \(text)"), sender: .bot, stage: "nlp-plugin", at: Date())
+                let content = text == Self.askForOptions ? Self.options : .text("echo: \(text)")
+                let reply = inbound.reply(content: content, sender: .bot, stage: "nlp-plugin", at: Date())
                 try await producer.send(try StageOutput.envelope(reply, to: topics.outbound).record())
             }
             try await consumer.commit(batch)

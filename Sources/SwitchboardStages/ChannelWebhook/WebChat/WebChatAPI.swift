@@ -175,7 +175,8 @@ struct WebChatAPI: Sendable {
             return WebChatResponses.Message(
                 id: message._id, direction: message.direction, sender: sender, agent_id: agentId,
                 text: WebChatResponses.text(of: message.envelope), sequence: message.sequence,
-                created_at: SwitchboardJSON.formatDate(message.created_at))
+                created_at: SwitchboardJSON.formatDate(message.created_at),
+                content: WebChatResponses.richContent(of: message.envelope))
         }
         return try ChannelJSON.response(
             .ok,

@@ -174,7 +174,7 @@ private struct StreamRun: Sendable {
         let message = WebChatResponses.Message(
             id: reply.id.uuidString.lowercased(), direction: reply.direction.rawValue, sender: sender,
             agent_id: agentId, text: WebChatResponses.text(of: reply), sequence: reply.sequence,
-            created_at: SwitchboardJSON.formatDate(storedAt))
+            created_at: SwitchboardJSON.formatDate(storedAt), content: WebChatResponses.richContent(of: reply))
         let encoder = SwitchboardJSON.makeEncoder()
         // JSON escapes line breaks inside strings, so the whole message fits on one data line.
         let json = (try? encoder.encode(message)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

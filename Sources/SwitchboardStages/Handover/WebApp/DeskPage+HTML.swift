@@ -96,6 +96,25 @@ extension DeskPage {
                   <textarea id="reply" name="reply" rows="3" maxlength="4096"
                     aria-describedby="reply-hint"></textarea>
                   <p id="reply-hint" class="muted">Ctrl+Enter sends.</p>
+                  <details id="reply-extras">
+                    <summary>Media or buttons</summary>
+                    <label for="reply-media">Media URL</label>
+                    <input id="reply-media" name="media" type="url" maxlength="4096" placeholder="https://"
+                      aria-describedby="reply-extras-hint">
+                    <label for="reply-kind">Shown as</label>
+                    <select id="reply-kind" name="kind">
+                      <option value="image">Image</option>
+                      <option value="document">Document</option>
+                      <option value="audio">Audio</option>
+                      <option value="video">Video</option>
+                    </select>
+                    <label for="reply-options">Buttons, one per line</label>
+                    <textarea id="reply-options" name="options" rows="3" maxlength="1000"
+                      aria-describedby="reply-extras-hint"></textarea>
+                    <p id="reply-extras-hint" class="muted">With a media URL the reply is its caption. Buttons go
+                      under the reply (WhatsApp and Messenger show 3, titles up to 20 characters); the customer's
+                      choice comes back as a message.</p>
+                  </details>
                   <button type="submit">Send</button>
                 </form>
               </div>

@@ -198,6 +198,28 @@ extension DeskPage {
             : "closed since " + closes.toLocaleString() + " (replies go out as the template, or are refused)";
         }
 
+        // The reply as the conversation view shows it until the stored copy replaces it.
+        function replySummary(content) {
+          if (content.type === "media") return content.caption || content.reference;
+          return content.text + " [" + content.options.map((option) => option.title).join(" | ") + "]";
+        }
+
+        // The reply box's content: media with the text as its caption, text with buttons, or text alone.
+        function replyBody(text) {
+          const media = $("reply-media").value.trim();
+          const options = $("reply-options").value.split("\n").map((line) => line.trim()).filter(Boolean);
+          if (media) {
+            const content = { type: "media", reference: media, kind: $("reply-kind").value };
+            if (text.trim()) content.caption = text;
+            return { content };
+          }
+          if (!text.trim()) return null;
+          if (options.length) {
+            return { content: { type: "choice", text, options: options.map((title) => ({ id: title, title })) } };
+          }
+          return { text };
+        }
+
         async function act(path, body) {
           $("conv-error").textContent = "";
           try {
@@ -207,7 +229,7 @@ extension DeskPage {
               // Shown at once; the stored copy replaces it when the conversation is read again.
               const item = el("li", "agent");
               item.append(el("span", "meta", "you · sending"));
-              item.append(el("span", null, body.text));
+              item.append(el("span", null, body.text ?? replySummary(body.content)));
               $("messages").append(item);
               return;
             }
@@ -256,11 +278,13 @@ extension DeskPage {
           });
           $("reply-form").addEventListener("submit", async (event) => {
             event.preventDefault();
-            const text = $("reply").value;
-            if (!text.trim()) return;
-            const id = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));
-            await act("reply", { text, client_message_id: id });
-            if (!$("conv-error").textContent) $("reply").value = "";
+            const body = replyBody($("reply").value);
+            if (!body) return;
+            body.client_message_id = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));
+            await act("reply", body);
+            if (!$("conv-error").textContent) {
+              for (const id of ["reply", "reply-media", "reply-options"]) $(id).value = "";
+            }
           });
           $("reply").addEventListener("keydown", (event) => {
             if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("reply-form").requestSubmit();

@@ -8,7 +8,8 @@ public import SwitchboardCore
 /// - `POST /webhooks/messenger/{tenant}`: webhooks signed with `X-Hub-Signature-256` (`MESSENGER_APP_SECRET`);
 ///   with `MESSENGER_PAGE_ID` set, entries for any other page are ignored and counted.
 /// - Delivery: Send API `POST {SWITCHBOARD_MESSENGER_API_BASE}/{SWITCHBOARD_MESSENGER_API_VERSION}/me/messages`
-///   with `Authorization: Bearer MESSENGER_PAGE_TOKEN`, `messaging_type: RESPONSE`; text in parts of 2000.
+///   with `Authorization: Bearer MESSENGER_PAGE_TOKEN`, `messaging_type: RESPONSE`; text in parts of 2000;
+///   media as attachments, choices as a button template or quick replies (``MessengerOutboundMessage``).
 public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
     public var channel: Channel { .messenger }
 
@@ -57,10 +58,9 @@ public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
 
     private struct SendRequest: Encodable {
         struct Recipient: Encodable { var id: String }
-        struct Message: Encodable { var text: String }
         var recipient: Recipient
         var messaging_type = "RESPONSE"
-        var message: Message
+        var message: MessengerOutboundMessage
     }
 
     private struct SendResponse: Decodable { var message_id: String? }
@@ -69,15 +69,20 @@ public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
         guard let token = secrets.credential("MESSENGER_PAGE_TOKEN", tenantId: envelope.tenantId) else {
             return .permanentFailure(reason: "Messenger is not configured for tenant \(envelope.tenantId)")
         }
-        guard let text = envelope.content?.textForUnderstanding, !text.isEmpty else {
-            return .permanentFailure(reason: "Messenger delivery supports text content only")
+        guard let content = envelope.content else {
+            return .permanentFailure(reason: "Messenger reply has no content")
+        }
+        if let problem = content.outboundProblem(on: .messenger) { return .permanentFailure(reason: problem) }
+        let messages = MessengerOutboundMessage.messages(for: content)
+        guard !messages.isEmpty else {
+            return .permanentFailure(reason: "Messenger cannot send \(content.typeName) content")
         }
         guard let url = URL(string: "\(base)/\(version)/me/messages") else {
             return .permanentFailure(reason: "invalid Messenger API base URL")
         }
         var progress = progress
-        return try await progress.send(splitter.split(text)) { part in
-            let body = SendRequest(recipient: .init(id: envelope.externalId), message: .init(text: part))
+        return try await progress.send(messages) { message in
+            let body = SendRequest(recipient: .init(id: envelope.externalId), message: message)
             let request = try ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
             return await sender.send(request, account: "messenger:\(envelope.tenantId)") { body in
                 (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.message_id

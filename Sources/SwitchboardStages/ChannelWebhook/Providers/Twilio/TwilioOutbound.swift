@@ -86,14 +86,53 @@ struct TwilioOutbound: Sendable {
         case .ready(let found): route = found
         case .refused(let refusal): return refusal
         }
-        guard let text = envelope.content?.plainText, !text.isEmpty else {
-            return .permanentFailure(reason: "twilio replies carry text only")
+        guard let content = envelope.content else { return .permanentFailure(reason: "twilio reply has no content") }
+        if let problem = content.outboundProblem(on: envelope.channel) { return .permanentFailure(reason: problem) }
+        let forms: [[(name: String, value: String)]]
+        switch Self.fields(for: content, whatsApp: envelope.channel == .whatsapp) {
+        case .success(let found): forms = found
+        case .failure(let refusal): return .permanentFailure(reason: refusal.reason)
         }
         var progress = progress
-        // Twilio splits a body of up to 1600 characters into SMS segments itself; longer text is sent as
-        // several messages.
-        return try await progress.send(TextSplitter.sms.split(text)) { part in
-            await send([("From", route.from), ("Body", part), ("To", route.to)], route: route)
+        return try await progress.send(forms) { fields in
+            // The documented order: `From`, the message's fields, `To`.
+            var form: [(name: String, value: String)] = [("From", route.from)]
+            form += fields
+            form.append(("To", route.to))
+            return await send(form, route: route)
+        }
+    }
+
+    /// Why content cannot go through Twilio.
+    struct Refusal: Error, Equatable {
+        var reason: String
+    }
+
+    /// The form fields (besides `From` and `To`) of each message that sends `content`. Text goes as `Body`;
+    /// Twilio splits a body of up to 1600 characters into SMS segments itself, longer text is sent as several
+    /// messages. Media goes as `MediaUrl` with its caption as `Body` (MMS on SMS); a location as its name,
+    /// address and map link, on WhatsApp with a `PersistentAction` `geo:` pin; a choice as numbered lines,
+    /// which the customer answers with a number or the title (Twilio sends WhatsApp buttons only as approved
+    /// Content templates).
+    static func fields(
+        for content: Content, whatsApp: Bool
+    ) -> Result<[[(name: String, value: String)]], Refusal> {
+        switch content {
+        case .media(let media):
+            guard media.isURL else { return .failure(Refusal(reason: "twilio sends media by URL only")) }
+            var fields: [(name: String, value: String)] = []
+            if let caption = media.caption, !caption.isEmpty { fields.append(("Body", caption)) }
+            fields.append(("MediaUrl", media.reference))
+            return .success([fields])
+        case .location(let location) where whatsApp:
+            let label = location.name ?? location.address
+            let pin = "geo:\(location.latitude),\(location.longitude)" + (label.map { "|\($0)" } ?? "")
+            return .success([[("Body", location.plainText), ("PersistentAction", pin)]])
+        default:
+            guard let text = content.plainText, !text.isEmpty else {
+                return .failure(Refusal(reason: "twilio cannot send \(content.typeName) content"))
+            }
+            return .success(TextSplitter.sms.split(text).map { [("Body", $0)] })
         }
     }
 

@@ -8,7 +8,9 @@ public import SwitchboardCore
 /// - `POST /webhooks/whatsapp/{tenant}`: webhooks signed with `X-Hub-Signature-256` (`WHATSAPP_APP_SECRET`);
 ///   messages, reactions, unsupported types and statuses, with envelope ids derived from the `wamid`.
 /// - Delivery: `POST {SWITCHBOARD_WHATSAPP_API_BASE}/{SWITCHBOARD_WHATSAPP_API_VERSION}/{WHATSAPP_PHONE_NUMBER_ID}/messages`
-///   with `Authorization: Bearer WHATSAPP_ACCESS_TOKEN`; long text is sent in parts of at most 4096 characters.
+///   with `Authorization: Bearer WHATSAPP_ACCESS_TOKEN`; long text is sent in parts of at most 4096 characters;
+///   media as `image`/`document`/`audio`/`video` (`link` or `id`), locations as `location`, choices as
+///   `interactive` reply buttons or a list (``WhatsAppOutboundMessage``).
 /// - A tenant whose WhatsApp number is on Twilio (`WHATSAPP_PROVIDER=twilio`; see ``WhatsAppProvider``) gets
 ///   its replies through Twilio's Messages resource instead, and its messages and statuses on
 ///   `/webhooks/sms/{tenant}`. A reply goes out through the provider its customer's message came in on
@@ -66,18 +68,6 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, TemplateDeliveryAdapter {
         ).envelopes(payload)
     }
 
-    private struct SendRequest: Encodable {
-        struct Text: Encodable {
-            var preview_url: Bool
-            var body: String
-        }
-        var messaging_product = "whatsapp"
-        var recipient_type = "individual"
-        var to: String
-        var type = "text"
-        var text: Text
-    }
-
     private struct SendResponse: Decodable {
         struct Message: Decodable { var id: String }
         var messages: [Message]?
@@ -109,16 +99,19 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, TemplateDeliveryAdapter {
         guard let phoneNumberId = secrets.credential("WHATSAPP_PHONE_NUMBER_ID", tenantId: envelope.tenantId),
             let token = secrets.credential("WHATSAPP_ACCESS_TOKEN", tenantId: envelope.tenantId)
         else { return .permanentFailure(reason: "WhatsApp is not configured for tenant \(envelope.tenantId)") }
-        guard let text = envelope.content?.textForUnderstanding, !text.isEmpty else {
-            return .permanentFailure(reason: "WhatsApp delivery supports text content only")
+        guard let content = envelope.content else {
+            return .permanentFailure(reason: "WhatsApp reply has no content")
+        }
+        if let problem = content.outboundProblem(on: .whatsapp) { return .permanentFailure(reason: problem) }
+        let messages = WhatsAppOutboundMessage.messages(for: content, to: envelope.externalId)
+        guard !messages.isEmpty else {
+            return .permanentFailure(reason: "WhatsApp cannot send \(content.typeName) content")
         }
         guard let url = URL(string: "\(base)/\(version)/\(phoneNumberId)/messages") else {
             return .permanentFailure(reason: "invalid WhatsApp API base URL")
         }
         var progress = progress
-        return try await progress.send(splitter.split(text)) { part in
-            let body = SendRequest(
-                to: envelope.externalId, text: .init(preview_url: part.contains("https://"), body: part))
+        return try await progress.send(messages) { body in
             let request = try ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
             return await sender.send(request, account: "whatsapp:\(phoneNumberId)") { body in
                 (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.messages?.first?.id
