@@ -22,6 +22,17 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "Tenants they are spread over (queries run in one of them).") var tenants = 10
     @Option(help: "Customers per tenant.") var customers = 2000
     @Option(help: "Messages per bulk write (each writes the messages and their search entries).") var batch = 1000
+    @Option(help: "Bulk writes in flight at once.") var writers = 4
+    @Option(help: "Load from this message on (to resume a load; messages already stored are skipped).")
+    var from = 0
+    @Flag(help: "Load the newest messages first (a load cut short then holds the most recent days).")
+    var newestFirst = false
+    @Option(
+        help: """
+            The end of the corpus's thirty days, in seconds since 1970 (default: the next full hour). Give the \
+            value the load printed to resume it or search it later: searches then run with the clock there.
+            """)
+    var corpusEnd: Double?
     @Option(help: "Queries per kind.") var queries = 50
     @Option(help: "The database to load and search.") var database = "bench_search"
     @Flag(help: "Search what an earlier run loaded.") var skipLoad = false
@@ -29,9 +40,10 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var output: BenchResults
 
     func validate() throws {
-        guard messages >= 1, tenants >= 1, customers >= 1, batch >= 1, queries >= 1 else {
-            throw ValidationError("--messages, --tenants, --customers, --batch and --queries at least 1")
+        guard messages >= 1, tenants >= 1, customers >= 1, batch >= 1, queries >= 1, writers >= 1 else {
+            throw ValidationError("--messages, --tenants, --customers, --batch, --writers and --queries at least 1")
         }
+        guard (0..<messages).contains(from) else { throw ValidationError("--from within 0..<--messages") }
     }
 
     func run() async throws {
@@ -46,21 +58,31 @@ struct SearchCommand: AsyncParsableCommand {
         } catch {
             throw BenchFailure.failed("database: \(error)")
         }
-        let corpus = SearchCorpus(messages: messages, tenants: tenants, customers: customers)
+        let corpus = SearchCorpus(
+            messages: messages, tenants: tenants, customers: customers,
+            now: corpusEnd.map(Date.init(timeIntervalSince1970:)) ?? Date())
+        printLine(String(format: "corpus ends at %.0f (--corpus-end)", corpus.end.timeIntervalSince1970))
         if !skipLoad {
             let seconds = try await load(corpus, into: store)
             printLine(
                 String(
                     format:
                         "loaded %d messages in %.0f s: %.0f messages/s, %.0f documents/s in bulk "
-                        + "(a message and its search entry; batches of %d; %@)",
-                    messages, seconds, Double(messages) / seconds, Double(2 * messages) / seconds,
-                    batch, BenchEnvironment.machine))
-            try output.record([("search_load_rate", Double(messages) / seconds)])
+                        + "(a message and its search entry; batches of %d, %d in flight; %@)",
+                    messages - from, seconds, Double(messages - from) / seconds,
+                    Double(2 * (messages - from)) / seconds, batch, writers, BenchEnvironment.machine))
+            try output.record([("search_load_rate", Double(messages - from) / seconds)])
         }
         let stored = try await store.messages.count(tenantId: corpus.tenant(0))
         printLine("searching tenant \(corpus.tenant(0)): \(stored) of its messages stored")
-        let search = MessageSearch(database: store)
+        // With --corpus-end the searches' clock stands at the end of the corpus, as when its month of traffic ends
+        // now; otherwise it is the real clock.
+        let corpusNow = corpus.end
+        let search =
+            corpusEnd == nil
+            ? MessageSearch(database: store)
+            : MessageSearch(
+                backend: TermIndexSearch(messages: store.messages, now: { corpusNow }), handovers: store.handovers)
         var table = Table("query", "results", "p50 ms", "p95 ms", "p99 ms", "max ms")
         var figures: [(String, Double)] = []
         for kind in SearchCorpus.QueryKind.allCases {
@@ -84,17 +106,32 @@ struct SearchCommand: AsyncParsableCommand {
         if drop { try? await store.client.dropDatabase() }
     }
 
+    /// Loads `from..<messages` in bulk writes of `batch`, `writers` of them in flight: the database is the
+    /// bottleneck, and one writer leaves it idle while the next batch is encoded.
     private func load(_ corpus: SearchCorpus, into store: SwitchboardDatabase) async throws -> Double {
         let clock = ContinuousClock()
         let start = clock.now
-        var next = 0
-        while next < messages {
-            let end = min(next + batch, messages)
-            _ = try await store.messages.insertManyIgnoringDuplicates((next..<end).map(corpus.message))
-            next = end
-            if next % 100_000 == 0 || next == messages {
-                let seconds = Stopwatch.nanoseconds(start.duration(to: clock.now)) / 1e9
-                printLine(String(format: "  %d loaded, %.0f messages/s", next, Double(next) / seconds))
+        let ranges = stride(from: from, to: messages, by: batch).map { $0..<min($0 + batch, messages) }
+        let batches = newestFirst ? Array(ranges.reversed()) : ranges
+        let progress = SharedCounter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = batches.makeIterator()
+            func add(_ range: Range<Int>) {
+                group.addTask {
+                    _ = try await store.messages.insertManyIgnoringDuplicates(range.map(corpus.message))
+                    let done = progress.add(range.count)
+                    if done / 100_000 != (done - range.count) / 100_000 {
+                        let seconds = Stopwatch.nanoseconds(start.duration(to: clock.now)) / 1e9
+                        printLine(String(format: "  %d loaded, %.0f messages/s", done, Double(done) / seconds))
+                    }
+                }
+            }
+            for _ in 0..<writers {
+                guard let range = next.next() else { break }
+                add(range)
+            }
+            while try await group.next() != nil {
+                if let range = next.next() { add(range) }
             }
         }
         return Stopwatch.nanoseconds(start.duration(to: clock.now)) / 1e9

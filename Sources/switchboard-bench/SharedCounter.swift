@@ -9,5 +9,10 @@ final class SharedCounter: Sendable {
         value.add(1, ordering: .relaxed).oldValue
     }
 
+    /// Adds `count`; returns the value after.
+    func add(_ count: Int) -> Int {
+        value.add(count, ordering: .relaxed).newValue
+    }
+
     var current: Int { value.load(ordering: .acquiring) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain-text table with left-aligned first column and right-aligned figures.
 struct Table {
     var header: [String]
@@ -28,7 +30,8 @@ struct Table {
     }
 }
 
-/// Writes a line to standard output.
+/// Writes a line to standard output, at once even when it is a file (progress of a long load).
 func printLine(_ text: String) {
     print(text)
+    fflush(nil)  // every stream: `stdout` itself is shared mutable state to Swift 6
 }

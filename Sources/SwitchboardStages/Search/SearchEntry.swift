@@ -40,4 +40,23 @@ public struct SearchEntry: Codable, Sendable, Hashable {
         reply_to = intent == nil ? nil : message.reply_to
         created_at = message.created_at
     }
+
+    /// An entry as stored (tests build their own).
+    init(
+        _id: String, tenant_id: String, terms: [String], customer_id: String? = nil, session_id: String? = nil,
+        channel: String = "webchat", direction: String = "inbound", intent: String? = nil, reply_to: String? = nil,
+        created_at: Date
+    ) {
+        self._id = _id
+        self.tenant_id = tenant_id
+        self.terms = terms
+        self.customer_id = customer_id
+        self.session_id = session_id
+        conversation_id = session_id
+        self.channel = channel
+        self.direction = direction
+        self.intent = intent
+        self.reply_to = reply_to
+        self.created_at = created_at
+    }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SwitchboardCore
 import SwitchboardMongo
 
@@ -7,14 +7,18 @@ extension MessageStore {
     static let searchCollection = "search_terms"
 
     func createSearchIndexes() async throws {
-        // Term lookups by time range, a customer's entries (the customer filter without text, erasure), and the
-        // few entries with an intent (the intent filter without text).
+        // Each index serves one kind of read (``SearchProbe``): equalities on its leading fields and a range on
+        // `created_at` bound the scan. The intent index is partial on `$gt: ""` rather than `$exists`: a query
+        // `intent: "x"` implies the former, and SecantusDB uses a partial index only when the query implies its
+        // filter. `tenant_reply` is not partial, because an `$in` implies no partial filter there.
         try await searchEntries.createIndexes([
             MongoIndex(keys: ["tenant_id": 1, "terms": 1, "created_at": -1], name: "tenant_terms"),
             MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": -1], name: "tenant_customer"),
             MongoIndex(
-                keys: ["tenant_id": 1, "intent": 1, "created_at": -1], name: "tenant_intent",
-                partialFilter: ["intent": ["$exists": true]]),
+                keys: ["tenant_id": 1, "intent": 1, "created_at": -1], name: "tenant_intent_time",
+                partialFilter: ["intent": ["$gt": ""]]),
+            MongoIndex(keys: ["tenant_id": 1, "reply_to": 1], name: "tenant_reply"),
+            MongoIndex(keys: ["tenant_id": 1, "created_at": -1], name: "tenant_time"),
         ])
     }
 
@@ -29,22 +33,6 @@ extension MessageStore {
         _ = try await searchEntries.insertManyIgnoringDuplicates(entries)
     }
 
-    /// Entries matching a term lookup: in `tenantId`, containing any of `terms` (all entries when empty), with
-    /// `filter`'s other conditions, newest first, at most `limit`.
-    func findSearchEntries(
-        tenantId: String, terms: [String], filter: MongoDocument, limit: Int
-    ) async throws -> [SearchEntry] {
-        var query = filter
-        query["tenant_id"] = .string(tenantId)
-        if terms.count == 1 {
-            query["terms"] = .string(terms[0])
-        } else if !terms.isEmpty {
-            query["terms"] = ["$in": .array(terms.map(MongoValue.string))]
-        }
-        // No sort: SecantusDB would sort every match in memory; the caller ranks what it gets.
-        return try await searchEntries.find(query, limit: limit)
-    }
-
     /// Deletes a tenant's entries of messages stored before `cutoff` (retention).
     func deleteSearchEntries(tenantId: String, createdBefore cutoff: Date) async throws -> Int {
         try await searchEntries.deleteMany(["tenant_id": .string(tenantId), "created_at": ["$lt": .date(cutoff)]])
@@ -52,33 +40,56 @@ extension MessageStore {
 }
 
 extension MessageStore {
-    /// A stored reply, projected to the message it answers and its intent.
-    private struct ReplyIntent: Decodable, Sendable {
-        struct EnvelopeFields: Decodable, Sendable { var annotations: AnnotationFields? }
-        struct AnnotationFields: Decodable, Sendable { var intent: String? }
-        var reply_to: String?
-        var envelope: EnvelopeFields?
-    }
-
-    /// The intent the bot answered each of these messages (lower-case envelope ids) with, read from the replies
-    /// stored for them (their `replies` index): messages without such a reply are left out.
-    func answeredIntents(messageIds ids: [String]) async throws -> [String: String] {
-        guard !ids.isEmpty else { return [:] }
-        let replies = try await messages.find(
-            ["reply_to": ["$in": .array(ids.map(MongoValue.string))], "direction": "outbound"],
-            projection: ["reply_to": 1, "envelope.annotations.intent": 1], as: ReplyIntent.self)
-        var intents: [String: String] = [:]
-        for reply in replies {
-            guard let id = reply.reply_to, let intent = reply.envelope?.annotations?.intent else { continue }
-            intents[id] = intent
-        }
-        return intents
-    }
-
     /// The stored messages with these ids (lower-case envelope ids), by id.
     func storedMessages(ids: [String]) async throws -> [String: StoredMessage] {
         guard !ids.isEmpty else { return [:] }
         let found = try await messages.find(["_id": ["$in": .array(ids.map(MongoValue.string))]])
         return Dictionary(found.map { ($0._id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension MessageStore: SearchEntryReader {
+    public func searchEntries(
+        tenantId: String, probe: SearchProbe, from: Date?, before: Date?, limit: Int
+    ) async throws -> [SearchEntry] {
+        // No sort: SecantusDB would sort every match in memory; the caller ranks what it gets.
+        try await searchEntries.find(
+            Self.searchFilter(tenantId: tenantId, probe: probe, from: from, before: before), limit: max(limit, 1))
+    }
+
+    /// The filter of a probe: equalities on an index's leading fields and one range on `created_at`, the only
+    /// shape SecantusDB answers from a compound index.
+    static func searchFilter(tenantId: String, probe: SearchProbe, from: Date?, before: Date?) -> MongoDocument {
+        var query: MongoDocument = ["tenant_id": .string(tenantId)]
+        switch probe {
+        case .term(let term): query["terms"] = .string(term)
+        case .customer(let customer): query["customer_id"] = .string(customer)
+        case .intent(let intent): query["intent"] = .string(intent)
+        case .tenant: break
+        }
+        var time: MongoDocument = [:]
+        if let from { time["$gte"] = .date(from) }
+        if let before { time["$lt"] = .date(before) }
+        if !time.isEmpty { query["created_at"] = .document(time) }
+        return query
+    }
+
+    public func searchEntries(ids: [String]) async throws -> [SearchEntry] {
+        guard !ids.isEmpty else { return [] }
+        // `_id` alone: with the tenant next to it, SecantusDB scans the collection.
+        return try await searchEntries.find(["_id": ["$in": .array(ids.map(MongoValue.string))]])
+    }
+
+    public func answeredIntents(tenantId: String, messageIds ids: [String]) async throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        // A reply's entry carries the message it answered only when it carries an intent (``SearchEntry``).
+        let replies = try await searchEntries.find(
+            ["tenant_id": .string(tenantId), "reply_to": ["$in": .array(ids.map(MongoValue.string))]])
+        var intents: [String: String] = [:]
+        for reply in replies {
+            guard let id = reply.reply_to, let intent = reply.intent else { continue }
+            intents[id] = intent
+        }
+        return intents
     }
 }
