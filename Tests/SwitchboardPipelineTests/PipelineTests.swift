@@ -34,7 +34,7 @@ struct PipelineTests {
     @Test func aConversationGoesFromTheBotToAnAgentAndBack() async throws {
         let daemons = try DaemonProcesses(
             idleTimeoutSeconds: 4,
-            extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "6000", "SWITCHBOARD_SESSION_SWEEP_MS": "300"])
+            extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "15000", "SWITCHBOARD_SESSION_SWEEP_MS": "300"])
         try await daemons.startAll()
         defer { daemons.signalAll() }
         try await daemons.waitUntilReady()
