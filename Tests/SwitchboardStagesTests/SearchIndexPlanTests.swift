@@ -11,9 +11,11 @@ struct SearchIndexPlanTests {
 
     /// The stages of the winning plan `explain` reports for `filter` on `search_terms`, outermost first, with
     /// the index each scans (`IXSCAN tenant_terms`).
-    static func plan(_ test: StageTestEnvironment, _ filter: MongoDocument) async throws -> [String] {
+    static func plan(
+        _ test: StageTestEnvironment, _ filter: MongoDocument, collection: String = "search_terms"
+    ) async throws -> [String] {
         let reply = try await test.database.client.runCommand([
-            "explain": .document(["find": "search_terms", "filter": .document(filter)]),
+            "explain": .document(["find": .string(collection), "filter": .document(filter)]),
             "verbosity": "queryPlanner",
         ])
         var stages: [String] = []

@@ -63,15 +63,15 @@ public struct MessageStore: Sendable {
     }
 
     func createIndexes() async throws {
-        // Every message written costs an entry in each index, so only indexes a read path uses, and the two that
-        // only some messages need are partial: `reply_to` (replies) and `provider_message_id` (sent through a
-        // provider). The agent desk reads a customer's history across channels by tenant and customer.
+        // Every message written costs an entry in each index, so only indexes a read path uses; the one only
+        // some messages need is partial: `provider_message_id` (sent through a provider). The agent desk reads a customer's history across channels by tenant and customer.
         try await messages.createIndexes([
             MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer"),
             MongoIndex(keys: ["tenant_id": 1, "session_id": 1, "sequence": 1], name: "tenant_session_sequence"),
             MongoIndex(keys: ["tenant_id": 1, "conversation_id": 1, "created_at": 1], name: "tenant_conversation"),
-            MongoIndex(
-                keys: ["reply_to": 1], name: "replies", partialFilter: ["reply_to": ["$exists": true]]),
+            // Not partial: SecantusDB (the local database) scans the whole collection rather than use a partial
+            // index for `reply_to` equality, which web chat asks per answer it waits for.
+            MongoIndex(keys: ["reply_to": 1, "direction": 1], name: "reply_to_direction"),
             MongoIndex(
                 keys: ["tenant_id": 1, "provider_message_id": 1], name: "tenant_provider_message_sent",
                 partialFilter: ["provider_message_id": ["$exists": true]]),
@@ -116,7 +116,12 @@ public struct MessageStore: Sendable {
 
     /// The stored reply to an inbound message, if one was delivered.
     public func reply(to id: UUID) async throws -> StoredMessage? {
-        try await messages.findOne(["reply_to": .string(id.uuidString.lowercased()), "direction": "outbound"])
+        try await messages.findOne(Self.replyFilter(to: id))
+    }
+
+    /// The filter of ``reply(to:)``, answered from the `reply_to_direction` index.
+    static func replyFilter(to id: UUID) -> MongoDocument {
+        ["reply_to": .string(id.uuidString.lowercased()), "direction": "outbound"]
     }
 
     /// A conversation's messages in order; with `since`, only those stored at or after it.

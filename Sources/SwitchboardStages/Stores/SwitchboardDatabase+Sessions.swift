@@ -20,15 +20,22 @@ extension SwitchboardDatabase: SessionStoring {
 
     public func openSessions(customerIds: [String]) async throws -> [SessionRecord] {
         guard !customerIds.isEmpty else { return [] }
-        let found = try await sessions.sessions.find([
-            "customer_id": ["$in": .array(customerIds.map { .string($0) })], "status": "open",
-        ]).map(\.record)
+        // By `customer_id` alone, the status checked here: SecantusDB (the local database) answers an `$in` from
+        // the `customer_status` index only without a second condition, and scans every session with one.
+        let found = try await sessions.sessions.find(Self.sessionsFilter(customerIds: customerIds)).map(\.record)
         var latest: [String: SessionRecord] = [:]
         for session in found
-        where (latest[session.customerId]?.lastActivityAt ?? .distantPast) <= session.lastActivityAt {
+        where session.status == .open
+            && (latest[session.customerId]?.lastActivityAt ?? .distantPast) <= session.lastActivityAt
+        {
             latest[session.customerId] = session
         }
         return Array(latest.values)
+    }
+
+    /// Every session of these customers, answered from the `customer_status` index.
+    static func sessionsFilter(customerIds: [String]) -> MongoDocument {
+        ["customer_id": ["$in": .array(customerIds.map { .string($0) })]]
     }
 
     public func placements(messageIds: [String]) async throws -> [String: MessagePlacement] {
