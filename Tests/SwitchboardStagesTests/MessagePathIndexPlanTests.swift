@@ -21,7 +21,8 @@ struct MessagePathIndexPlanTests {
         let replyPlan = try await SearchIndexPlanTests.plan(
             test, MessageStore.replyFilter(to: question.envelope.id), collection: "messages")
         #expect(replyPlan.contains("IXSCAN reply_to_direction"), "\(replyPlan)")
-        #expect(try await test.database.messages.reply(to: question.envelope.id)?._id == reply.id.uuidString.lowercased())
+        #expect(
+            try await test.database.messages.reply(to: question.envelope.id)?._id == reply.id.uuidString.lowercased())
 
         let sessionsPlan = try await SearchIndexPlanTests.plan(
             test, SwitchboardDatabase.sessionsFilter(customerIds: ["ann", "bob"]), collection: "sessions")
