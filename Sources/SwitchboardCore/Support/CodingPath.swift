@@ -1,5 +1,5 @@
 /// A coding path as a readable dotted path, e.g. `tenants[0].rules.business_hours`.
-func describeCodingPath(_ keys: [any CodingKey]) -> String {
+public func describeCodingPath(_ keys: [any CodingKey]) -> String {
     var result = ""
     for key in keys {
         if let index = key.intValue {

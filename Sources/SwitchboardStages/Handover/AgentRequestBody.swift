@@ -57,16 +57,7 @@ struct AgentRequestBody: Decodable, Sendable {
 
     /// `content.options[1].title` for a coding path; `body` for the top level.
     private static func path(_ codingPath: [any CodingKey]) -> String {
-        guard !codingPath.isEmpty else { return "body" }
-        var path = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                path += "[\(index)]"
-            } else {
-                path += (path.isEmpty ? "" : ".") + key.stringValue
-            }
-        }
-        return path
+        codingPath.isEmpty ? "body" : describeCodingPath(codingPath)
     }
 
     /// The body's `agent_id`, if it names one; who acts is decided by ``DeskPrincipal/actingAgent(named:)``.
