@@ -4,15 +4,18 @@ import Testing
 
 @Suite("Built-in NLP")
 struct NLPEngineTests {
-    static let demo: NLUModel = {
-        do { return try DemoTrainingData.model() } catch {
-            fatalError("demo training data must parse: \(error)")
-        }
-    }()
     let policy = BotPolicy()
 
-    func decide(_ text: String, variant: Int = 0) -> NLPDecision {
-        policy.decide(Self.demo.classify(text), templates: Self.demo.templates, variant: variant)
+    /// The demo model, trained once per process off the concurrency pool. A `static let` trained in its
+    /// initialiser blocked every pool thread that touched it while the first trained it (seconds in a debug
+    /// build): on two cores that stalled the whole test run, and unrelated network tests timed out.
+    static func demo() async throws -> NLUModel {
+        try await heavyCPUWork { try DemoTrainingData.model() }
+    }
+
+    func decide(_ text: String, variant: Int = 0) async throws -> NLPDecision {
+        let demo = try await Self.demo()
+        return policy.decide(demo.classify(text), templates: demo.templates, variant: variant)
     }
 
     @Test("the demo training YAML parses with intents, regex and responses")
@@ -39,8 +42,8 @@ struct NLPEngineTests {
             ("Where is my order", "order_status"),
             ("ok bye, see you", "goodbye"),
         ])
-    func answers(text: String, intent: String) {
-        let decision = decide(text)
+    func answers(text: String, intent: String) async throws {
+        let decision = try await decide(text)
         guard case .reply(_, let got, let confidence, _) = decision else {
             Issue.record("expected a reply for '\(text)', got \(decision)")
             return
@@ -50,19 +53,20 @@ struct NLPEngineTests {
     }
 
     @Test("entities are extracted and fill the template; the most specific variant wins")
-    func entities() {
-        let result = Self.demo.classify("Hi, what is the status of order XY987654?")
+    func entities() async throws {
+        let demo = try await Self.demo()
+        let result = demo.classify("Hi, what is the status of order XY987654?")
         #expect(result.entities == [Entity(name: "order_id", value: "XY987654", start: 32, end: 40)])
         for variant in 0..<3 {
             #expect(
-                decide("What's the status of order XY987654", variant: variant)
+                try await decide("What's the status of order XY987654", variant: variant)
                     == .reply(
                         text: "Let me check order XY987654 for you. You will get an update here shortly.",
                         intent: "order_status",
-                        confidence: Self.demo.classify("What's the status of order XY987654").confidence,
+                        confidence: demo.classify("What's the status of order XY987654").confidence,
                         entities: [Entity(name: "order_id", value: "XY987654", start: 27, end: 35)]))
         }
-        guard case .reply(let text, _, _, _) = decide("where is my order") else {
+        guard case .reply(let text, _, _, _) = try await decide("where is my order") else {
             Issue.record("expected a reply")
             return
         }
@@ -80,7 +84,7 @@ struct NLPEngineTests {
         ]
         for sentence in sentences {
             let results = models.map { $0.classify(sentence) }
-            let reference = Self.demo.classify(sentence)
+            let reference = try await Self.demo().classify(sentence)
             for result in results {
                 #expect(result.confidence.bitPattern == reference.confidence.bitPattern, "\(sentence)")
                 #expect(result.ranking == reference.ranking, "\(sentence)")
@@ -89,10 +93,10 @@ struct NLPEngineTests {
     }
 
     @Test("responses rotate deterministically by variant")
-    func rotation() {
-        guard case .reply(let first, _, _, _) = decide("hello", variant: 0),
-            case .reply(let second, _, _, _) = decide("hello", variant: 1),
-            case .reply(let third, _, _, _) = decide("hello", variant: 2)
+    func rotation() async throws {
+        guard case .reply(let first, _, _, _) = try await decide("hello", variant: 0),
+            case .reply(let second, _, _, _) = try await decide("hello", variant: 1),
+            case .reply(let third, _, _, _) = try await decide("hello", variant: 2)
         else {
             Issue.record("expected replies")
             return
@@ -102,8 +106,8 @@ struct NLPEngineTests {
     }
 
     @Test("asking for a person hands over with customer_asked_for_human")
-    func humanIntent() {
-        let decision = decide("I'd like to speak with a real person please")
+    func humanIntent() async throws {
+        let decision = try await decide("I'd like to speak with a real person please")
         guard case .handover(let reason, let intent, _) = decision else {
             Issue.record("expected handover, got \(decision)")
             return
@@ -120,8 +124,8 @@ struct NLPEngineTests {
             "asdf qwerty zxcv",
             "",
         ])
-    func lowConfidence(text: String) {
-        guard case .handover(let reason, _, let confidence) = decide(text) else {
+    func lowConfidence(text: String) async throws {
+        guard case .handover(let reason, _, let confidence) = try await decide(text) else {
             Issue.record("expected handover for '\(text)'")
             return
         }
@@ -156,7 +160,7 @@ struct NLPEngineTests {
 
     @Test("the engine serves per-tenant models and rejects unknown tenants")
     func engine() async throws {
-        let engine = BuiltInNLPEngine(models: ["demo": Self.demo])
+        let engine = BuiltInNLPEngine(models: ["demo": try await Self.demo()])
         let result = try engine.classify(text: "good morning", tenantId: "demo")
         #expect(result.intent == "greet")
         #expect(result.ranking.count == 6)

@@ -48,8 +48,8 @@ struct BotFormTests {
         """
     }
 
-    func handler(_ environment: DaemonEnvironment, forms: InMemoryForms) throws -> NLPHandler {
-        let engine = try NLPModels.builtInEngine(for: environment)
+    func handler(_ environment: DaemonEnvironment, forms: InMemoryForms) async throws -> NLPHandler {
+        let engine = try await NLPModels.builtInEngine(for: environment)
         let bot = try BotServices.build(
             environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(), history: nil, forms: forms)
         return NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
@@ -78,7 +78,7 @@ struct BotFormTests {
             let environment = try BotHandlerTests.environment(
                 Self.yaml(server.baseURL), secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": server.actionSecret])
             let forms = InMemoryForms()
-            var nlp = try handler(environment, forms: forms)
+            var nlp = try await handler(environment, forms: forms)
 
             #expect(
                 try reply(try await nlp.handle(message("please call me back", sequence: 0), context: context))
@@ -87,7 +87,7 @@ struct BotFormTests {
             #expect(try reply(try await nlp.handle(name, context: context)) == "Which number should we call?")
 
             // A restart: a new handler over the same stored state; and the last message again.
-            nlp = try handler(environment, forms: forms)
+            nlp = try await handler(environment, forms: forms)
             #expect(
                 try reply(try await nlp.handle(name, context: context)) == "Which number should we call?",
                 "a redelivered message is answered the same, not taken for the phone number")
@@ -115,7 +115,7 @@ struct BotFormTests {
         let environment = try BotHandlerTests.environment(
             Self.yaml("http://127.0.0.1:9"), secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": "x"])
         let forms = InMemoryForms()
-        let nlp = try handler(environment, forms: forms)
+        let nlp = try await handler(environment, forms: forms)
         #expect(
             try reply(
                 try await nlp.handle(message("what is the status of my order AB123456", sequence: 0), context: context))
@@ -136,7 +136,7 @@ struct BotFormTests {
         let environment = try BotHandlerTests.environment(
             Self.yaml("http://127.0.0.1:9"), secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": "x"])
         let forms = InMemoryForms()
-        let nlp = try handler(environment, forms: forms)
+        let nlp = try await handler(environment, forms: forms)
         #expect(
             try reply(try await nlp.handle(message("what is the status of my order", sequence: 0), context: context))
                 == "Which order?")

@@ -24,8 +24,8 @@ struct BotHandlerTests {
             tenantsDirectory: URL(fileURLWithPath: "/nonexistent"))
     }
 
-    func handler(_ environment: DaemonEnvironment) throws -> NLPHandler {
-        let engine = try NLPModels.builtInEngine(for: environment)
+    func handler(_ environment: DaemonEnvironment) async throws -> NLPHandler {
+        let engine = try await NLPModels.builtInEngine(for: environment)
         let bot = try BotServices.build(
             environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(), history: nil)
         return NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
@@ -61,7 +61,7 @@ struct BotHandlerTests {
                           reply: "Your order {order_id} is {status}."
                           timeout_ms: 60000
                 """, secrets: ["SWITCHBOARD_TENANT_SHOP_ACTION_SECRET": server.actionSecret])
-            let nlp = try handler(environment)
+            let nlp = try await handler(environment)
             let inbound = message("where is my order AB123456", tenant: "shop")
             let outputs = try await nlp.handle(inbound, context: context)
             let reply = try #require(try outputs.envelopes(on: topics.outbound).first)
@@ -146,7 +146,7 @@ struct BotHandlerTests {
                       timeout_ms: 60000
                       llm: { url: "\(server.baseURL)/v1", model: up }
                 """)
-            let nlp = try handler(environment)
+            let nlp = try await handler(environment)
             let alone = try await nlp.handle(message("hello there", tenant: "alone"), context: context)
             let handedOver = try #require(try alone.envelopes(on: topics.handover).first)
             #expect(handedOver.annotations.handoverReason == .botUnavailable)
@@ -213,7 +213,7 @@ struct BotHandlerTests {
         #expect(try again.events(on: topics.actions).first?.id == event.id, "a redelivery publishes the same event id")
     }
 
-    @Test func actionsWithoutASigningSecretStopTheStart() throws {
+    @Test func actionsWithoutASigningSecretStopTheStart() async throws {
         let environment = try Self.environment(
             """
             tenants:
@@ -221,9 +221,10 @@ struct BotHandlerTests {
                 bot:
                   actions: { order_status: { url: "https://shop.example/a" } }
             """)
+        let builtIn = try await NLPModels.builtInEngine(for: environment)
         #expect {
             _ = try BotServices.build(
-                environment: environment, builtIn: try NLPModels.builtInEngine(for: environment),
+                environment: environment, builtIn: builtIn,
                 transport: PooledBotHTTPTransport(), history: nil)
         } throws: { error in
             "\(error)".contains("SWITCHBOARD_TENANT_SHOP_ACTION_SECRET")

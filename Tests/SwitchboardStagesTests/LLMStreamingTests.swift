@@ -166,7 +166,7 @@ struct LLMStreamingTests {
                       llm: { url: "\(server.baseURL)/v1", model: garbage, history_messages: 0, retries: 0 }
                 """)
             let deltas = CollectedDeltas()
-            let engine = try NLPModels.builtInEngine(for: environment)
+            let engine = try await NLPModels.builtInEngine(for: environment)
             let bot = try BotServices.build(
                 environment: environment, builtIn: engine, transport: transport, history: nil, deltas: deltas)
             let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)

@@ -47,7 +47,7 @@ struct RouterAndNLPTests {
     @Test func theBotAnswersHandsOverOnRequestAndOnLowConfidence() async throws {
         let test = try await StageTestEnvironment()
         defer { Task { await test.drop() } }
-        let engine = try NLPModels.builtInEngine(for: test.environment)
+        let engine = try await NLPModels.builtInEngine(for: test.environment)
         let nlp = NLPHandler(
             engine: engine, templates: { engine.templates(forTenant: $0) }, environment: test.environment)
         let context = test.context(test.topics.nlp)

@@ -62,7 +62,7 @@ public enum StageDaemons {
 
     public static func nlpPlugin(_ environment: DaemonEnvironment, logger: Logger) async throws -> [any Service] {
         // A model file that fails its checksum or training data that does not parse stops the start here.
-        let reloader = try NLPModels.reloader(for: environment, logger: logger)
+        let reloader = try await NLPModels.reloader(for: environment, logger: logger)
         let reloadInterval = try environment.milliseconds("SWITCHBOARD_NLP_RELOAD_MS", default: .seconds(10))
         let engine = reloader.engine
         // The database only when a tenant's bot reads the session: a language model's context, or forms.

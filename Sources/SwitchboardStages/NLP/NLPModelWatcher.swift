@@ -32,13 +32,6 @@ public struct NLPModelWatcher: Service {
 
     private func checkOnOwnThread() async {
         let reloader = reloader
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let thread = Thread {
-                reloader.check()
-                continuation.resume()
-            }
-            thread.name = "switchboard.nlp.reload"
-            thread.start()
-        }
+        _ = try? await NLPModels.onOwnThread { reloader.check() }
     }
 }

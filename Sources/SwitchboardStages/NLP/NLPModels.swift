@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import SwitchboardCore
 
@@ -10,19 +11,35 @@ public enum NLPModels {
     }
 
     /// A reloader with every tenant's model loaded or trained; throws the first file that gives no model.
+    ///
+    /// Training takes seconds of CPU, so it runs on a thread of its own: on Swift's shared pool (as wide as
+    /// the machine has cores) it would hold a pool thread, and every other caller waiting for the demo model
+    /// trained once per process would hold another, stalling every task of the process meanwhile.
     public static func reloader(
         for environment: DaemonEnvironment, files: NLPModelFiles = .disk, logger: Logger
-    ) throws(TenantConfigurationError) -> NLPModelReloader {
+    ) async throws(TenantConfigurationError) -> NLPModelReloader {
         let reloader = NLPModelReloader(sources: sources(for: environment), files: files, logger: logger)
-        try reloader.loadAll()
+        try await onOwnThread { () throws(TenantConfigurationError) in try reloader.loadAll() }
         return reloader
     }
 
     /// An engine with every tenant's model, loaded or trained once (no watching).
     public static func builtInEngine(
         for environment: DaemonEnvironment, files: NLPModelFiles = .disk
-    ) throws(TenantConfigurationError) -> BuiltInNLPEngine {
+    ) async throws(TenantConfigurationError) -> BuiltInNLPEngine {
         let quiet = Logger(label: "switchboard.nlp", factory: { _ in SwiftLogNoOpLogHandler() })
-        return try reloader(for: environment, files: files, logger: quiet).engine
+        return try await reloader(for: environment, files: files, logger: quiet).engine
+    }
+
+    /// Runs `body` on a new thread, outside Swift's concurrency pool, and returns what it returns.
+    static func onOwnThread<T: Sendable>(
+        _ body: @escaping @Sendable () throws(TenantConfigurationError) -> T
+    ) async throws(TenantConfigurationError) -> T {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, TenantConfigurationError>, Never>) in
+            let thread = Thread { continuation.resume(returning: Result(catching: body)) }
+            thread.name = "switchboard.nlp.train"
+            thread.start()
+        }
+        return try result.get()
     }
 }
