@@ -32,8 +32,11 @@ struct PipelineTests {
     }
 
     @Test func aConversationGoesFromTheBotToAnAgentAndBack() async throws {
+        // Long enough that the second session stays open from "hi again" until the agent claims it, when a
+        // loaded two-core run takes seconds per round trip (with 4 s it expired in between once, and the
+        // message meant for the agent opened a third session the bot answered); short enough to wait out.
         let daemons = try DaemonProcesses(
-            idleTimeoutSeconds: 4,
+            idleTimeoutSeconds: 10,
             extra: ["SWITCHBOARD_WEBCHAT_REPLY_WAIT_MS": "15000", "SWITCHBOARD_SESSION_SWEEP_MS": "300"])
         try await daemons.startAll()
         defer { daemons.signalAll() }

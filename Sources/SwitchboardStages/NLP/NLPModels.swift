@@ -35,7 +35,8 @@ public enum NLPModels {
     static func onOwnThread<T: Sendable>(
         _ body: @escaping @Sendable () throws(TenantConfigurationError) -> T
     ) async throws(TenantConfigurationError) -> T {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, TenantConfigurationError>, Never>) in
+        typealias Outcome = Result<T, TenantConfigurationError>
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let thread = Thread { continuation.resume(returning: Result(catching: body)) }
             thread.name = "switchboard.nlp.train"
             thread.start()
