@@ -61,7 +61,8 @@ struct FaultsStack: Sendable {
         guard let port = port(.database) else { throw BenchFailure.failed("no mongo.port in \(folder)") }
         let pid = try await FaultsProcess.spawn(
             [
-                "\(venv)/bin/secantusd-py", "--host", "127.0.0.1", "--port", String(port), "--storage-path",
+                "\(venv)/bin/secantusd-py", "--host", "127.0.0.1", "--port", String(port), "--standalone",
+                "--storage-path",
                 "\(folder)/mongo-data",
             ], environment: environment, log: "\(folder)/mongo.log")
         try String(pid).write(toFile: "\(folder)/mongo.pid", atomically: true, encoding: .utf8)

@@ -19,7 +19,9 @@ struct DatabaseDurabilityTests {
         static func start(port: Int, storage: URL) async throws -> Server {
             let process = Process()
             process.executableURL = TestStack.repositoryRoot.appendingPathComponent(".venv/bin/secantusd-py")
-            process.arguments = ["--host", "127.0.0.1", "--port", String(port), "--storage-path", storage.path]
+            process.arguments = [
+                "--host", "127.0.0.1", "--port", String(port), "--standalone", "--storage-path", storage.path,
+            ]
             let log = Pipe()
             process.standardOutput = log
             process.standardError = log

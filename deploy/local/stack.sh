@@ -66,7 +66,11 @@ start() {
     echo $! > "$state/kafka.pid"
 
     mkdir -p "$state/mongo-data"
-    setsid "$venv/bin/secantusd-py" --host 127.0.0.1 --port "$mport" --storage-path "$state/mongo-data" \
+    # --standalone: no oplog. SecantusDB otherwise writes an oplog entry for every document written and, past
+    # 100,000 entries, prunes the oldest on every write by walking the deleted entries before them, so each
+    # write costs more the longer it runs (the database stalled after 100k-250k messages loaded). Switchboard
+    # uses neither change streams nor transactions, which are what the oplog is for.
+    setsid "$venv/bin/secantusd-py" --host 127.0.0.1 --port "$mport" --standalone --storage-path "$state/mongo-data" \
         >"$state/mongo.log" 2>&1 < /dev/null &
     echo $! > "$state/mongo.pid"
 

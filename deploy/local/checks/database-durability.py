@@ -31,7 +31,7 @@ def free_port():
 
 def start(port, path, log):
     server = subprocess.Popen(
-        [SERVER, "--host", "127.0.0.1", "--port", str(port), "--storage-path", path],
+        [SERVER, "--host", "127.0.0.1", "--port", str(port), "--standalone", "--storage-path", path],
         stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
