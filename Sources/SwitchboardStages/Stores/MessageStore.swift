@@ -64,7 +64,8 @@ public struct MessageStore: Sendable {
 
     func createIndexes() async throws {
         // Every message written costs an entry in each index, so only indexes a read path uses; the one only
-        // some messages need is partial: `provider_message_id` (sent through a provider). The agent desk reads a customer's history across channels by tenant and customer.
+        // some messages need is partial: `provider_message_id` (sent through a provider). The agent desk reads a
+        // customer's history across channels by tenant and customer.
         try await messages.createIndexes([
             MongoIndex(keys: ["tenant_id": 1, "customer_id": 1, "created_at": 1], name: "tenant_customer"),
             MongoIndex(keys: ["tenant_id": 1, "session_id": 1, "sequence": 1], name: "tenant_session_sequence"),
