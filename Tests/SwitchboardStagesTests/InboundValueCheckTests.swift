@@ -258,7 +258,9 @@ struct InboundExtensionCheckTests {
         #expect(
             InboundValueCheck.extensionsProblem(["k": .object(["a.b": .null])])
                 == "channel field 'k': a key holds '.' or starts with '$'")
-        #expect(InboundValueCheck.extensionsProblem(["$where": .null]) == "a channel field: a key holds '.' or starts with '$'")
+        #expect(
+            InboundValueCheck.extensionsProblem(["$where": .null])
+                == "a channel field: a key holds '.' or starts with '$'")
         #expect(InboundValueCheck.extensionsProblem(["k": .object(["": .null])]) == "channel field 'k': a key is empty")
     }
 
