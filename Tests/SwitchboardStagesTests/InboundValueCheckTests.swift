@@ -222,3 +222,79 @@ struct WebhookSizeLimitTests {
         await producer.shutdown(timeout: .milliseconds(100))
     }
 }
+
+/// The vendor fields kept verbatim (`channel_extensions`) and the new typed fields go through the same check.
+@Suite("Inbound value checks: channel extensions and typed reply fields")
+struct InboundExtensionCheckTests {
+    func envelope(_ extensions: [String: JSONValue], content: Content = .text("hi")) -> Envelope {
+        var envelope = Envelope(
+            id: UUID(), tenantId: "acme", channel: .telegram, direction: .inbound, channelMessageId: "1:2",
+            externalId: "1", content: content, receivedAt: ProviderFixtures.receivedAt, traceId: "t")
+        envelope.channelExtensions = extensions
+        return envelope
+    }
+
+    @Test func boundsOfTheVerbatimFields() throws {
+        #expect(InboundValueCheck.extensionsProblem([:]) == nil)
+        #expect(InboundValueCheck.extensionsProblem(["entities": .array([.object(["offset": .number(0)])])]) == nil)
+        let long = JSONValue.string(String(repeating: "x", count: InboundValueCheck.maxTextBytes + 1))
+        #expect(
+            InboundValueCheck.extensionsProblem(["quote": .object(["text": long])])
+                == "channel field 'quote': a string is longer than 65536 bytes")
+        var deep = JSONValue.null
+        for _ in 0..<InboundValueCheck.maxExtensionDepth { deep = .array([deep]) }
+        #expect(InboundValueCheck.extensionsProblem(["x": deep]) == "channel field 'x': nested deeper than 16 levels")
+        #expect(InboundValueCheck.extensionsProblem(["x": deep[index: 0] ?? .null]) == nil)
+        let many = JSONValue.array(Array(repeating: .bool(true), count: InboundValueCheck.maxExtensionValues))
+        #expect(InboundValueCheck.extensionsProblem(["many": many]) == "channel field 'many': more than 10000 values")
+        // A field name that is no plain identifier is not written into the (logged) reason.
+        #expect(
+            InboundValueCheck.extensionsProblem(["BODY MARKER": long])
+                == "a channel field: a string is longer than 65536 bytes")
+        #expect(
+            InboundValueCheck.extensionsProblem(["k": .object([String(repeating: "k", count: 4097): .null])])
+                == "channel field 'k': a key is longer than 4096 bytes")
+        // Keys the message store (a document database) cannot hold.
+        #expect(
+            InboundValueCheck.extensionsProblem(["k": .object(["a.b": .null])])
+                == "channel field 'k': a key holds '.' or starts with '$'")
+        #expect(
+            InboundValueCheck.extensionsProblem(["$where": .null])
+                == "a channel field: a key holds '.' or starts with '$'")
+        #expect(InboundValueCheck.extensionsProblem(["k": .object(["": .null])]) == "channel field 'k': a key is empty")
+    }
+
+    @Test func anEnvelopeWithAFieldOutOfRangeIsUnsupportedWithoutIt() throws {
+        let fine = envelope(["media_group_id": .string("1360")])
+        #expect(InboundValueCheck.check(fine) == .accepted(fine))
+        let long = envelope([
+            "media_group_id": .string("1360"),
+            "quote": .string(String(repeating: "x", count: InboundValueCheck.maxTextBytes + 1)),
+        ])
+        guard case .unsupported(let checked, let reason) = InboundValueCheck.check(long) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(reason == "channel field 'quote': a string is longer than 65536 bytes")
+        #expect(checked.channelExtensions.isEmpty)
+        #expect(checked.unknownFields[Envelope.channelExtensionsKey] == nil)
+        #expect(try EnvelopeCodec().decode(try EnvelopeCodec().encode(checked)).kind == .unsupported)
+    }
+
+    @Test func anInteractiveDescriptionIsBounded() {
+        let reply = Content.interactive(
+            .init(payload: "row-1", title: "Row", description: String(repeating: "d", count: 4097)))
+        #expect(InboundValueCheck.contentProblem(reply) == "interactive description is longer than 4096 bytes")
+        #expect(InboundValueCheck.contentProblem(.interactive(.init(payload: "row-1", description: "ok"))) == nil)
+    }
+
+    @Test func extensionsSurviveTheCodec() throws {
+        let original = envelope([
+            "entities": .array([.object(["offset": .number(0), "length": .number(7), "type": .string("bot_command")])]),
+            "forward_origin": .object(["type": .string("user"), "date": .number(1_441_640_000)]),
+        ])
+        let decoded = try EnvelopeCodec().decode(try EnvelopeCodec().encode(original))
+        #expect(decoded.channelExtensions == original.channelExtensions)
+        #expect(decoded == original)
+    }
+}

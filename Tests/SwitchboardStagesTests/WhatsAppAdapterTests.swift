@@ -22,7 +22,9 @@ struct WhatsAppParseTests {
         DerivedID.make(from: ProviderEnvelopeID.namespace, parts: ["whatsapp", "acme"] + parts)
     }
 
-    func expectCommon(_ envelope: Envelope, wamid: String, from: String, timestamp: TimeInterval) {
+    func expectCommon(
+        _ envelope: Envelope, wamid: String, from: String, timestamp: TimeInterval, relatesTo: String? = nil
+    ) {
         #expect(envelope.id == expectedId(wamid))
         #expect(envelope.tenantId == "acme")
         #expect(envelope.channel == .whatsapp)
@@ -33,7 +35,7 @@ struct WhatsAppParseTests {
         #expect(envelope.channelTimestamp == Date(timeIntervalSince1970: timestamp))
         #expect(envelope.receivedAt == ProviderFixtures.receivedAt)
         #expect(envelope.traceId == envelope.id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
-        #expect(envelope.relatesTo == nil || envelope.kind == .reaction)
+        #expect(envelope.relatesTo == relatesTo || envelope.kind == .reaction)
     }
 
     @Test func text() throws {
@@ -76,7 +78,7 @@ struct WhatsAppParseTests {
         let envelope = try #require(try parse("interactive_button_reply.json").first)
         expectCommon(
             envelope, wamid: "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTZBQzg0MzQ4QjRCM0NGNkVGOAA=", from: "+16505551234",
-            timestamp: 1_750_025_136)
+            timestamp: 1_750_025_136, relatesTo: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MEM2RUJFNkI0RENGQTVDRjUA")
         #expect(envelope.kind == .message)
         #expect(envelope.content == .interactive(Content.InteractiveReply(payload: "cancel-button", title: "Cancel")))
     }

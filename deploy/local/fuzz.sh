@@ -8,8 +8,9 @@
 #                              crashing inputs in artifacts/<target>, logs in logs/<target>.log)
 #   SWITCHBOARD_SHARED_DIR     the shared folder whose fixtures/channels seed the corpora (default ../shared)
 #   SWITCHBOARD_FUZZ_BUILD=0   run the executables already built, without building
-# The corpus of each target is kept between runs and grows; the fixtures and the generated seeds (envelopes
-# and web chat bodies written with the project's own encoders) are read on every run. libFuzzer runs in fork
+# The corpus of each target is kept between runs and grows; the fixtures (the shared ones and the project's own
+# in Tests/Fixtures/channels) and the generated seeds (envelopes and web chat bodies written with the project's
+# own encoders) are read on every run. libFuzzer runs in fork
 # mode and keeps going after a crash, so one run reports every crash it meets. Replay an input with
 # `.build-fuzz/debug/fuzz-<target> <file>`. Exit 1 when a target crashed.
 set -euo pipefail
@@ -58,6 +59,10 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$seeds" "$artifacts" "$(dirname "$log")"
     folder="$(fixture_folder "$target")"
     if [ -n "$folder" ] && [ -d "$fixtures/$folder" ]; then cp "$fixtures/$folder"/* "$seeds/"; fi
+    # The project's own vendor-shaped payloads (referrals, forwards, replies, every Twilio parameter, ...).
+    if [ -n "$folder" ] && [ -d "$root/Tests/Fixtures/channels/$folder" ]; then
+        for file in "$root/Tests/Fixtures/channels/$folder"/*; do cp "$file" "$seeds/own-$(basename "$file")"; done
+    fi
     SWITCHBOARD_FUZZ_WRITE_SEEDS="$seeds" "$binary"
     before="$(ls "$artifacts" | wc -l)"
     echo "fuzz-$target: ${seconds}s, $(ls "$seeds" | wc -l) seeds, corpus of $(ls "$corpus" | wc -l)"

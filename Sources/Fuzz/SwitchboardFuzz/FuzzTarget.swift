@@ -137,6 +137,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         var media = inbound
         media.content = .media(.init(reference: "media-1", mimeType: "image/jpeg", caption: "the box"))
         let reply = inbound.reply(content: .text("It ships today."), sender: .bot, stage: "nlp-plugin", at: now)
-        return [inbound, located, media, reply]
+        // A reply with a list row's description, answering a message, with the vendor's fields kept verbatim.
+        var extended = inbound
+        extended.content = .interactive(.init(payload: "row-1", title: "Express", description: "Next day"))
+        extended.relatesTo = "wamid.0"
+        extended.channelExtensions = [
+            "referral": .object(["source_type": .string("ad"), "ctwa_clid": .string("Afe6")]),
+            "context": .object(["forwarded": .bool(true)]),
+            "entities": .array([.object(["offset": .number(0), "length": .number(7)])]),
+        ]
+        return [inbound, located, media, reply, extended]
     }
 }

@@ -97,11 +97,14 @@ public enum Content: Sendable, Hashable, Codable {
         public var payload: String
         /// The title the customer saw, if the channel reports it.
         public var title: String?
+        /// The second line under the title (a WhatsApp list row's description), if the channel reports it.
+        public var description: String?
 
         /// Creates an interactive reply.
-        public init(payload: String, title: String? = nil) {
+        public init(payload: String, title: String? = nil, description: String? = nil) {
             self.payload = payload
             self.title = title
+            self.description = description
         }
     }
 

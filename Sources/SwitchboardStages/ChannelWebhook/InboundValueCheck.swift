@@ -20,6 +20,10 @@ public enum InboundValueCheck {
     /// Most phone numbers or email addresses on a contact card, and most media in one message: 20 and 10.
     public static let maxListCount = 20
     public static let maxMediaCount = 10
+    /// Bounds of ``Envelope/channelExtensions`` (the vendor's fields kept verbatim): at most 16 levels deep and
+    /// 10 000 values in all; each string within ``maxTextBytes`` and each key within ``maxShortBytes``.
+    public static let maxExtensionDepth = 16
+    public static let maxExtensionValues = 10_000
 
     /// The outcome of checking one envelope.
     public enum Outcome: Sendable, Equatable {
@@ -50,6 +54,11 @@ public enum InboundValueCheck {
             envelope.conversationId = kept(envelope.conversationId, "conversation id") ?? envelope.externalId
         }
         if let content = envelope.content, let reason = contentProblem(content) { reasons.append(reason) }
+        // Out-of-range vendor fields are not kept, even on the unsupported envelope.
+        if let reason = extensionsProblem(envelope.channelExtensions) {
+            reasons.append(reason)
+            envelope.channelExtensions = [:]
+        }
         guard let reason = reasons.first else { return .accepted(envelope) }
         return .unsupported(unsupported(envelope, reason: reason), reason: reason)
     }
@@ -96,6 +105,7 @@ public enum InboundValueCheck {
             if reply.payload.isEmpty { return "interactive payload is empty" }
             return length(reply.payload, "interactive payload", maxShortBytes)
                 ?? reply.title.flatMap { length($0, "interactive title", maxShortBytes) }
+                ?? reply.description.flatMap { length($0, "interactive description", maxShortBytes) }
         case .choice(let choice):
             if choice.options.count > maxListCount { return "choice has more than \(maxListCount) options" }
             return length(choice.text, "text", maxTextBytes)
@@ -126,7 +136,65 @@ public enum InboundValueCheck {
         (0...maximum).contains(count) ? nil : "\(name) is out of range (0 to \(maximum))"
     }
 
+    /// Why the vendor fields kept verbatim are out of range: nested deeper than ``maxExtensionDepth``, more than
+    /// ``maxExtensionValues`` values, a string longer than ``maxTextBytes``, or a key that is empty, longer than
+    /// ``maxShortBytes``, holds a `.` or control characters or starts with `$` (the message store, a document
+    /// database, cannot hold it). The reason names the top-level field.
+    public static func extensionsProblem(_ extensions: [String: JSONValue]) -> String? {
+        var count = 0
+        func problem(_ value: JSONValue, depth: Int) -> String? {
+            count += 1
+            if count > maxExtensionValues { return "more than \(maxExtensionValues) values" }
+            if depth > maxExtensionDepth { return "nested deeper than \(maxExtensionDepth) levels" }
+            switch value {
+            case .string(let text):
+                return length(text, "a string", maxTextBytes)
+            case .number(let number):
+                return number.isFinite ? nil : "a number is not finite"
+            case .array(let elements):
+                for element in elements {
+                    if let reason = problem(element, depth: depth + 1) { return reason }
+                }
+                return nil
+            case .object(let fields):
+                for (key, child) in fields {
+                    if let reason = keyProblem(key) ?? problem(child, depth: depth + 1) {
+                        return reason
+                    }
+                }
+                return nil
+            case .null, .bool:
+                return nil
+            }
+        }
+        for (key, value) in extensions.sorted(by: { $0.key < $1.key }) {
+            if let reason = keyProblem(key) ?? problem(value, depth: 1) {
+                // Reasons are logged: a vendor's field name is named, anything else from the body is not.
+                let named = (1...64).contains(key.utf8.count) && key.utf8.allSatisfy { $0.isASCIIIdentifierByte }
+                return named ? "channel field '\(key)': \(reason)" : "a channel field: \(reason)"
+            }
+        }
+        return nil
+    }
+
+    private static func keyProblem(_ key: String) -> String? {
+        if key.isEmpty { return "a key is empty" }
+        if let reason = length(key, "a key", maxShortBytes) { return reason }
+        if key.hasPrefix("$") || key.contains(".") { return "a key holds '.' or starts with '$'" }
+        if key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "a key holds control characters"
+        }
+        return nil
+    }
+
     private static func length(_ value: String, _ name: String, _ maximum: Int) -> String? {
         value.utf8.count > maximum ? "\(name) is longer than \(maximum) bytes" : nil
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIIdentifierByte: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || self == UInt8(ascii: "_")
     }
 }

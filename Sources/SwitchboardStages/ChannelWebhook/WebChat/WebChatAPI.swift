@@ -15,6 +15,20 @@ struct WebChatAPI: Sendable {
     /// Most messages one history page holds; the default page is 50.
     static let maxPage = 200
 
+    /// `body`, with a refusal (400, 401, 403, 413, 503) logged at warning with the channel, tenant and reason,
+    /// as every webhook's (``ChannelWebhookContext/logRefusal(_:channel:tenantId:)``).
+    func loggingRefusals(
+        _ request: Request, allowQueryKey: Bool = false, _ body: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await body()
+        } catch let refusal as ChannelHTTPError where [400, 401, 403, 413, 503].contains(refusal.status.code) {
+            let tenant = (try? authenticator.tenant(of: request, allowQueryKey: allowQueryKey)) ?? "unknown"
+            context.logRefusal(refusal, channel: .webchat, tenantId: tenant)
+            throw refusal
+        }
+    }
+
     func postMessage(_ request: Request) async throws -> Response {
         let (envelope, reply) = try await publishAndWait(request, fields: .native)
         let token = try await context.visitorTokens.issue(
@@ -86,13 +100,17 @@ struct WebChatAPI: Sendable {
                 xTraceId: request.headers.first(named: "x-trace-id"),
                 traceparent: request.headers.first(named: "traceparent"))
             ?? context.ids.next().uuidString.lowercased()
-        let envelope = WebChatEnvelopeBuilder().envelope(
-            for: message, tenantId: tenant, traceId: traceId, newId: context.ids.next(), receivedAt: context.now())
+        let (envelope, unsupported) = try WebChatEnvelopeBuilder.checked(
+            WebChatEnvelopeBuilder().envelope(
+                for: message, tenantId: tenant, traceId: traceId, newId: context.ids.next(), receivedAt: context.now()))
         var logger = context.logger
         logger[metadataKey: LogKeys.traceId] = "\(traceId)"
         logger[metadataKey: LogKeys.tenant] = "\(tenant)"
         logger[metadataKey: LogKeys.envelopeId] = "\(envelope.id.uuidString.lowercased())"
         logger[metadataKey: LogKeys.channel] = "webchat"
+        if let unsupported {
+            logger.warning("Inbound value out of range: kept as unsupported", metadata: ["reason": "\(unsupported)"])
+        }
 
         // A conversation the client named: its token, or, without one, a conversation nobody wrote in yet.
         // The Rasa channel's conversation is the sender's own and carries no token (its mode is opt-in).

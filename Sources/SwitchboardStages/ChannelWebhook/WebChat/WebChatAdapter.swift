@@ -46,13 +46,17 @@ public struct WebChatAdapter: ChannelAdapter {
             context: context, waiters: waiters, published: published,
             guardrails: WebChatGuardrails(configuration: configuration))
         router.post("/api/v1/messages") { request, requestContext in
-            try api.guardrails.admit(request, requestContext, tenant: api.authenticator.tenant(of: request))
-            return try await api.postMessage(request)
+            try await api.loggingRefusals(request) {
+                try api.guardrails.admit(request, requestContext, tenant: api.authenticator.tenant(of: request))
+                return try await api.postMessage(request)
+            }
         }
         router.post("/webhooks/rest/webhook") { request, requestContext in
-            try api.guardrails.admit(
-                request, requestContext, tenant: api.authenticator.tenant(of: request, allowQueryKey: true))
-            return try await api.postRasa(request)
+            try await api.loggingRefusals(request, allowQueryKey: true) {
+                try api.guardrails.admit(
+                    request, requestContext, tenant: api.authenticator.tenant(of: request, allowQueryKey: true))
+                return try await api.postRasa(request)
+            }
         }
         router.get("/api/v1/user/{user_id}/messages/{conversation_id}") { request, requestContext in
             try api.guardrails.admit(request, requestContext, tenant: api.authenticator.tenant(of: request))

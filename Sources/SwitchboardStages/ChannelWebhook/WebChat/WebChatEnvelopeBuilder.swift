@@ -33,6 +33,17 @@ public struct WebChatEnvelopeBuilder: Sendable {
         return envelope
     }
 
+    /// `envelope` after ``InboundValueCheck``, as every channel's messages: with the reason when a value is out
+    /// of range and it is to be published as `unsupported`. Throws 400 with the reason when the visitor's id
+    /// itself is out of range (the envelope cannot be attributed to anyone; the visitor is there to be told).
+    public static func checked(_ envelope: Envelope) throws(ChannelHTTPError) -> (Envelope, unsupported: String?) {
+        switch InboundValueCheck.check(envelope) {
+        case .accepted(let envelope): return (envelope, nil)
+        case .unsupported(let envelope, let reason): return (envelope, reason)
+        case .dropped(let reason): throw ChannelHTTPError(.badRequest, reason)
+        }
+    }
+
     /// The derived envelope id of a request with a client message id. The parts are framed: user `u|a` with
     /// client id `b` and user `u` with client id `a|b` are different messages.
     public static func envelopeId(tenantId: String, userId: String, clientMessageId: String) -> UUID {

@@ -3,8 +3,9 @@ public import Foundation
 /// A validated `POST /api/v1/messages` body:
 /// `{"conversation_id": "" | "<id>", "user_id": "...", "message": "...", "client_message_id": "..."}`.
 public struct WebChatMessageRequest: Sendable, Hashable {
-    /// Longest accepted `user_id`, `conversation_id` and `client_message_id`.
-    public static let maxIdentifierLength = 256
+    /// Longest accepted `user_id`, `conversation_id` and `client_message_id`, in bytes of UTF-8: the
+    /// ``InboundValueCheck/maxIdBytes`` of every channel.
+    public static let maxIdentifierLength = InboundValueCheck.maxIdBytes
 
     /// Nil for a new conversation (absent or empty in the body).
     public var conversationId: String?
@@ -62,8 +63,9 @@ public struct WebChatMessageRequest: Sendable, Hashable {
                 if required { throw WebChatValidationError("'\(key)' must not be empty") }
                 return nil
             }
-            guard text.count <= Self.maxIdentifierLength else {
-                throw WebChatValidationError("'\(key)' is longer than \(Self.maxIdentifierLength) characters")
+            // Bytes, as ``InboundValueCheck`` counts every channel's ids.
+            guard text.utf8.count <= Self.maxIdentifierLength else {
+                throw WebChatValidationError("'\(key)' is longer than \(Self.maxIdentifierLength) bytes")
             }
             guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw WebChatValidationError("'\(key)' contains control characters")

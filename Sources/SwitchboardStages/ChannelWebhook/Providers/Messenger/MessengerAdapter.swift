@@ -45,15 +45,17 @@ public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
         body: [UInt8], headers: HTTPFields, tenantId: String, receivedAt: Date, ids: UUIDv7Generator
     ) throws(ChannelHTTPError) -> [Envelope] {
         let payload: MessengerWebhookPayload
+        let raw: JSONValue
         do {
             payload = try JSONDecoder().decode(MessengerWebhookPayload.self, from: Data(body))
+            raw = try JSONDecoder().decode(JSONValue.self, from: Data(body))
         } catch {
             throw ChannelHTTPError(.badRequest, "body is not a Messenger webhook")
         }
         return MessengerEnvelopeBuilder(
             tenantId: tenantId, receivedAt: receivedAt,
             pageId: secrets.credential("MESSENGER_PAGE_ID", tenantId: tenantId)
-        ).envelopes(payload)
+        ).envelopes(payload, raw: raw)
     }
 
     private struct SendRequest: Encodable {

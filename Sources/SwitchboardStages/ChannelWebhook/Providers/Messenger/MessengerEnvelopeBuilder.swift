@@ -1,7 +1,8 @@
 import Foundation
 import SwitchboardCore
 
-/// Turns a Messenger webhook into envelopes: messages (text, attachments, quick replies), postbacks, and
+/// Turns a Messenger webhook into envelopes: messages (text, attachments, quick replies, replies relating to
+/// the message answered), postbacks, standalone referrals (as `unsupported`, the referral kept raw), and
 /// delivery/read receipts as `delivery_status` envelopes. Ids derive from the `mid` (or, for events
 /// without one, from the sender, timestamp and payload), so redeliveries map to the same envelope.
 struct MessengerEnvelopeBuilder {
@@ -11,20 +12,50 @@ struct MessengerEnvelopeBuilder {
     /// this tenant's customer. Nil (not configured): every page is taken.
     var pageId: String? = nil
 
-    func envelopes(_ payload: MessengerWebhookPayload) -> [Envelope] {
+    /// The envelopes of `payload`. `raw` is the same body as JSON: what an event carries beyond the typed
+    /// fields (`referral`, `recipient`, an attachment's other fields, ...) goes, verbatim, into its first
+    /// envelope's ``Envelope/channelExtensions``.
+    func envelopes(_ payload: MessengerWebhookPayload, raw: JSONValue? = nil) -> [Envelope] {
         var envelopes: [Envelope] = []
         var seen = Set<UUID>()
-        let entries = (payload.entry ?? []).filter { entry in
-            guard let pageId, entry.id != pageId else { return true }
-            ForeignAccount.ignored(channel: .messenger, tenantId: tenantId)
-            return false
-        }
-        for event in entries.flatMap({ $0.messaging ?? [] }) {
-            for envelope in self.envelopes(for: event) where seen.insert(envelope.id).inserted {
-                envelopes.append(envelope)
+        for (entryIndex, entry) in (payload.entry ?? []).enumerated() {
+            if let pageId, entry.id != pageId {
+                ForeignAccount.ignored(channel: .messenger, tenantId: tenantId)
+                continue
+            }
+            for (index, event) in (entry.messaging ?? []).enumerated() {
+                var built = self.envelopes(for: event)
+                if !built.isEmpty, built[0].kind != .deliveryStatus,
+                    let rawEvent = raw?["entry", entryIndex]?["messaging", index]
+                {
+                    built[0].channelExtensions = rawEvent.remainder(without: Self.typedPaths(of: event, built[0]))
+                }
+                for envelope in built where seen.insert(envelope.id).inserted { envelopes.append(envelope) }
             }
         }
         return envelopes
+    }
+
+    /// The paths (in the event) of the values `envelope`, the event's first, holds typed.
+    static func typedPaths(of event: MessengerWebhookPayload.Event, _ envelope: Envelope) -> [String] {
+        var paths = ["sender.id", "timestamp"]
+        if event.message != nil {
+            paths += ["message.mid"]
+            if envelope.relatesTo != nil { paths.append("message.reply_to.mid") }
+            switch envelope.content {
+            case .interactive: paths += ["message.quick_reply.payload", "message.text"]
+            case .text: paths.append("message.text")
+            case .media, .location:
+                paths += [
+                    "message.attachments.*.payload.url", "message.attachments.*.payload.coordinates.lat",
+                    "message.attachments.*.payload.coordinates.long",
+                ]
+            default: break
+            }
+        } else if event.postback != nil {
+            paths += ["postback.payload", "postback.title", "postback.mid"]
+        }
+        return paths
     }
 
     private func envelopes(for event: MessengerWebhookPayload.Event) -> [Envelope] {
@@ -34,6 +65,8 @@ struct MessengerEnvelopeBuilder {
             var envelope = make(id: ProviderEnvelopeID.make(channel: .messenger, tenantId: tenantId, mid), psid)
             envelope.channelMessageId = mid
             envelope.channelTimestamp = timestamp
+            // A reply relates to the message it answers.
+            envelope.relatesTo = message.reply_to?.mid
             if let quickReply = message.quick_reply?.payload {
                 envelope.content = .interactive(Content.InteractiveReply(payload: quickReply, title: message.text))
             } else if let text = message.text {
@@ -60,6 +93,7 @@ struct MessengerEnvelopeBuilder {
                     part.channelMessageId = "\(mid):\(index)"
                     part.traceId = envelope.traceId
                     part.channelTimestamp = timestamp
+                    part.relatesTo = envelope.relatesTo
                     part.content = content
                     return part
                 }
@@ -93,6 +127,18 @@ struct MessengerEnvelopeBuilder {
                 envelope.channelTimestamp = Self.date(milliseconds: delivery.watermark) ?? timestamp
                 return envelope
             }
+        }
+        if let referral = event.referral, event.message == nil, event.postback == nil {
+            // Nothing Switchboard has a type for: kept so the conversation shows it, the referral itself raw.
+            var envelope = make(
+                id: ProviderEnvelopeID.make(
+                    channel: .messenger, tenantId: tenantId, "referral", psid, String(event.timestamp ?? 0),
+                    referral.ref ?? "", referral.source ?? ""),
+                psid)
+            envelope.kind = .unsupported
+            envelope.channelTimestamp = timestamp
+            envelope.unknownFields["unsupported"] = .object(["type": .string("referral")])
+            return [envelope]
         }
         if let read = event.read, let watermark = read.watermark {
             // A read receipt covers every message sent before the watermark; it names none of them.

@@ -19,7 +19,18 @@ struct MessengerWebhookPayload: Decodable {
         var postback: Postback?
         var delivery: Delivery?
         var read: Read?
+        /// A standalone referral (`messaging_referrals`): an m.me link, an ad or a chat plugin opened an
+        /// existing thread; kept raw.
+        var referral: Referral?
     }
+
+    struct Referral: Decodable {
+        var ref: String?
+        var source: String?
+    }
+
+    /// The message a message answers.
+    struct ReplyTo: Decodable { var mid: String? }
 
     struct Message: Decodable {
         var mid: String?
@@ -27,6 +38,7 @@ struct MessengerWebhookPayload: Decodable {
         var is_echo: Bool?
         var quick_reply: QuickReply?
         var attachments: [Attachment]?
+        var reply_to: ReplyTo?
     }
 
     struct QuickReply: Decodable { var payload: String? }

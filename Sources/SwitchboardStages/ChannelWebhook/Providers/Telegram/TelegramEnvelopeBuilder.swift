@@ -18,10 +18,19 @@ public struct TelegramEnvelopeBuilder: Sendable {
         body: [UInt8], tenantId: String, traceId: String, receivedAt: Date
     ) throws(ChannelHTTPError) -> [Envelope] {
         let update: TelegramUpdate
+        let raw: JSONValue
         do {
             update = try JSONDecoder().decode(TelegramUpdate.self, from: Data(body))
+            raw = try JSONDecoder().decode(JSONValue.self, from: Data(body))
         } catch {
             throw ChannelHTTPError(.badRequest, "body is not a Telegram update")
+        }
+        // What the update carries beyond the typed fields (`entities`, `forward_origin`, `reply_to_message`,
+        // `quote`, `media_group_id`, `from`, ...), verbatim, with the `update_id`.
+        func extensions(_ key: String, without typed: [String]) -> [String: JSONValue] {
+            var fields = raw[path: key]?.remainder(without: typed) ?? [:]
+            fields["update_id"] = raw[path: "update_id"]
+            return fields
         }
         func make(
             _ name: String, kind: MessageKind, channelMessageId: String, externalId: Int64, content: Content?,
@@ -37,21 +46,28 @@ public struct TelegramEnvelopeBuilder: Sendable {
         }
         if let message = update.message {
             let id = Self.messageId(chat: message.chat.id, message: message.message_id)
-            let content = Self.content(of: message)
-            return [
-                make(
-                    "message|\(id)", kind: content == nil ? .unsupported : .message, channelMessageId: id,
-                    externalId: message.chat.id, content: content, timestamp: message.date)
-            ]
+            let (content, typed) = Self.typedContent(of: message)
+            // A reply relates to the message it answers (kept whole under `reply_to_message` as well).
+            let replied = message.reply_to_message.flatMap { reply in
+                reply.message_id.map { Self.messageId(chat: reply.chatId ?? message.chat.id, message: $0) }
+            }
+            var envelope = make(
+                "message|\(id)", kind: content == nil ? .unsupported : .message, channelMessageId: id,
+                externalId: message.chat.id, content: content, timestamp: message.date, relatesTo: replied)
+            envelope.channelExtensions = extensions("message", without: typed + ["message_id", "chat.id", "date"])
+            return [envelope]
         }
         if let message = update.edited_message {
             let id = Self.messageId(chat: message.chat.id, message: message.message_id)
             let edited = message.edit_date ?? message.date ?? 0
-            return [
-                make(
-                    "edit|\(id)|\(edited)", kind: .edit, channelMessageId: id, externalId: message.chat.id,
-                    content: Self.content(of: message), timestamp: message.edit_date ?? message.date, relatesTo: id)
-            ]
+            let (content, typed) = Self.typedContent(of: message)
+            var envelope = make(
+                "edit|\(id)|\(edited)", kind: .edit, channelMessageId: id, externalId: message.chat.id,
+                content: content, timestamp: message.edit_date ?? message.date, relatesTo: id)
+            envelope.channelExtensions = extensions(
+                "edited_message",
+                without: typed + ["message_id", "chat.id", message.edit_date == nil ? "date" : "edit_date"])
+            return [envelope]
         }
         if let query = update.callback_query {
             // In a private chat the chat id is the user id; inline-mode callbacks carry no chat at all.
@@ -60,12 +76,12 @@ public struct TelegramEnvelopeBuilder: Sendable {
                 query.message.map { Self.messageId(chat: $0.chat.id, message: $0.message_id) }
                 ?? query.inline_message_id
             let content = query.data.map { Content.interactive(.init(payload: $0)) }
-            return [
-                make(
-                    "callback|\(query.id)", kind: content == nil ? .unsupported : .message,
-                    channelMessageId: "callback:\(query.id)", externalId: chat, content: content, timestamp: nil,
-                    relatesTo: relatesTo)
-            ]
+            var envelope = make(
+                "callback|\(query.id)", kind: content == nil ? .unsupported : .message,
+                channelMessageId: "callback:\(query.id)", externalId: chat, content: content, timestamp: nil,
+                relatesTo: relatesTo)
+            envelope.channelExtensions = extensions("callback_query", without: ["id", "data"])
+            return [envelope]
         }
         return []
     }
@@ -78,32 +94,51 @@ public struct TelegramEnvelopeBuilder: Sendable {
         DerivedID.make(from: namespace, parts: ["telegram", tenantId, name])
     }
 
-    /// The content of a message, or nil when it has nothing Switchboard represents (stickers, polls).
-    /// Forwarded messages keep their content; the forward is not represented.
+    /// The content of a message, or nil when it has nothing Switchboard represents (stickers, polls; they
+    /// are kept raw in the channel extensions). A forward keeps its content, its origin is kept raw.
     static func content(of message: TelegramUpdate.Message) -> Content? {
-        if let text = message.text { return .text(text) }
+        typedContent(of: message).0
+    }
+
+    /// The content and the paths (in the message) of the values it holds, which are not repeated in the
+    /// envelope's channel extensions. A photo's sizes stay whole there (only the largest is typed).
+    static func typedContent(of message: TelegramUpdate.Message) -> (Content?, [String]) {
+        if let text = message.text { return (.text(text), ["text"]) }
         if let photo = message.photo, let largest = largestPhoto(photo) {
-            return .media(.init(reference: largest.file_id, mimeType: "image/jpeg", caption: message.caption))
+            return (
+                .media(.init(reference: largest.file_id, mimeType: "image/jpeg", caption: message.caption)), ["caption"]
+            )
         }
-        let files: [(TelegramUpdate.File?, String)] = [
-            (message.document, "application/octet-stream"), (message.video, "video/mp4"),
-            (message.voice, "audio/ogg"), (message.audio, "audio/mpeg"),
+        let files: [(TelegramUpdate.File?, String, String)] = [
+            (message.document, "application/octet-stream", "document"), (message.video, "video/mp4", "video"),
+            (message.voice, "audio/ogg", "voice"), (message.audio, "audio/mpeg", "audio"),
         ]
-        for case let (file?, fallback) in files {
-            return .media(
-                .init(
-                    reference: file.file_id, mimeType: file.mime_type ?? fallback, caption: message.caption,
-                    fileName: file.file_name))
+        for case let (file?, fallback, key) in files {
+            return (
+                .media(
+                    .init(
+                        reference: file.file_id, mimeType: file.mime_type ?? fallback, caption: message.caption,
+                        fileName: file.file_name)),
+                ["caption"] + ["file_id", "mime_type", "file_name"].map { "\(key).\($0)" }
+            )
         }
         if let venue = message.venue {
-            return location(venue.location, name: venue.title, address: venue.address)
+            return (
+                location(venue.location, name: venue.title, address: venue.address),
+                ["venue.location.latitude", "venue.location.longitude", "venue.title", "venue.address"]
+            )
         }
-        if let location = message.location { return Self.location(location, name: nil, address: nil) }
+        if let location = message.location {
+            return (Self.location(location, name: nil, address: nil), ["location.latitude", "location.longitude"])
+        }
         if let contact = message.contact {
             let name = [contact.first_name, contact.last_name].compactMap { $0 }.joined(separator: " ")
-            return .contact(.init(name: name.isEmpty ? contact.phone_number : name, phones: [contact.phone_number]))
+            return (
+                .contact(.init(name: name.isEmpty ? contact.phone_number : name, phones: [contact.phone_number])),
+                ["contact.phone_number", "contact.first_name", "contact.last_name"]
+            )
         }
-        return nil
+        return (nil, [])
     }
 
     /// The location as sent: its range is checked with every other channel's (``InboundValueCheck``).

@@ -34,6 +34,23 @@ struct TelegramUpdate: Decodable, Sendable {
         var contact: Contact?
         var forward_date: Int64?
         var forward_origin: ForwardOrigin?
+        var reply_to_message: RepliedMessage?
+    }
+
+    /// The message a message answers: only its address is typed (the rest is kept raw), and read tolerantly:
+    /// a reply Switchboard cannot place is still the customer's message.
+    struct RepliedMessage: Decodable, Sendable {
+        var message_id: Int64?
+        var chatId: Int64?
+
+        private enum CodingKeys: String, CodingKey { case message_id, chat }
+        private struct ChatId: Decodable { var id: Int64? }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            message_id = try? container.decodeIfPresent(Int64.self, forKey: .message_id)
+            chatId = (try? container.decodeIfPresent(ChatId.self, forKey: .chat))?.id
+        }
     }
 
     struct PhotoSize: Decodable, Sendable {

@@ -24,6 +24,49 @@ public struct TwilioEnvelopeBuilder: Sendable {
                 receivedAt: receivedAt)
         }
         guard let from = form["From"], !from.isEmpty else { throw ChannelHTTPError(.badRequest, "From is missing") }
+        var envelopes = try messageEnvelopes(
+            form: form, sid: sid, from: from, tenantId: tenantId, traceId: traceId, receivedAt: receivedAt)
+        // Every parameter not typed, verbatim (Twilio sends no secret in a webhook), on the message's first
+        // envelope: `To`, `AccountSid`, `MessagingServiceSid`, `NumMedia`, `NumSegments`, `ProfileName`, `WaId`,
+        // `Forwarded`, the `Referral*` ad attribution, the `From*`/`To*` geography, `ChannelMetadata`, ...
+        let typed = Self.typedParameters(of: envelopes, form: form)
+        var extensions: [String: JSONValue] = [:]
+        for pair in form.pairs where !typed.contains(pair.name) && extensions[pair.name] == nil {
+            extensions[pair.name] = .string(pair.value)
+        }
+        envelopes[0].channelExtensions = extensions
+        return envelopes
+    }
+
+    /// The parameters whose values `envelopes` hold typed: the sender, the message sid, the body where it is the
+    /// text, caption or button title, each media part's URL and type, a location's fields, a button's payload,
+    /// and the message answered.
+    static func typedParameters(of envelopes: [Envelope], form: TwilioForm) -> Set<String> {
+        var typed: Set<String> = ["From", "MessageSid"]
+        if envelopes[0].relatesTo != nil { typed.insert("OriginalRepliedMessageSid") }
+        for envelope in envelopes {
+            switch envelope.content {
+            case .media(let media):
+                if let index = (0..<InboundValueCheck.maxMediaCount).first(where: {
+                    form["MediaUrl\($0)"] == media.reference
+                }) {
+                    typed.formUnion(["MediaUrl\(index)", "MediaContentType\(index)"])
+                }
+                if media.caption != nil { typed.insert("Body") }
+            case .location: typed.formUnion(["Latitude", "Longitude", "Label", "Address"])
+            case .interactive(let reply):
+                typed.formUnion(["ButtonPayload", "ButtonText"])
+                if reply.title == form["Body"] { typed.insert("Body") }
+            case .text: typed.insert("Body")
+            default: break
+            }
+        }
+        return typed
+    }
+
+    private func messageEnvelopes(
+        form: TwilioForm, sid: String, from: String, tenantId: String, traceId: String, receivedAt: Date
+    ) throws(ChannelHTTPError) -> [Envelope] {
         let (channel, externalId) = Self.address(from)
         func make(_ index: Int, content: Content?) -> Envelope {
             let messageId = index == 0 ? sid : "\(sid):\(index)"
@@ -35,6 +78,8 @@ public struct TwilioEnvelopeBuilder: Sendable {
             envelope.conversationId = externalId
             // Replies go back through Twilio, also where the tenant's WhatsApp is otherwise on Meta.
             envelope.provider = WhatsAppProvider.twilio.rawValue
+            // A WhatsApp reply relates to the message it answers.
+            envelope.relatesTo = form["OriginalRepliedMessageSid"].flatMap { $0.isEmpty ? nil : $0 }
             return envelope
         }
         let body = form["Body"] ?? ""
@@ -57,6 +102,11 @@ public struct TwilioEnvelopeBuilder: Sendable {
                     caption: index == 0 && !body.isEmpty ? body : nil))
         }
         if !media.isEmpty { return media.enumerated().map { make($0.offset, content: $0.element) } }
+        if let payload = form["ButtonPayload"], !payload.isEmpty {
+            // A WhatsApp quick-reply button tapped: its payload, and the text it showed.
+            let title = form["ButtonText"].flatMap { $0.isEmpty ? nil : $0 } ?? (body.isEmpty ? nil : body)
+            return [make(0, content: .interactive(.init(payload: payload, title: title)))]
+        }
         if form["Latitude"]?.isEmpty == false || form["Longitude"]?.isEmpty == false {
             // Ranges are checked with every other channel's (InboundValueCheck); here only that they are numbers.
             guard let latitude = form["Latitude"].flatMap(Double.init),

@@ -57,15 +57,17 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, TemplateDeliveryAdapter {
         body: [UInt8], headers: HTTPFields, tenantId: String, receivedAt: Date, ids: UUIDv7Generator
     ) throws(ChannelHTTPError) -> [Envelope] {
         let payload: WhatsAppWebhookPayload
+        let raw: JSONValue
         do {
             payload = try JSONDecoder().decode(WhatsAppWebhookPayload.self, from: Data(body))
+            raw = try JSONDecoder().decode(JSONValue.self, from: Data(body))
         } catch {
             throw ChannelHTTPError(.badRequest, "body is not a WhatsApp webhook")
         }
         return WhatsAppEnvelopeBuilder(
             tenantId: tenantId, receivedAt: receivedAt,
             phoneNumberId: secrets.credential("WHATSAPP_PHONE_NUMBER_ID", tenantId: tenantId)
-        ).envelopes(payload)
+        ).envelopes(payload, raw: raw)
     }
 
     private struct SendResponse: Decodable {

@@ -16,9 +16,16 @@ struct WhatsAppWebhookPayload: Decodable {
 
     struct Value: Decodable {
         var metadata: Metadata?
+        var contacts: [Profile]?
         var messages: [Message]?
         var statuses: [Status]?
     }
+
+    /// A sender's entry in the change's `contacts`: its `wa_id` (the profile name and the rest are kept raw).
+    struct Profile: Decodable { var wa_id: String? }
+
+    /// The message being answered: `context.id` (forwards and product enquiries carry other fields, kept raw).
+    struct Context: Decodable { var id: String? }
 
     struct Metadata: Decodable {
         var display_phone_number: String?
@@ -58,6 +65,7 @@ struct WhatsAppWebhookPayload: Decodable {
         var reaction: Reaction?
         var errors: [ProviderError]?
         var unsupported: Unsupported?
+        var context: Context?
     }
 
     struct Text: Decodable { var body: String? }
@@ -94,6 +102,7 @@ struct WhatsAppWebhookPayload: Decodable {
         struct Reply: Decodable {
             var id: String?
             var title: String?
+            var description: String?
         }
         var type: String?
         var button_reply: Reply?
