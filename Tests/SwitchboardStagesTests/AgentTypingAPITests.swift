@@ -39,7 +39,9 @@ struct AgentTypingAPITests {
         let app = fixture.application(
             sink: sink, tenants: try tenants(read: true, typing: true), now: { clock.withLock { $0 } })
         let outbound = fixture.test.topics.outbound
-        func signals() -> [Envelope] { sink.envelopes(on: outbound).filter { $0.kind == .senderAction } }
+        let signals: @Sendable () -> [Envelope] = {
+            sink.envelopes(on: outbound).filter { $0.kind == .senderAction }
+        }
 
         try await app.test(.router) { client in
             // Typing before the claim is refused: only the agent holding it writes.
