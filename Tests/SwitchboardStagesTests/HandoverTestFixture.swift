@@ -74,14 +74,17 @@ struct HandoverFixture {
     }
 
     /// The agent API with ops endpoints, producing through `sink`; agent keys for the demo and night tenants.
-    func application(sink: any HandoverSink, hub: DeskLiveHub? = nil) -> some ApplicationProtocol {
+    func application(
+        sink: any HandoverSink, hub: DeskLiveHub? = nil, tenants: TenantDirectory? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) -> some ApplicationProtocol {
         let secrets = TenantSecrets(
             tenantIds: ["demo", "night"],
             environment: [
                 "SWITCHBOARD_TENANT_DEMO_AGENT_KEY": Self.agentKey,
                 "SWITCHBOARD_TENANT_NIGHT_AGENT_KEY": Self.otherTenantAgentKey,
             ])
-        let desk = desk(sink: sink)
+        let desk = desk(sink: sink, tenants: tenants, now: now)
         var api = AgentAPI(desk: desk, accounts: accounts, secrets: secrets, hub: hub, logger: test.logger)
         api.search = MessageSearch(database: test.database)
         return HumanHandoverDaemon.makeApplication(
@@ -90,11 +93,13 @@ struct HandoverFixture {
             logger: test.logger)
     }
 
-    /// The desk with the test tenants' limits.
-    func desk(sink: any HandoverSink) -> HandoverDesk {
+    /// The desk with the test tenants' limits (or `tenants`), on `now`'s clock.
+    func desk(
+        sink: any HandoverSink, tenants: TenantDirectory? = nil, now: @escaping @Sendable () -> Date = Date.init
+    ) -> HandoverDesk {
         HandoverDesk(
             database: test.database, sink: sink, topics: test.topics, logger: test.logger,
-            tenants: test.environment.tenants)
+            tenants: tenants ?? test.environment.tenants, now: now)
     }
 
     /// The desk accounts in the test database, hashing with bcrypt's lowest cost to keep tests fast.

@@ -30,4 +30,7 @@ public enum MessageKind: String, Sendable, Hashable, Codable {
     case unsupported
     /// A delivery/read receipt for an outbound message (`deliveryStatus` is set).
     case deliveryStatus = "delivery_status"
+    /// A typing indicator or read receipt for the customer (`senderActions` is set; outbound only): not a
+    /// message, never stored or counted, dropped when stale.
+    case senderAction = "sender_action"
 }

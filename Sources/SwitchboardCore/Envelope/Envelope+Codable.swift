@@ -17,6 +17,7 @@ extension Envelope: Codable {
         case replyTo = "reply_to"
         case relatesTo = "relates_to"
         case deliveryStatus = "delivery_status"
+        case senderActions = "sender_actions"
 
         var codingKey: AnyCodingKey { AnyCodingKey(rawValue) }
         static let all = Set(allCases.map(\.rawValue))
@@ -62,6 +63,7 @@ extension Envelope: Codable {
         replyTo = try optional(UUID.self, .replyTo)
         relatesTo = try optional(String.self, .relatesTo)
         deliveryStatus = try optional(DeliveryStatus.self, .deliveryStatus)
+        senderActions = try optional([SenderAction].self, .senderActions)
         annotations = try optional(Annotations.self, .annotations) ?? Annotations()
         unknownFields = try container.unknownFields(excluding: Key.all)
 
@@ -70,6 +72,9 @@ extension Envelope: Codable {
         }
         if kind == .deliveryStatus, deliveryStatus == nil {
             throw EnvelopeDecodingError(.missingField("delivery_status"))
+        }
+        if kind == .senderAction, senderActions?.isEmpty ?? true {
+            throw EnvelopeDecodingError(.missingField("sender_actions"))
         }
     }
 
@@ -97,6 +102,7 @@ extension Envelope: Codable {
         try container.encodeIfPresent(replyTo?.uuidString.lowercased(), forKey: Key.replyTo.codingKey)
         try container.encodeIfPresent(relatesTo, forKey: Key.relatesTo.codingKey)
         try container.encodeIfPresent(deliveryStatus, forKey: Key.deliveryStatus.codingKey)
+        try container.encodeIfPresent(senderActions, forKey: Key.senderActions.codingKey)
         try container.encode(annotations, forKey: Key.annotations.codingKey)
         try container.encodeUnknownFields(unknownFields, excluding: Key.all)
     }

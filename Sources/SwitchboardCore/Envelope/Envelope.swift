@@ -55,6 +55,9 @@ public struct Envelope: Sendable, Hashable {
     public var relatesTo: String?
     /// For `delivery_status` envelopes.
     public var deliveryStatus: DeliveryStatus?
+    /// For `sender_action` envelopes: what to show the customer, in order (``SenderAction``); `relatesTo`
+    /// names the customer's channel message it is about.
+    public var senderActions: [SenderAction]?
     /// Per-stage annotations.
     public var annotations: Annotations
     /// Top-level keys written by newer stages, preserved verbatim.
@@ -105,6 +108,7 @@ public struct Envelope: Sendable, Hashable {
         self.replyTo = replyTo
         self.relatesTo = relatesTo
         self.deliveryStatus = deliveryStatus
+        self.senderActions = nil
         self.annotations = annotations
         self.unknownFields = unknownFields
     }

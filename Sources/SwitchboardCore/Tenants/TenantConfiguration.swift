@@ -78,6 +78,8 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     public var csat: TenantCSATSettings = TenantCSATSettings()
     /// WhatsApp: the template for replies outside the customer-service window. Default none.
     public var whatsapp: TenantWhatsAppSettings = TenantWhatsAppSettings()
+    /// Read receipts and typing indicators (`receipts: {read, typing}`). Default: neither.
+    public var receipts: TenantReceiptSettings = TenantReceiptSettings()
 
     /// Creates a configuration.
     public init(
@@ -134,7 +136,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, rules, nlp, webchat, desk, privacy, notifications, bot, csat, whatsapp
+        case id, name, rules, nlp, webchat, desk, privacy, notifications, bot, csat, whatsapp, receipts
         case idleTimeoutSeconds = "idle_timeout_seconds"
     }
 
@@ -157,5 +159,7 @@ public struct TenantConfiguration: Sendable, Hashable, Codable {
         csat = try container.decodeIfPresent(TenantCSATSettings.self, forKey: .csat) ?? TenantCSATSettings()
         whatsapp =
             try container.decodeIfPresent(TenantWhatsAppSettings.self, forKey: .whatsapp) ?? TenantWhatsAppSettings()
+        receipts =
+            try container.decodeIfPresent(TenantReceiptSettings.self, forKey: .receipts) ?? TenantReceiptSettings()
     }
 }

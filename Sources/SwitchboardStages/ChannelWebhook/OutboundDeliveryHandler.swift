@@ -14,6 +14,10 @@ public import SwitchboardRuntime
 /// A remote reply that `failed` is tried again when it comes back (a replayed dead letter), resuming after
 /// the parts sent; one that was sent is never sent again.
 ///
+/// A `sender_action` envelope (a typing indicator or read receipt) is not a reply: it is not stored, is shown
+/// once through the channel's ``SenderActionAdapter`` or dropped (stale, opted out, switched off, unsupported),
+/// and never retried or dead-lettered.
+///
 /// A reply on a channel with a customer-service window (WhatsApp, ``ServiceWindow``) goes out as written only
 /// within 24 hours of the customer's last message there (read with the opt-outs, once per batch). Outside it,
 /// it goes out as the tenant's `whatsapp.templates.reengage` template, or, without one, is refused: recorded
@@ -51,6 +55,8 @@ public struct OutboundDeliveryHandler: StageHandler {
     private enum Plan: Sendable {
         case deliver(Envelope, sentParts: [Int: String])
         case retryFailed(Envelope, sentParts: [Int: String])
+        /// A typing indicator or read receipt: shown once or dropped, never stored.
+        case signal(Envelope)
         case skip
     }
 
@@ -61,6 +67,7 @@ public struct OutboundDeliveryHandler: StageHandler {
         var candidates: [Int] = []
         var seen: Set<UUID> = []
         var repeats: [Int] = []
+        var signals: [Int] = []
         for (index, item) in batch.items.enumerated() {
             // The same reply twice in one batch (produced twice upstream): its first copy is the one handled.
             guard seen.insert(item.envelope.id).inserted else {
@@ -69,6 +76,11 @@ public struct OutboundDeliveryHandler: StageHandler {
             }
             guard item.envelope.direction == .outbound else {
                 results[index] = .rejected("channel-webhook-outbound only takes outbound envelopes")
+                continue
+            }
+            if item.envelope.kind == .senderAction {
+                // Not a message: not stored, and never a dead letter (a channel without an adapter drops it).
+                signals.append(index)
                 continue
             }
             guard adapters.adapter(for: item.envelope.channel) != nil else {
@@ -89,6 +101,7 @@ public struct OutboundDeliveryHandler: StageHandler {
         let existing = try await messages.messages(ids: again.map { batch.items[$0].envelope.id })
         var plans: [Int: Plan] = [:]
         for index in candidates { plans[index] = .deliver(batch.items[index].envelope, sentParts: [:]) }
+        for index in signals { plans[index] = .signal(batch.items[index].envelope) }
         for index in again {
             let envelope = batch.items[index].envelope
             let local = adapters.adapter(for: envelope.channel)!.deliversLocally
@@ -121,7 +134,7 @@ public struct OutboundDeliveryHandler: StageHandler {
         // customer-service window): read once per batch, at delivery time.
         let remoteCustomers = decided.values.compactMap { plan -> String? in
             switch plan {
-            case .deliver(let envelope, _), .retryFailed(let envelope, _):
+            case .deliver(let envelope, _), .retryFailed(let envelope, _), .signal(let envelope):
                 adapters.adapter(for: envelope.channel)?.deliversLocally == false ? envelope.customerId : nil
             case .skip: nil
             }
@@ -134,6 +147,9 @@ public struct OutboundDeliveryHandler: StageHandler {
             do {
                 switch plan {
                 case .skip:
+                    return .produced([])
+                case .signal(let signal):
+                    _ = await sendSenderActions(signal, optedOut: optedOut, logger: item.logger)
                     return .produced([])
                 case .deliver(let stored, _) where Self.isSuppressed(stored, optedOut: optedOut),
                     .retryFailed(let stored, _) where Self.isSuppressed(stored, optedOut: optedOut):
@@ -162,7 +178,7 @@ public struct OutboundDeliveryHandler: StageHandler {
                 return .from(error)
             }
         }
-        for index in candidates where results[index] == nil { results[index] = delivered[index] }
+        for index in candidates + signals where results[index] == nil { results[index] = delivered[index] }
         for index in repeats { results[index] = .produced([]) }
         return results.map { $0 ?? .produced([]) }
     }

@@ -70,9 +70,12 @@ public enum StageDaemons {
         let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: needsDatabase)
         // Previews of web chat replies a language model is writing, for channel-webhook's streams.
         let previews = ReplyDeltaPublisher(producer: parts.producer, topic: parts.topics.replyDeltas, logger: logger)
+        // Typing indicators shown before a slow engine answers, straight to the outbound topic.
+        let typing = SenderActionPublisher(producer: parts.producer, topic: parts.topics.outbound, logger: logger)
         let bot = try BotServices.build(
             environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(),
-            history: parts.connectedDatabase?.messages, forms: parts.connectedDatabase?.sessions, deltas: previews)
+            history: parts.connectedDatabase?.messages, forms: parts.connectedDatabase?.sessions, deltas: previews,
+            senderActions: typing)
         let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
         let handler: any StageHandler =
             if let database = parts.connectedDatabase {
@@ -87,6 +90,7 @@ public enum StageDaemons {
         }
         // Started after the producer, stopped before it (a group stops in reverse), after the runner.
         services.insert(previews, at: 1)
+        services.insert(typing, at: 1)
         return services
     }
 

@@ -76,6 +76,11 @@ struct ReplyAccepted: Encodable {
     }
 }
 
+/// `{"sent": true|false}`: whether a typing indicator was produced.
+struct TypingAccepted: Encodable {
+    var sent: Bool
+}
+
 /// `{"error": "..."}`.
 private struct ErrorBody: Encodable {
     var error: String

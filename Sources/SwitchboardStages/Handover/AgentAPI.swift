@@ -25,6 +25,7 @@ import SwitchboardCore
 /// | `GET /api/v1/agent/handovers/{id}/messages` | | 200 `{"messages":[…]}` |
 /// | `GET /api/v1/agent/handovers/{id}/customer` | | 200 the profile and history on every channel |
 /// | `POST /api/v1/agent/handovers/{id}/reply` | `{"text"\|"content","client_message_id"?,"agent_id"?}` | 202 `{"message_id"}` |
+/// | `POST /api/v1/agent/handovers/{id}/typing` | `{"agent_id"?}` | 202 `{"sent": true\|false}` (false: receipts off, or within 5 s of the last) |
 /// | `POST /api/v1/agent/handovers/{id}/transfer` | `{"to_agent_id"?,"note"?,"agent_id"?}` | 200 the handover |
 /// | `POST /api/v1/agent/handovers/{id}/resolve` | `{"agent_id"?}` | 200 the handover |
 /// | `GET /api/v1/agent/accounts` (supervisor) | | 200 `{"accounts":[…]}` |
@@ -130,6 +131,15 @@ public struct AgentAPI: Sendable {
                     agentId: try caller.actingAgent(named: body.validAgentId()),
                     content: try body.requireContent(), clientMessageId: try body.validClientMessageId())
                 return .json(.accepted, ReplyAccepted(messageId: envelope.id.uuidString.lowercased()))
+            }
+        }
+        handovers.post("{id}/typing") { request, context in
+            await respond(request) { caller in
+                let body = try await AgentRequestBody.decode(request)
+                let sent = try await desk.typing(
+                    tenantId: caller.tenantId, id: try Self.handoverId(context),
+                    agentId: try caller.actingAgent(named: body.validAgentId()))
+                return .json(.accepted, TypingAccepted(sent: sent))
             }
         }
         handovers.post("{id}/transfer") { request, context in

@@ -19,6 +19,8 @@ public struct HandoverDesk: Sendable {
     private let tenants: TenantDirectory?
     private let metrics: HandoverMetrics
     private let now: @Sendable () -> Date
+    /// One typing indicator per hand-over per 5 s.
+    private let typingGate: AgentTypingGate
     /// Runs between a claim's stored transition and its owner write: tests put a racing resolve there.
     var betweenClaimAndOwner: @Sendable () async throws -> Void = {}
 
@@ -34,8 +36,10 @@ public struct HandoverDesk: Sendable {
     public init(
         database: SwitchboardDatabase, sink: any HandoverSink, topics: TopicNames, logger: Logger,
         ids: UUIDv7Generator = UUIDv7Generator(), tenants: TenantDirectory? = nil,
-        metrics: HandoverMetrics = HandoverMetrics(), now: @escaping @Sendable () -> Date = Date.init
+        metrics: HandoverMetrics = HandoverMetrics(), now: @escaping @Sendable () -> Date = Date.init,
+        typingThrottle: TypingThrottle = TypingThrottle()
     ) {
+        self.typingGate = AgentTypingGate(typingThrottle)
         self.database = database
         self.sink = sink
         self.topics = topics
@@ -76,7 +80,42 @@ public struct HandoverDesk: Sendable {
         }
         try await publish(
             event: record.lifecycleEvent(.handoverClaimed, traceId: nil, at: record.claimedAt ?? now()), for: record)
+        if changed { await sendReadReceipt(record, agentId: agentId) }
         return record
+    }
+
+    /// A read receipt for the customer's latest message once an agent claims the hand-over, where the tenant
+    /// sends them (`receipts.read`). Best effort: the claim stands whether or not it goes out.
+    private func sendReadReceipt(_ record: HandoverRecord, agentId: String) async {
+        guard tenants?.tenant(id: record.tenantId)?.receipts.read == true else { return }
+        do {
+            guard let latest = try await latestInbound(record)?.envelope,
+                let signal = latest.senderAction(
+                    [.read], by: .agent(id: agentId), name: "agent-read:\(record.id)", at: now())
+            else { return }
+            try await publish(StageOutput.envelope(signal, to: topics.outbound), traceId: signal.traceId)
+        } catch {
+            logger.info(
+                "Read receipt for a claimed hand-over not produced",
+                metadata: ["handover_id": "\(record.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Shows the customer that `agentId`, who holds the hand-over, is writing: a typing indicator about their
+    /// latest message, where the tenant sends them (`receipts.typing`), at most one per hand-over per 5 s.
+    /// Returns whether one was produced (false: switched off, too soon after the last, or no customer message).
+    public func typing(tenantId: String, id: String, agentId: String) async throws -> Bool {
+        let record = try await find(tenantId: tenantId, id: id)
+        guard record.status == .claimed, record.agentId == agentId else {
+            throw HandoverDeskError(.conflict, "the handover must be claimed by this agent")
+        }
+        guard tenants?.tenant(id: tenantId)?.receipts.typing == true, typingGate.admit(record.id, at: now()),
+            let latest = try await latestInbound(record)?.envelope,
+            var signal = latest.senderAction([.typing], by: .agent(id: agentId), name: "agent-typing", at: now())
+        else { return false }
+        signal.id = ids.next()
+        try await publish(StageOutput.envelope(signal, to: topics.outbound), traceId: signal.traceId)
+        return true
     }
 
     /// Ends the handover: the bot owns the session again. The agent who resolved it may repeat the request.

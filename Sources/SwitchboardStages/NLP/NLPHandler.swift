@@ -42,7 +42,48 @@ public struct NLPHandler: EnvelopeHandler {
         self.clock = clock
     }
 
+    /// Answers the message (``answer(_:context:)``) and, where the tenant has `receipts`, shows the customer
+    /// that the bot read it and is answering (``SenderAction``): for a slow engine first in the chain (Rasa, a
+    /// language model) a read receipt and typing indicator go out at once through ``BotServices/senderActions``,
+    /// before the engine is asked; otherwise only a read receipt, produced just before the bot's reply (a typing
+    /// indicator that arrives with the answer would show nothing). No receipt when the bot does not answer (a
+    /// hand-over: the agent's claim sends it).
     public func handle(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
+        let announced = announce(envelope)
+        let outputs = try await answer(envelope, context: context)
+        return announced ? outputs : withReadReceipt(outputs, for: envelope, context: context)
+    }
+
+    /// Publishes read (if on) and typing at once for a tenant whose first engine is slow; whether it did.
+    func announce(_ envelope: Envelope) -> Bool {
+        guard let sink = bot.senderActions, let tenant = environment.tenants.tenant(id: envelope.tenantId),
+            tenant.receipts.typing, let first = bot.chains[tenant.id]?.engines.first, first.kind != .builtin,
+            envelope.content?.textForUnderstanding?.isEmpty == false,
+            let signal = envelope.senderAction(
+                tenant.receipts.allowed([.read, .typing]), by: .bot, name: "nlp-typing", at: clock())
+        else { return false }
+        sink.publish(signal)
+        return true
+    }
+
+    /// `outputs` with a read receipt in front when they hold a bot reply to `envelope` and the tenant sends them.
+    func withReadReceipt(_ outputs: [StageOutput], for envelope: Envelope, context: StageContext) -> [StageOutput] {
+        guard environment.tenants.tenant(id: envelope.tenantId)?.receipts.read == true,
+            outputs.contains(where: { output in
+                if case .envelope(let reply, let topic) = output, topic == context.topics.outbound,
+                    reply.replyTo == envelope.id, reply.kind == .message
+                {
+                    return true
+                }
+                return false
+            }),
+            let signal = envelope.senderAction([.read], by: .bot, name: "nlp-read", at: clock())
+        else { return outputs }
+        return [.envelope(signal, to: context.topics.outbound)] + outputs
+    }
+
+    /// The bot's answer to one message: a reply, a form's turn, a hand-over, or dead letters besides.
+    func answer(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
         let tenant = try environment.tenant(envelope.tenantId)
         guard let text = envelope.content?.textForUnderstanding, !text.isEmpty else {
             return handOver(envelope, reason: .unsupportedContent, tenant: tenant, context: context)

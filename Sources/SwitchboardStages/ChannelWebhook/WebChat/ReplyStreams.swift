@@ -61,12 +61,24 @@ public final class ReplyStreams: Sendable {
         for follower in followers { follower.yield(.delta(delta)) }
         return followers.count
     }
+
+    /// Tells every stream following `signal`'s conversation that an answer is being written (a `sender_action`
+    /// envelope). Returns how many there were.
+    @discardableResult
+    public func publish(typing signal: Envelope) -> Int {
+        guard let conversationId = signal.conversationId else { return 0 }
+        let key = Key(tenantId: signal.tenantId, conversationId: conversationId, userId: signal.externalId)
+        let followers = state.withLock { $0.followers(of: key) }
+        for follower in followers { follower.yield(.typing(signal)) }
+        return followers.count
+    }
 }
 
-/// What wakes a web chat stream: a reply delivered by this process, a preview of a reply being written, or
-/// its timer (poll the store, send a heartbeat).
+/// What wakes a web chat stream: a reply delivered by this process, a preview of a reply being written, a
+/// typing indicator, or its timer (poll the store, send a heartbeat).
 public enum WebChatStreamEvent: Sendable {
     case reply(Envelope)
     case delta(ReplyDelta)
+    case typing(Envelope)
     case tick
 }

@@ -23,7 +23,7 @@ import SwitchboardObservability
 /// is taken only while that conversation is new. Requests are limited per tenant and per client address
 /// (429 with `Retry-After`), and database reads per tenant (503 with `Retry-After`).
 /// - `GET /webchat`: a chat page for trying it in a browser, when configured (``WebChatDemoPage``).
-public struct WebChatAdapter: ChannelAdapter {
+public struct WebChatAdapter: ChannelAdapter, SenderActionAdapter {
     public var channel: Channel { .webchat }
     public var deliversLocally: Bool { true }
 
@@ -83,5 +83,13 @@ public struct WebChatAdapter: ChannelAdapter {
         waiters.deliver(envelope)
         streams.publish(envelope)
         return .deliveredLocally
+    }
+
+    /// A typing indicator becomes a `typing` event on the conversation's live streams in this process (a
+    /// visitor without an open stream sees nothing); web chat has no read receipts.
+    public func sendActions(_ envelope: Envelope) async -> SenderActionOutcome {
+        guard envelope.senderActions?.contains(.typing) == true else { return .unsupported }
+        streams.publish(typing: envelope)
+        return .sent
     }
 }

@@ -119,6 +119,12 @@ private struct StreamRun: Sendable {
                             try await writer.write(Self.event(delta))
                             sinceHeartbeat = .zero
                         }
+                    case .typing(let signal):
+                        // Only while the answer it announces has not come yet.
+                        if signal.replyTo.map({ !state.answered.contains($0) }) ?? true {
+                            try await writer.write(Self.typingEvent(signal))
+                            sinceHeartbeat = .zero
+                        }
                     case .tick:
                         if configuration.streamPoll != .zero { try await state.poll(&writer) }
                         sinceHeartbeat += tick
@@ -168,6 +174,16 @@ private struct StreamRun: Sendable {
         return ByteBuffer(string: "event: reply_delta\ndata: \(json)\n\n")
     }
 
+    /// One `typing` event: someone (`bot` or `agent`) is writing an answer to `in_reply_to` (when known).
+    static func typingEvent(_ signal: Envelope) -> ByteBuffer {
+        let event = TypingEvent(
+            conversation_id: signal.conversationId ?? "", in_reply_to: signal.replyTo?.uuidString.lowercased(),
+            sender: WebChatResponses.sender(of: signal).0)
+        let json =
+            (try? SwitchboardJSON.makeEncoder().encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return ByteBuffer(string: "event: typing\ndata: \(json)\n\n")
+    }
+
     /// One `message` event: the reply in the history endpoint's shape, on one `data:` line.
     static func event(_ reply: Envelope, storedAt: Date) -> ByteBuffer {
         let (sender, agentId) = WebChatResponses.sender(of: reply)
@@ -180,6 +196,13 @@ private struct StreamRun: Sendable {
         let json = (try? encoder.encode(message)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ByteBuffer(string: "id: \(message.id)\nevent: message\ndata: \(json)\n\n")
     }
+}
+
+/// The data of a `typing` event.
+private struct TypingEvent: Encodable {
+    let conversation_id: String
+    let in_reply_to: String?
+    let sender: String
 }
 
 /// The data of a `reply_delta` event.

@@ -286,6 +286,15 @@ extension DeskPage {
               for (const id of ["reply", "reply-media", "reply-options"]) $(id).value = "";
             }
           });
+          // The customer sees that the agent is typing; the server lets one through per 5 s, the page asks
+          // at most as often, and never for a conversation it does not hold.
+          $("reply").addEventListener("input", () => {
+            const h = current();
+            if (!h || h.status !== "claimed" || !state.me || h.agent_id !== state.me.agent_id) return;
+            if (state.typedAt && Date.now() - state.typedAt < 5000 && state.typedFor === h.id) return;
+            state.typedAt = Date.now(); state.typedFor = h.id;
+            call("POST", api + "/handovers/" + encodeURIComponent(h.id) + "/typing", {}).catch(() => {});
+          });
           $("reply").addEventListener("keydown", (event) => {
             if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("reply-form").requestSubmit();
           });

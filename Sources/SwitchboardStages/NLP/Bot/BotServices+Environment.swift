@@ -16,7 +16,7 @@ extension BotServices {
     public static func build(
         environment: DaemonEnvironment, builtIn: any NLPEngine, transport: any BotHTTPTransport,
         history: (any SessionHistory)?, forms: (any FormStoring)? = nil, metrics: BotMetrics = BotMetrics(),
-        deltas: (any ReplyDeltaSink)? = nil
+        deltas: (any ReplyDeltaSink)? = nil, senderActions: (any SenderActionSink)? = nil
     ) throws(SettingsError) -> BotServices {
         let permits = TenantPermits()
         let breaker = CircuitBreaker(failureThreshold: 5, coolDown: .seconds(30))
@@ -59,6 +59,6 @@ extension BotServices {
             chains: chains, history: history,
             actions: anyActions
                 ? IntentActions(transport: transport, secrets: environment.secrets, metrics: metrics) : nil,
-            forms: forms)
+            forms: forms, senderActions: senderActions)
     }
 }

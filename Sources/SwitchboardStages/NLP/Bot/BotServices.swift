@@ -11,11 +11,14 @@ public struct BotServices: Sendable {
     public var actions: IntentActions?
     /// Where forms keep their state (the session records); nil when no tenant has forms.
     public var forms: (any FormStoring)?
+    /// Where typing indicators shown before a slow engine answers go at once; nil: none are shown early.
+    public var senderActions: (any SenderActionSink)?
 
     public init(
         chains: [String: EngineChain], history: (any SessionHistory)? = nil, actions: IntentActions? = nil,
-        forms: (any FormStoring)? = nil
+        forms: (any FormStoring)? = nil, senderActions: (any SenderActionSink)? = nil
     ) {
+        self.senderActions = senderActions
         self.chains = chains
         self.history = history
         self.actions = actions

@@ -10,7 +10,9 @@ public import SwitchboardCore
 /// - Delivery: Send API `POST {SWITCHBOARD_MESSENGER_API_BASE}/{SWITCHBOARD_MESSENGER_API_VERSION}/me/messages`
 ///   with `Authorization: Bearer MESSENGER_PAGE_TOKEN`, `messaging_type: RESPONSE`; text in parts of 2000;
 ///   media as attachments, choices as a button template or quick replies (``MessengerOutboundMessage``).
-public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
+/// - Sender actions: the same endpoint with `sender_action` `mark_seen` (read) and `typing_on` (typing), one
+///   request each, in that order, tried once.
+public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter, SenderActionAdapter {
     public var channel: Channel { .messenger }
 
     private let secrets: TenantSecrets
@@ -90,5 +92,31 @@ public struct MessengerAdapter: MetaWebhookAdapter, ResumableDeliveryAdapter {
                 (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.message_id
             }
         }
+    }
+
+    private struct SenderActionRequest: Encodable {
+        var recipient: SendRequest.Recipient
+        var sender_action: String
+    }
+
+    public func sendActions(_ envelope: Envelope) async -> SenderActionOutcome {
+        guard let token = secrets.credential("MESSENGER_PAGE_TOKEN", tenantId: envelope.tenantId) else {
+            return .failed(reason: "Messenger is not configured for tenant \(envelope.tenantId)")
+        }
+        guard let url = URL(string: "\(base)/\(version)/me/messages") else {
+            return .failed(reason: "invalid Messenger API base URL")
+        }
+        let once = MetaGraphSender(sender: sender.sender.once, limiter: sender.limiter)
+        for action in envelope.senderActions ?? [] {
+            let body = SenderActionRequest(
+                recipient: .init(id: envelope.externalId), sender_action: action == .read ? "mark_seen" : "typing_on")
+            guard
+                let request = try? ProviderHTTPRequest.json(
+                    url, body: body, headers: ["Authorization": "Bearer \(token)"])
+            else { return .failed(reason: "the Messenger sender action could not be encoded") }
+            let outcome = await once.send(request, account: "messenger:\(envelope.tenantId)") { _ in nil }
+            if case .failed(let reason) = outcome.senderActionOutcome { return .failed(reason: reason) }
+        }
+        return .sent
     }
 }

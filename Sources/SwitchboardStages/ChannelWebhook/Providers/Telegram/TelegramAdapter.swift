@@ -6,8 +6,9 @@ public import SwitchboardCore
 /// `secret_token`), replies go out with `sendMessage`.
 ///
 /// Per tenant: `SWITCHBOARD_TENANT_<ID>_TELEGRAM_SECRET_TOKEN` (the webhook's secret token) and
-/// `SWITCHBOARD_TENANT_<ID>_TELEGRAM_BOT_TOKEN` (for sending).
-public struct TelegramAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
+/// `SWITCHBOARD_TENANT_<ID>_TELEGRAM_BOT_TOKEN` (for sending). Typing indicators go out with
+/// `sendChatAction` (`action=typing`); Telegram has no read receipts.
+public struct TelegramAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter, SenderActionAdapter {
     /// The header Telegram puts the webhook's secret token in.
     public static let secretTokenHeader = "x-telegram-bot-api-secret-token"
 
@@ -60,5 +61,9 @@ public struct TelegramAdapter: WebhookChannelAdapter, ResumableDeliveryAdapter {
 
     public func deliver(_ envelope: Envelope, progress: DeliveryProgress) async throws -> DeliveryOutcome {
         try await outbound.deliver(envelope, progress: progress)
+    }
+
+    public func sendActions(_ envelope: Envelope) async -> SenderActionOutcome {
+        await outbound.sendActions(envelope)
     }
 }

@@ -46,6 +46,25 @@ struct TelegramOutbound: Sendable {
         }
     }
 
+    /// `sendChatAction` with `action=typing` for a typing indicator, tried once and paced only per bot (the
+    /// per-chat pace is the replies'); a read receipt Telegram does not have.
+    func sendActions(_ envelope: Envelope) async -> SenderActionOutcome {
+        guard envelope.senderActions?.contains(.typing) == true else { return .unsupported }
+        guard let token = secrets.credential("TELEGRAM_BOT_TOKEN", tenantId: envelope.tenantId) else {
+            return .failed(reason: "telegram bot token is not configured for this tenant")
+        }
+        guard let url = URL(string: "\(apiBase)/bot\(token)/sendChatAction") else {
+            return .failed(reason: "telegram bot token is not usable in a URL")
+        }
+        let bot = "telegram:\(envelope.tenantId)"
+        let request = ProviderHTTPRequest(
+            url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: TwilioForm.encode([("chat_id", envelope.externalId), ("action", "typing")]))
+        return await sender.once.send(
+            request, account: bot, limits: [.init(limiter: perBot, key: bot)], step: TelegramOutbound.step(for:)
+        ).senderActionOutcome
+    }
+
     /// One Bot API call: its method and form fields.
     struct Call: Sendable {
         var method: String

@@ -15,9 +15,12 @@ public import SwitchboardCore
 ///   its replies through Twilio's Messages resource instead, and its messages and statuses on
 ///   `/webhooks/sms/{tenant}`. A reply goes out through the provider its customer's message came in on
 ///   (``Envelope/provider``), whatever the tenant's default.
+/// - Sender actions (Cloud API only; Twilio has none): `{"status": "read", "message_id": <wamid>}` on the
+///   messages endpoint, with `"typing_indicator": {"type": "text"}` added for typing (which WhatsApp ties to
+///   the message being answered, and which marks it read too). Without the customer's wamid nothing is sent.
 /// - Outside the customer-service window the outbound stage sends the tenant's template instead
 ///   (``deliverTemplate(_:for:progress:)``): `type: template` at Meta, `ContentSid` at Twilio.
-public struct WhatsAppAdapter: MetaWebhookAdapter, TemplateDeliveryAdapter {
+public struct WhatsAppAdapter: MetaWebhookAdapter, TemplateDeliveryAdapter, SenderActionAdapter {
     public var channel: Channel { .whatsapp }
 
     private let secrets: TenantSecrets
@@ -182,5 +185,34 @@ public struct WhatsAppAdapter: MetaWebhookAdapter, TemplateDeliveryAdapter {
                 (try? JSONDecoder().decode(SendResponse.self, from: Data(body)))?.messages?.first?.id
             }
         }
+    }
+
+    private struct SenderActionRequest: Encodable {
+        struct TypingIndicator: Encodable { var type = "text" }
+        var messaging_product = "whatsapp"
+        var status = "read"
+        var message_id: String
+        var typing_indicator: TypingIndicator?
+    }
+
+    public func sendActions(_ envelope: Envelope) async -> SenderActionOutcome {
+        // Twilio has no read receipts or typing indicators for WhatsApp; the Cloud API needs the wamid.
+        guard provider(for: envelope) == .meta, let wamid = envelope.relatesTo, !wamid.isEmpty else {
+            return .unsupported
+        }
+        guard let phoneNumberId = secrets.credential("WHATSAPP_PHONE_NUMBER_ID", tenantId: envelope.tenantId),
+            let token = secrets.credential("WHATSAPP_ACCESS_TOKEN", tenantId: envelope.tenantId)
+        else { return .failed(reason: "WhatsApp is not configured for tenant \(envelope.tenantId)") }
+        guard let url = URL(string: "\(base)/\(version)/\(phoneNumberId)/messages") else {
+            return .failed(reason: "invalid WhatsApp API base URL")
+        }
+        // One request: the typing indicator marks the message read as well.
+        let typing = envelope.senderActions?.contains(.typing) == true
+        let body = SenderActionRequest(message_id: wamid, typing_indicator: typing ? .init() : nil)
+        guard
+            let request = try? ProviderHTTPRequest.json(url, body: body, headers: ["Authorization": "Bearer \(token)"])
+        else { return .failed(reason: "the WhatsApp sender action could not be encoded") }
+        let once = MetaGraphSender(sender: sender.sender.once, limiter: sender.limiter)
+        return await once.send(request, account: "whatsapp:\(phoneNumberId)") { _ in nil }.senderActionOutcome
     }
 }
