@@ -2,6 +2,7 @@ import Foundation
 import SwitchboardCore
 import SwitchboardKafka
 import SwitchboardMongo
+import SwitchboardRuntime
 import SwitchboardStages
 import SwitchboardTestSupport
 import Testing
@@ -66,6 +67,14 @@ struct PrivacyPipelineTests {
         _ = try await ann.waitForMessage(in: conversation) { $0["sender"] as? String == "system" }
         let annId = try #require(try await messages.findOne(["_id": .string(hello.messageId)])?.customer_id)
         let bobId = try #require(try await messages.findOne(["_id": .string(bobHello.messageId)])?.customer_id)
+        // Everything the daemons do with these messages is done: every stage, then the analytics consumer in
+        // human-handover, has committed to the end of its topics. Otherwise a late analytics write lands between
+        // the export and the listing below.
+        let analytics = [topics.sessioned, topics.outbound, topics.events].map {
+            KafkaGroupProgress.Stage(group: topics.prefix + AnalyticsConsumer.group, topic: $0)
+        }
+        try await KafkaGroupProgress.waitUntilCaughtUp(
+            PipelineStages.groups(topics) + analytics, configuration: kafka, logger: logger, timeout: .seconds(120))
 
         // The export holds exactly what each collection stores about Ann, and nothing of Bob.
         let privacy = CustomerPrivacy(database: database)

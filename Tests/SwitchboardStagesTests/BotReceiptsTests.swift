@@ -18,8 +18,8 @@ final class RecordingSenderActions: SenderActionSink {
 struct BotReceiptsTests {
     let tests = BotHandlerTests()
 
-    func handler(_ environment: DaemonEnvironment, sink: RecordingSenderActions) throws -> NLPHandler {
-        let engine = try NLPModels.builtInEngine(for: environment)
+    func handler(_ environment: DaemonEnvironment, sink: RecordingSenderActions) async throws -> NLPHandler {
+        let engine = try await NLPModels.builtInEngine(for: environment)
         let bot = try BotServices.build(
             environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(), history: nil,
             senderActions: sink)
@@ -42,7 +42,7 @@ struct BotReceiptsTests {
               - id: quiet
             """)
         let sink = RecordingSenderActions()
-        let nlp = try handler(environment, sink: sink)
+        let nlp = try await handler(environment, sink: sink)
         let inbound = message("hello", tenant: "reads")
         let outputs = try await nlp.handle(inbound, context: tests.context).envelopes(on: tests.topics.outbound)
         #expect(outputs.map(\.kind) == [.senderAction, .message])
@@ -82,7 +82,7 @@ struct BotReceiptsTests {
                       rasa: { url: "\(server.baseURL)" }
                 """)
             let sink = RecordingSenderActions()
-            let nlp = try handler(environment, sink: sink)
+            let nlp = try await handler(environment, sink: sink)
             let inbound = message("hello", tenant: "shop")
             let outputs = try await nlp.handle(inbound, context: tests.context).envelopes(on: tests.topics.outbound)
             #expect(outputs.map(\.kind) == [.message], "the receipt went out at once, not with the reply")

@@ -10,7 +10,9 @@ struct NotificationStoreTests {
         let test = try await StageTestEnvironment()
         defer { Task { await test.drop() } }
         let store = test.database.notifications
-        let start = Date(timeIntervalSince1970: 1_767_225_600)
+        // Now, in whole seconds: a fixed date in the past would be older than the collection's 30-day TTL, and
+        // the server's TTL sweep could delete the notification in the middle of the test.
+        let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let record = HandoverRecord(
             id: UUID().uuidString.lowercased(), tenantId: "demo", sessionId: "s", customerId: "c",
             reason: .lowConfidence, createdAt: start)

@@ -72,7 +72,9 @@ struct WhatsAppMessageTypesTests {
             "interactive",
             #""interactive":{"type":"list_reply","list_reply":{"id":"priority_express","title":"Express","description":"Next day"}}"#
         )
-        #expect(list.content == .interactive(.init(payload: "priority_express", title: "Express")))
+        #expect(
+            list.content
+                == .interactive(.init(payload: "priority_express", title: "Express", description: "Next day")))
         let button = try envelope("button", #""button":{"payload":"STOP_PROMOTIONS","text":"Stop promotions"}"#)
         #expect(button.content == .interactive(.init(payload: "STOP_PROMOTIONS", title: "Stop promotions")))
     }
