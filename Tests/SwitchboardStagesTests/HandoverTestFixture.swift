@@ -87,6 +87,7 @@ struct HandoverFixture {
         let desk = desk(sink: sink, tenants: tenants, now: now)
         var api = AgentAPI(desk: desk, accounts: accounts, secrets: secrets, hub: hub, logger: test.logger)
         api.search = MessageSearch(database: test.database)
+        api.media = test.database.media
         return HumanHandoverDaemon.makeApplication(
             api: api,
             ops: OpsEndpoints(registry: test.environment.metrics, checks: []), host: "127.0.0.1", port: 0,

@@ -35,11 +35,19 @@ public final class FakeVendorServer: Sendable {
         public var status: Int
         public var headers: [String: String]
         public var body: String
+        /// A binary body, sent instead of ``body`` when set (a media download).
+        public var bytes: [UInt8]?
 
-        public init(status: Int, headers: [String: String] = [:], body: String = "") {
+        public init(status: Int, headers: [String: String] = [:], body: String = "", bytes: [UInt8]? = nil) {
             self.status = status
             self.headers = headers
             self.body = body
+            self.bytes = bytes
+        }
+
+        /// A binary answer of `contentType`.
+        public static func bytes(_ status: Int, _ bytes: [UInt8], contentType: String) -> ScriptedResponse {
+            ScriptedResponse(status: status, headers: ["Content-Type": contentType], bytes: bytes)
         }
 
         /// A JSON answer.
@@ -158,6 +166,7 @@ private struct FakeVendorMiddleware: RouterMiddleware {
         }
         return Response(
             status: HTTPResponse.Status(code: scripted.status), headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(string: scripted.body)))
+            body: ResponseBody(
+                byteBuffer: scripted.bytes.map { ByteBuffer(bytes: $0) } ?? ByteBuffer(string: scripted.body)))
     }
 }

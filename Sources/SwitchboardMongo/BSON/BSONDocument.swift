@@ -97,7 +97,8 @@ final class BSONDocument {
         return fields
     }
 
-    /// Types `MongoValue` has no case for (binary, decimal128, timestamps in replies...) read as `.null`.
+    /// Types `MongoValue` has no case for (decimal128, timestamps in replies...) read as `.null`; binary of any
+    /// subtype reads as `.binary` (its bytes).
     private static func value(at iterator: OpaquePointer) -> MongoValue {
         switch bson_iter_type(iterator) {
         case BSON_TYPE_UTF8:
@@ -114,6 +115,13 @@ final class BSONDocument {
             bson_oid_to_string(bson_iter_oid(iterator), &text)
             return MongoObjectId(String(decoding: text.prefix(24).map { UInt8(bitPattern: $0) }, as: UTF8.self))
                 .map(MongoValue.objectId) ?? .null
+        case BSON_TYPE_BINARY:
+            var subtype = BSON_SUBTYPE_BINARY
+            var length: UInt32 = 0
+            var bytes: UnsafePointer<UInt8>?
+            bson_iter_binary(iterator, &subtype, &length, &bytes)
+            guard let bytes else { return .binary(Data()) }
+            return .binary(Data(bytes: bytes, count: Int(length)))
         case BSON_TYPE_DOCUMENT, BSON_TYPE_ARRAY:
             let isArray = bson_iter_type(iterator) == BSON_TYPE_ARRAY
             let children = withIterator { child in

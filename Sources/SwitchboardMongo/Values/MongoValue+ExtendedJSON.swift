@@ -22,6 +22,7 @@ extension MongoValue {
         case .bool(let value): output += value ? "true" : "false"
         case .date(let value): output += #"{"$date":{"$numberLong":"\#(value.bsonMilliseconds)"}}"#
         case .objectId(let value): output += #"{"$oid":"\#(value.hex)"}"#
+        case .binary(let value): output += #"{"$binary":{"base64":"\#(value.base64EncodedString())","subType":"00"}}"#
         case .null: output += "null"
         case .array(let values):
             output += "["

@@ -13,6 +13,8 @@ public enum MongoValue: Sendable, Hashable {
     /// Stored as a BSON date: milliseconds since 1970, so sub-millisecond precision is lost.
     case date(Date)
     case objectId(MongoObjectId)
+    /// BSON binary data of the generic subtype (0), e.g. a GridFS chunk.
+    case binary(Data)
     case null
     case array([MongoValue])
     case document(MongoDocument)
@@ -36,6 +38,12 @@ public enum MongoValue: Sendable, Hashable {
     /// The value as a `String` if it is one.
     public var stringValue: String? {
         if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The bytes if the value is binary data.
+    public var binaryValue: Data? {
+        if case .binary(let value) = self { return value }
         return nil
     }
 

@@ -26,6 +26,8 @@ public struct ChannelWebhookDaemon: Sendable {
     public let spool: InboundSpool?
     /// The connections provider API calls go over; run first among the services, so it closes last.
     public let providerConnections: ProviderConnectionPool
+    /// The media stage (``MediaFetchHandler``), unless `SWITCHBOARD_MEDIA_FETCH=false`.
+    public let mediaHandler: MediaFetchHandler?
 
     /// Connects (``DaemonParts/connect(_:logger:)``) and builds the daemon with the web chat adapter.
     public static func make(
@@ -113,13 +115,37 @@ public struct ChannelWebhookDaemon: Sendable {
         self.endpoints = OpsEndpoints(registry: metricsRegistry, checks: readinessChecks)
         self.httpMetrics = HTTPMetrics()
         self.providerConnections = providerConnections
+        let media = try MediaFetchConfiguration(variables: environment.variables)
+        self.mediaHandler =
+            media.enabled
+            ? MediaFetchHandler(
+                database: database, secrets: environment.secrets,
+                endpoints: MediaSource.Endpoints(
+                    ProviderConfiguration(variables: environment.variables, connections: providerConnections)),
+                configuration: media, connections: providerConnections)
+            : nil
     }
 
     /// Provider connections, producer, spool, reply-preview relay, outbound stage and HTTP application, in start
     /// order.
     public func services() throws -> [any Service] {
-        [providerConnections, producer] + spoolServices + relayServices
-            + [try makeOutboundRunner(), try makeApplication(runningServices: false)]
+        var services: [any Service] = [providerConnections, producer] + spoolServices + relayServices
+        services.append(try makeOutboundRunner())
+        if let media = try makeMediaRunner() { services.append(media) }
+        services.append(try makeApplication(runningServices: false))
+        return services
+    }
+
+    /// A runner of the media stage, consuming `sessioned` as the `channel-webhook-media` group; nil when media
+    /// fetching is off. Made only for running, as ``makeOutboundRunner()``.
+    public func makeMediaRunner() throws -> StageRunner? {
+        guard let mediaHandler else { return nil }
+        let topics = environment.settings.topics
+        return try StageRunner(
+            configuration: StageRunner.Configuration(
+                stage: MediaFetchHandler.stage, inputTopic: topics.sessioned, topics: topics),
+            kafka: environment.kafka, producer: producer,
+            handler: DropErased(mediaHandler, erasures: context.database.erasures), logger: context.logger)
     }
 
     private var spoolServices: [any Service] { spool.map { [$0] } ?? [] }

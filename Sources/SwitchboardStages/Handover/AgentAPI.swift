@@ -34,6 +34,7 @@ import SwitchboardCore
 /// | `POST /api/v1/agent/accounts/{agent}/password` (supervisor) | `{"password"}` | 200 the account |
 /// | `GET /api/v1/agent/customers/{customer}/export` (supervisor) | | 200 everything stored (as the CLI's export) |
 /// | `DELETE /api/v1/agent/customers/{customer}` (supervisor) | | 200 `{"deleted":{collection: n},"in_flight_drained"}` |
+/// | `GET /api/v1/agent/media/{id}` | | 200 the media's bytes (see ``mediaPath``) |
 /// | `GET /api/v1/agent/search?q=&customer=&channel=&since=&until=&intent=&handover_state=&limit=` | | 200 `{"backend","results":[…]}` (see ``searchPath``) |
 ///
 /// `agent_id` in a body is only for integrations: a person always acts as themselves, and a body naming
@@ -60,6 +61,8 @@ public struct AgentAPI: Sendable {
     public var analytics: (any AnalyticsStoring)?
     /// Search of the tenant's messages for agents and supervisors; nil: `GET /api/v1/agent/search` answers 503.
     public var search: MessageSearch?
+    /// Inbound media for `GET /api/v1/agent/media/{id}`; nil: that route answers 503.
+    public var media: MediaStore?
 
     /// - Parameters:
     ///   - desk: The handover operations.
@@ -87,6 +90,7 @@ public struct AgentAPI: Sendable {
         addPrivacyRoutes(to: router)
         addAnalyticsRoutes(to: router)
         addSearchRoutes(to: router)
+        addMediaRoutes(to: router)
         let handovers = router.group(RouterPath(Self.basePath))
         handovers.get { request, _ in
             await respond(request) { caller in

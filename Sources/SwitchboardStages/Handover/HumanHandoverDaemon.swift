@@ -52,6 +52,7 @@ public enum HumanHandoverDaemon {
             interval: try environment.milliseconds(
                 "SWITCHBOARD_ANALYTICS_INTERVAL_MS", default: AnalyticsConsumer.defaultInterval))
         api.search = MessageSearch(database: parts.database)
+        api.media = parts.database.media
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,
             port: environment.settings.httpPort, logger: logger)

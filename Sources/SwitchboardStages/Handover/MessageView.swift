@@ -26,6 +26,8 @@ public struct MessageView: Sendable, Hashable, Codable {
     /// What the bot understood, where it did: the intent and its confidence (0 to 1).
     public var intent: String?
     public var confidence: Double?
+    /// Inbound media: where the desk reads it, or why it cannot.
+    public var media: MediaView?
 
     public init(_ message: MessageStore.StoredMessage) {
         let envelope = message.envelope
@@ -48,10 +50,11 @@ public struct MessageView: Sendable, Hashable, Codable {
         sessionId = message.session_id
         intent = envelope.annotations.intent
         confidence = envelope.annotations.confidence
+        media = MediaView(message)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, direction, sender, text, sequence, status, channel, intent, confidence
+        case id, direction, sender, text, sequence, status, channel, intent, confidence, media
         case sessionId = "session_id"
         case agentId = "agent_id"
         case contentType = "content_type"

@@ -18,7 +18,8 @@ import SwitchboardRuntime
 public struct CustomerPrivacy: Sendable {
     /// The collections that hold data about customers, in the order an erasure clears them.
     public static let collections = [
-        "messages", "search_terms", "early_delivery_statuses", "notifications", "handovers", "session_owners",
+        "media.chunks", "media.files", "messages", "search_terms", "early_delivery_statuses", "notifications",
+        "handovers", "session_owners",
         "sessions", "identities", "profiles", "analytics_sessions", "csat_surveys",
     ]
     /// The collections that hold nothing about any one customer (agents, operations, fences).
@@ -66,7 +67,14 @@ public struct CustomerPrivacy: Sendable {
                 ["tenant_id": .string(tenantId), "customer_id": .string(customerId), "direction": "outbound"],
                 projection: ["provider_message_id": 1], as: ProviderId.self
             ).compactMap { $0.provider_message_id.map(MongoValue.string) }
+        let mediaIds = try await client.collection("media.files", as: IdOnly.self)
+            .find(
+                ["metadata.tenant_id": .string(tenantId), "metadata.customer_id": .string(customerId)],
+                projection: ["_id": 1], as: IdOnly.self
+            ).map { MongoValue.string($0._id) }
         return [
+            "media.files": ["_id": ["$in": .array(mediaIds)]],
+            "media.chunks": ["files_id": ["$in": .array(mediaIds)]],
             "profiles": ["_id": .string(customerId), "tenant_id": .string(tenantId)],
             "identities": owned,
             "sessions": owned,

@@ -32,6 +32,8 @@ public struct MessageStore: Sendable {
         /// The session events storing this message raised (it started a session): set by the session stage,
         /// so that a redelivery emits them again.
         public var session_events: [SwitchboardEvent]? = nil
+        /// Inbound media: whether it was fetched and stored, or why not (set by channel-webhook's media fetch).
+        public var media_status: MediaStatus? = nil
 
         public init(_ envelope: Envelope, status: String, at time: Date) {
             _id = envelope.id.uuidString.lowercased()

@@ -14,6 +14,8 @@ public struct SwitchboardDatabase: Sendable {
     public let notifications: NotificationStore
     public let analytics: AnalyticsStore
     public let surveys: CSATSurveyStore
+    /// Inbound media, in GridFS layout.
+    public let media: MediaStore
 
     public init(client: MongoClient) {
         self.client = client
@@ -27,6 +29,7 @@ public struct SwitchboardDatabase: Sendable {
         notifications = NotificationStore(client: client)
         analytics = AnalyticsStore(client: client)
         surveys = CSATSurveyStore(client: client)
+        media = MediaStore(client: client)
     }
 
     /// Connects and creates every index (creating an existing index is a no-op).
@@ -45,6 +48,7 @@ public struct SwitchboardDatabase: Sendable {
         try await agentSessions.createIndexes()
         try await notifications.createIndexes()
         try await analytics.createIndexes()
+        try await media.createIndexes()
     }
 
     /// Whether the database answers: for `/health/ready`.

@@ -155,6 +155,26 @@ extension DeskPage {
           renderList(state.lists[state.list] || []);
         }
 
+        // Stored media from the authenticated media URL (the sign-in cookie goes with it): images inline, other
+        // types as a download link; media that could not be fetched says why.
+        function mediaNode(media) {
+          const type = media.mime_type || "";
+          if (media.state === "stored" && media.url) {
+            if (type.startsWith("image/") && type !== "image/svg+xml") {
+              const image = el("img", "media");
+              image.src = media.url;
+              image.alt = media.file_name || "image";
+              return image;
+            }
+            const link = el("a", "media", "Download " + (media.file_name || type || "media"));
+            link.href = media.url;
+            link.download = media.file_name || "";
+            return link;
+          }
+          if (media.state === "failed") return el("span", "media-failed", "media unavailable: " + (media.reason || "unknown"));
+          return el("span", "meta", "media pending");
+        }
+
         function renderCustomer(customer) {
           const messages = $("messages");
           messages.replaceChildren();
@@ -164,6 +184,7 @@ extension DeskPage {
             item.append(el("span", "meta", m.sender + (m.agent_id ? " " + m.agent_id : "") + " · " + m.channel
               + " · " + new Date(m.created_at).toLocaleString()));
             item.append(el("span", null, m.text === null || m.text === undefined ? "(" + (m.content_type || "no text") + ")" : m.text));
+            if (m.media) item.append(mediaNode(m.media));
             if (m.intent) {
               understood = m;
               item.append(el("span", "meta", "intent " + m.intent + (m.confidence !== undefined && m.confidence !== null

@@ -17,6 +17,9 @@ extension DeskPage {
         [role=tab][aria-selected=true] { background: #22313f; color: #fff; }
         .badge:not(:empty) { background: #c0392b; color: #fff; border-radius: 1rem; padding: 0 .45rem; font-size: .8rem; }
         .list { list-style: none; padding: 0; }
+        img.media { display: block; max-width: 18rem; max-height: 18rem; margin-top: .3rem; border-radius: 4px; }
+        a.media { display: block; margin-top: .3rem; }
+        .media-failed { display: block; color: #c0392b; font-size: .9rem; }
         .list li button { width: 100%; text-align: left; display: block; }
         .list li button[aria-current=true] { border-width: 3px; }
         .muted { color: #666; font-size: .9rem; }
