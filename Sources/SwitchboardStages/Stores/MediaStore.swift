@@ -122,14 +122,22 @@ public struct MediaStore: Sendable {
             metadata: .init(
                 tenant_id: upload.tenantId, message_id: upload.messageId, customer_id: upload.customerId,
                 content_type: upload.contentType, sha256: Self.sha256(upload.bytes)))
-        do {
-            try await files.insert(created)
-        } catch  where error.code == .duplicateKey {
-            // Another fetch of the same media finished first.
-            if let stored = try await file(id: id, tenantId: upload.tenantId) { return stored }
-            throw error
+        if try await insertIfNew(created) { return created }
+        // Another fetch of the same media finished first.
+        guard let stored = try await file(id: id, tenantId: upload.tenantId) else {
+            throw MediaStoreError(reason: "media \(id) was stored by another fetch but cannot be read")
         }
-        return created
+        return stored
+    }
+
+    /// Inserts `file`; false when a file with its id is stored already.
+    private func insertIfNew(_ file: StoredFile) async throws -> Bool {
+        do {
+            try await files.insert(file)
+            return true
+        } catch  where error.code == .duplicateKey {
+            return false
+        }
     }
 
     /// Now, to the millisecond as the database keeps it, so a stored file compares equal to the one read back.
