@@ -60,7 +60,7 @@ struct AgentMediaAPITests {
             ) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/pdf")
-                #expect(response.headers[.contentDisposition] == #"attachment; filename="in_voice__.pdf""#)
+                #expect(response.headers[.contentDisposition] == #"attachment; filename="in_voice_.pdf""#)
                 #expect(response.headers[.contentSecurityPolicy] == "default-src 'none'; sandbox")
             }
         }
