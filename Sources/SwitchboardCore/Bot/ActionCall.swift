@@ -51,7 +51,9 @@ public struct ActionCall: Sendable, Hashable, Codable {
     }
 }
 
-/// What an action's JSON answer asks for: `{"data": {…}, "reply": "…", "handover": false}`.
+/// What an action's JSON answer asks for: `{"data": {…}, "reply": "…", "handover": false}`, optionally with
+/// `"buttons": [{"title": "…", "payload": "…"}]` and `"image": "https://…"` to send with the reply, as a
+/// Rasa response has them (see ``BotResponse``).
 public struct ActionAnswer: Sendable, Hashable {
     /// Values for the reply template's placeholders (`data`, or the answer's own top-level values).
     public var data: [String: String]
@@ -59,14 +61,28 @@ public struct ActionAnswer: Sendable, Hashable {
     public var reply: String?
     /// The business asks for a person.
     public var handover: Bool
+    /// Buttons under the reply; empty for none, and when the answer's buttons could not be sent.
+    public var buttons: [BotResponse.Button]
+    /// An image's URL to send with the reply, or nil.
+    public var image: String?
+    /// Why `buttons` or `image` of the answer were left out (the reply goes out without them), for a log line;
+    /// never quotes the answer.
+    public var ignored: [String]
 
-    public init(data: [String: String] = [:], reply: String? = nil, handover: Bool = false) {
+    public init(
+        data: [String: String] = [:], reply: String? = nil, handover: Bool = false,
+        buttons: [BotResponse.Button] = [], image: String? = nil, ignored: [String] = []
+    ) {
         self.data = data
         self.reply = reply
         self.handover = handover
+        self.buttons = buttons
+        self.image = image
+        self.ignored = ignored
     }
 
-    /// Reads an answer; throws ``BotEngineError/Code/badAnswer`` for one that is not a JSON object.
+    /// Reads an answer; throws ``BotEngineError/Code/badAnswer`` for one that is not a JSON object. Buttons or
+    /// an image that cannot be sent are left out, with the reason in ``ignored``.
     public static func parse(_ body: [UInt8]) throws(BotEngineError) -> ActionAnswer {
         guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
             throw BotEngineError(.badAnswer, "the action's answer is not a JSON object")
@@ -81,7 +97,51 @@ public struct ActionAnswer: Sendable, Hashable {
         if case .string(let text)? = object["reply"], !text.isEmpty { reply = text }
         var handover = false
         if case .bool(let flag)? = object["handover"] { handover = flag }
-        return ActionAnswer(data: data, reply: reply, handover: handover)
+        var answer = ActionAnswer(data: data, reply: reply, handover: handover)
+        answer.readRich(object)
+        return answer
+    }
+
+    /// Takes `buttons` and `image` from the answer when they are well formed; otherwise notes why not.
+    private mutating func readRich(_ object: [String: JSONValue]) {
+        var buttons: [BotResponse.Button] = []
+        switch object["buttons"] {
+        case nil, .null?:
+            break
+        case .array(let items)?:
+            for (index, item) in items.enumerated() {
+                guard case .object(let fields) = item, let title = fields["title"]?.scalarText,
+                    let payload = fields["payload"]?.scalarText
+                else {
+                    ignored.append("buttons: item \(index + 1) is not an object with a title and a payload")
+                    buttons = []
+                    break
+                }
+                buttons.append(BotResponse.Button(title: title, payload: payload))
+            }
+        default:
+            ignored.append("buttons is not a list")
+        }
+        var image: String?
+        switch object["image"] {
+        case nil, .null?:
+            break
+        case .string(let url)?:
+            image = url
+        default:
+            ignored.append("image is not a string")
+        }
+        // Checked as a template's are; the text is checked where it is known (it may come from the settings).
+        if !buttons.isEmpty, let problem = BotResponse.problem(text: "-", buttons: buttons, image: nil) {
+            ignored.append("buttons: \(problem)")
+            buttons = []
+        }
+        if let url = image, let problem = BotResponse.problem(text: "-", buttons: [], image: url) {
+            ignored.append(problem)
+            image = nil
+        }
+        self.buttons = buttons
+        self.image = image
     }
 }
 

@@ -10,7 +10,10 @@ extension NLUModel {
 
     /// The model as a file: magic, format version, SHA-256 of the payload, payload.
     ///
-    /// The same model always gives the same bytes (maps are written in sorted key order).
+    /// The same model always gives the same bytes (maps are written in sorted key order). Responses with
+    /// buttons or images follow the text responses as one JSON string, only when there are any: a text-only
+    /// model's file is what it was before rich responses, and a build from before them refuses a file with
+    /// them (trailing bytes) rather than send their texts without buttons.
     public func serialized() -> Data {
         var payload = NLUBinaryWriter()
         writeClassifier(to: &payload)
@@ -19,6 +22,7 @@ extension NLUModel {
         payload.map(synonyms.mapValues { [$0] })
         payload.map(lookups)
         payload.map(templates.responses)
+        if let rich = Self.richResponses(templates) { payload.string(rich) }
         var file = Self.magic
         var header = NLUBinaryWriter()
         header.int(Self.fileFormatVersion)
@@ -51,7 +55,14 @@ extension NLUModel {
         let regexes = try reader.map()
         let synonyms = try reader.map().compactMapValues(\.first)
         let lookups = try reader.map()
-        let responses = try reader.map()
+        var responses = try reader.map().mapValues { $0.map { BotResponse(text: $0) } }
+        if !reader.isAtEnd {
+            let json = try reader.string()
+            guard let rich = try? JSONDecoder().decode([String: [BotResponse]].self, from: Data(json.utf8)) else {
+                throw NLUModelFileError("the model file is corrupt")
+            }
+            responses.merge(rich) { _, rich in rich }
+        }
         guard reader.isAtEnd else { throw NLUModelFileError("the model file has trailing bytes") }
         do {
             try self.init(
@@ -61,6 +72,15 @@ extension NLUModel {
         } catch {
             throw NLUModelFileError("the model file's regexes are invalid: \(error)")
         }
+    }
+
+    /// The responses that have a variant with buttons or an image, as JSON with sorted keys; nil for none.
+    private static func richResponses(_ templates: ResponseTemplates) -> String? {
+        let rich = templates.variants.filter { $0.value.contains(where: \.isRich) }
+        guard !rich.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(rich)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// "format 2, sha256 …" for a model file's bytes (the checksum of its payload, as stored).

@@ -55,7 +55,7 @@ public struct NLUModel: Sendable {
                 training: training.intents, parameters: IntentClassifier.Parameters(embeddings: embeddings)),
             tagger: SequenceTagger(examples: training.examples, lookups: sortedLookups),
             regexes: training.regexes, synonyms: training.synonyms, lookups: sortedLookups,
-            responses: training.responses)
+            responses: training.responseVariants)
     }
 
     /// Parses Rasa-style YAML and trains a model from it.
@@ -65,7 +65,7 @@ public struct NLUModel: Sendable {
 
     init(
         classifier: IntentClassifier, tagger: SequenceTagger?, regexes: [String: [String]],
-        synonyms: [String: String], lookups: [String: [String]], responses: [String: [String]]
+        synonyms: [String: String], lookups: [String: [String]], responses: [String: [BotResponse]]
     ) throws(TenantConfigurationError) {
         self.classifier = classifier
         self.tagger = tagger
@@ -73,7 +73,7 @@ public struct NLUModel: Sendable {
         self.synonyms = synonyms
         self.lookups = lookups
         extractor = try RegexEntityExtractor(regexes)
-        templates = ResponseTemplates(responses)
+        templates = ResponseTemplates(variants: responses)
     }
 
     /// Classifies `text` and extracts entities.

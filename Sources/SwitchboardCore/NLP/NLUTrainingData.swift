@@ -15,12 +15,20 @@ import Yams
 /// responses:
 ///   utter_greet:
 ///     - text: "Hello!"
+///   utter_ask_size:
+///     - text: "Which size, {name}?"
+///       image: https://shop.example/sizes.png
+///       buttons:
+///         - title: Small
+///           payload: '/inform{"size": "small"}'
 /// ```
 ///
 /// Entity annotations in examples (`[AB123456](order_id)`, `[NYC](city:New York)`,
 /// `[NYC]{"entity": "city", "value": "New York"}`) become entity spans for the tagger; `synonym:` items
 /// normalise values and `lookup:` items are gazetteers for the tagger. A top-level `regex:` map of
-/// name → pattern(s) is accepted too. ``parse(json:)`` reads the benchmark format of `shared/nlp`.
+/// name → pattern(s) is accepted too. A response variant keeps its `text`, `buttons` and `image` (see
+/// ``BotResponse``); a variant without text or image is left out, as are Rasa's other keys (`custom`,
+/// `channel`, ...). ``parse(json:)`` reads the benchmark format of `shared/nlp`.
 public struct NLUTrainingData: Sendable, Hashable {
     /// Examples of one intent.
     public struct IntentExamples: Sendable, Hashable {
@@ -50,17 +58,24 @@ public struct NLUTrainingData: Sendable, Hashable {
     public var intents: [IntentExamples]
     /// Regex entity patterns per entity name.
     public var regexes: [String: [String]]
-    /// Response texts per response name (`utter_greet`).
-    public var responses: [String: [String]]
+    /// Response variants per response name (`utter_greet`), with their buttons and images.
+    public var responseVariants: [String: [BotResponse]]
+    /// Response texts per response name (`utter_greet`); setting them makes every variant text only.
+    public var responses: [String: [String]] {
+        get { responseVariants.mapValues { $0.map(\.text) } }
+        set { responseVariants = newValue.mapValues { $0.map { BotResponse(text: $0) } } }
+    }
     /// Synonyms: lowercased surface text → the value an entity gets (`nyc` → `New York`).
     public var synonyms: [String: String]
     /// Lookup tables (gazetteers) per entity type.
     public var lookups: [String: [String]]
 
-    /// Creates training data in code; repeated intent names are merged.
+    /// Creates training data in code; repeated intent names are merged. A name in `responseVariants` replaces
+    /// the same name's text-only `responses`.
     public init(
         intents: [IntentExamples], regexes: [String: [String]] = [:], responses: [String: [String]] = [:],
-        synonyms: [String: String] = [:], lookups: [String: [String]] = [:]
+        synonyms: [String: String] = [:], lookups: [String: [String]] = [:],
+        responseVariants: [String: [BotResponse]] = [:]
     ) {
         var merged: [IntentExamples] = []
         var positions: [String: Int] = [:]
@@ -75,7 +90,8 @@ public struct NLUTrainingData: Sendable, Hashable {
         }
         self.intents = merged
         self.regexes = regexes
-        self.responses = responses
+        self.responseVariants = responses.mapValues { $0.map { BotResponse(text: $0) } }
+            .merging(responseVariants) { _, rich in rich }
         self.synonyms = synonyms
         self.lookups = lookups
     }
@@ -135,9 +151,16 @@ public struct NLUTrainingData: Sendable, Hashable {
                 throw TenantConfigurationError("training data: regex '\(name)' pattern is invalid: \(pattern)")
             }
         }
-        let responses = (raw.responses ?? [:]).mapValues { $0.compactMap(\.text) }.filter { !$0.value.isEmpty }
+        var variants: [String: [BotResponse]] = [:]
+        for (name, items) in raw.responses ?? [:] {
+            var parsed: [BotResponse] = []
+            for (index, item) in items.enumerated() {
+                if let response = try item.response(name: name, index: index) { parsed.append(response) }
+            }
+            if !parsed.isEmpty { variants[name] = parsed }
+        }
         return NLUTrainingData(
-            intents: intents, regexes: regexes, responses: responses, synonyms: synonyms, lookups: lookups)
+            intents: intents, regexes: regexes, synonyms: synonyms, lookups: lookups, responseVariants: variants)
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -172,6 +195,24 @@ private struct RawItem: Decodable {
 
 private struct RawResponse: Decodable {
     var text: String?
+    var buttons: [RawButton]?
+    var image: String?
+
+    struct RawButton: Decodable {
+        var title: String?
+        var payload: String?
+    }
+
+    /// The variant, nil for one with neither text nor image (text-only responses read as they always did);
+    /// throws for buttons or an image that could not be sent.
+    func response(name: String, index: Int) throws(TenantConfigurationError) -> BotResponse? {
+        guard text != nil || image != nil else { return nil }
+        let buttons = (buttons ?? []).map { BotResponse.Button(title: $0.title ?? "", payload: $0.payload ?? "") }
+        if let problem = BotResponse.problem(text: text ?? "", buttons: buttons, image: image) {
+            throw TenantConfigurationError("training data: response '\(name)' variant \(index + 1): \(problem)")
+        }
+        return BotResponse(text: text ?? "", buttons: buttons, image: image)
+    }
 }
 
 /// Rasa writes examples as a block of `- item` lines; plain YAML lists and single strings work too.

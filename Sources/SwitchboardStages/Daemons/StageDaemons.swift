@@ -65,8 +65,11 @@ public enum StageDaemons {
         let reloader = try await NLPModels.reloader(for: environment, logger: logger)
         let reloadInterval = try environment.milliseconds("SWITCHBOARD_NLP_RELOAD_MS", default: .seconds(10))
         let engine = reloader.engine
-        // The database only when a tenant's bot reads the session: a language model's context, or forms.
-        let needsDatabase = BotServices.needsDatabase(environment.tenants)
+        // The database only when a tenant's bot reads the session: a language model's context, forms, or the
+        // options a numbered answer picks (templates with buttons, actions that may answer with buttons).
+        let needsDatabase = BotServices.needsDatabase(environment.tenants) { tenant in
+            engine.templates(forTenant: tenant)?.offersChoices == true
+        }
         let parts = try await DaemonParts.connect(environment, logger: logger, needsDatabase: needsDatabase)
         // Previews of web chat replies a language model is writing, for channel-webhook's streams.
         let previews = ReplyDeltaPublisher(producer: parts.producer, topic: parts.topics.replyDeltas, logger: logger)
@@ -75,8 +78,10 @@ public enum StageDaemons {
         let bot = try BotServices.build(
             environment: environment, builtIn: engine, transport: PooledBotHTTPTransport(),
             history: parts.connectedDatabase?.messages, forms: parts.connectedDatabase?.sessions, deltas: previews,
-            senderActions: typing)
-        let nlp = NLPHandler(bot: bot, templates: { engine.templates(forTenant: $0) }, environment: environment)
+            senderActions: typing, choices: parts.connectedDatabase?.messages)
+        let nlp = NLPHandler(
+            bot: bot, templates: { engine.templates(forTenant: $0) }, intents: { engine.model(forTenant: $0)?.intents },
+            environment: environment)
         let handler: any StageHandler =
             if let database = parts.connectedDatabase {
                 // With the database at hand, an erased customer's message in flight reaches no engine either.

@@ -101,6 +101,9 @@ extension NLPHandler {
                 switch await actions.run(action, call: call, values: slots) {
                 case .reply(let text):
                     reply = text
+                case .response(let response, _):
+                    // A form keeps its answer as text, to give the same again on a redelivery.
+                    reply = response.text
                 case .handover:
                     reply = nil
                 case .failed(let reason):

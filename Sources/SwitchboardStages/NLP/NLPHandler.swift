@@ -8,36 +8,47 @@ public import SwitchboardRuntime
 /// model that asks for a person, no template, no engine answering, content it cannot read). Intent,
 /// entities, confidence and the engine that answered go into the envelope.
 ///
+/// A message whose button payload (or text) names its intent (`/intent{"entity": "value"}`, see
+/// ``IntentCommand``) is not classified, whatever the engines; and on channels that show options as numbered
+/// lines, an answer of just a number is taken as a tap on that option of the bot's last choice.
+///
 /// Every reply's id derives from the inbound message's, and everything it depends on (the session's earlier
 /// messages, the cached model answer) is the same on a redelivery, so a redelivered message gives the same
-/// reply, which the outbound stage drops.
+/// reply, which the outbound stage drops. A response of two messages (an image, then a choice) has two such
+/// ids.
 public struct NLPHandler: EnvelopeHandler {
     let bot: BotServices
     let templates: @Sendable (String) -> ResponseTemplates?
+    let intents: @Sendable (String) -> [String]?
     let environment: DaemonEnvironment
     let clock: @Sendable () -> Date
 
-    /// The built-in `engine` for every tenant.
+    /// The built-in `engine` for every tenant. `intents` are the intents a tenant's built-in model knows (nil:
+    /// no model, any `/intent` payload is taken).
     public init(
         engine: any NLPEngine,
         templates: @escaping @Sendable (String) -> ResponseTemplates?,
+        intents: @escaping @Sendable (String) -> [String]? = { _ in nil },
         environment: DaemonEnvironment,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(
-            bot: .builtInOnly(engine, tenants: environment.tenants), templates: templates, environment: environment,
-            clock: clock)
+            bot: .builtInOnly(engine, tenants: environment.tenants), templates: templates, intents: intents,
+            environment: environment, clock: clock)
     }
 
-    /// Each tenant's chain from `bot`.
+    /// Each tenant's chain from `bot`. `intents` are the intents a tenant's built-in model knows (nil: no
+    /// model, any `/intent` payload is taken).
     public init(
         bot: BotServices,
         templates: @escaping @Sendable (String) -> ResponseTemplates?,
+        intents: @escaping @Sendable (String) -> [String]? = { _ in nil },
         environment: DaemonEnvironment,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.bot = bot
         self.templates = templates
+        self.intents = intents
         self.environment = environment
         self.clock = clock
     }
@@ -85,6 +96,7 @@ public struct NLPHandler: EnvelopeHandler {
     /// The bot's answer to one message: a reply, a form's turn, a hand-over, or dead letters besides.
     func answer(_ envelope: Envelope, context: StageContext) async throws -> [StageOutput] {
         let tenant = try environment.tenant(envelope.tenantId)
+        let envelope = try await numberedAnswer(envelope, context: context)
         guard let text = envelope.content?.textForUnderstanding, !text.isEmpty else {
             return handOver(envelope, reason: .unsupportedContent, tenant: tenant, context: context)
         }
@@ -98,21 +110,29 @@ public struct NLPHandler: EnvelopeHandler {
         {
             return outputs
         }
-        var turn = BotTurn(tenantId: tenant.id, text: text, messageId: envelope.id)
-        // Web chat visitors listen on a stream, where a reply's preview can show while a model writes it.
-        if envelope.channel == .webchat, let conversationId = envelope.conversationId {
-            turn.stream = ReplyDeltaTarget(
-                tenantId: tenant.id, conversationId: conversationId, userId: envelope.externalId,
-                inReplyTo: envelope.id, traceId: envelope.traceId)
+        let outcome: EngineChain.Outcome
+        if let command = intentCommand(envelope, tenant: tenant) {
+            // Named by the message itself: no engine is asked, and templates, actions and forms apply alike.
+            context.logger.debug("Intent named by the message's payload", metadata: ["intent": "\(command.intent)"])
+            outcome = .answered(BotAnswer(result: command.result), engine: Self.payloadEngine, passedOver: [])
+        } else {
+            var turn = BotTurn(tenantId: tenant.id, text: text, messageId: envelope.id)
+            // Web chat visitors listen on a stream, where a reply's preview can show while a model writes it.
+            if envelope.channel == .webchat, let conversationId = envelope.conversationId {
+                turn.stream = ReplyDeltaTarget(
+                    tenantId: tenant.id, conversationId: conversationId, userId: envelope.externalId,
+                    inReplyTo: envelope.id, traceId: envelope.traceId)
+            }
+            if chain.wantsHistory, let history = bot.history, let sessionId = envelope.sessionId,
+                let sequence = envelope.sequence
+            {
+                let limit = tenant.bot.llm?.historyMessages ?? 20
+                turn.history = try await history.recent(
+                    tenantId: tenant.id, sessionId: sessionId, before: sequence, limit: limit)
+            }
+            outcome = await chain.run(turn, logger: context.logger)
         }
-        if chain.wantsHistory, let history = bot.history, let sessionId = envelope.sessionId,
-            let sequence = envelope.sequence
-        {
-            let limit = tenant.bot.llm?.historyMessages ?? 20
-            turn.history = try await history.recent(
-                tenantId: tenant.id, sessionId: sessionId, before: sequence, limit: limit)
-        }
-        switch await chain.run(turn, logger: context.logger) {
+        switch outcome {
         case .exhausted(let failures):
             return handOver(envelope, reason: .botUnavailable, tenant: tenant, context: context)
                 + badAnswers(failures, envelope: envelope, context: context)
@@ -159,12 +179,14 @@ public struct NLPHandler: EnvelopeHandler {
         }
         // A stable variant per message: a redelivery picks the same template, so the reply is identical.
         let variant = Int(envelope.id.uuid.15)
-        switch policy.decide(
-            result, templates: templates(envelope.tenantId) ?? ResponseTemplates([:]), variant: variant)
-        {
-        case .reply(let reply, let intent, let confidence, _):
+        let responses = templates(envelope.tenantId) ?? ResponseTemplates([:])
+        switch policy.decide(result, templates: responses, variant: variant) {
+        case .reply(let reply, let intent, let confidence, let entities):
             context.logger.info("Bot reply", metadata: ["intent": "\(intent)", "confidence": "\(confidence)"])
-            return [botReply(envelope, text: reply, context: context)]
+            // The variant the policy took the text of, with its buttons and image.
+            let response =
+                responses.response(for: intent, entities: entities, variant: variant) ?? BotResponse(text: reply)
+            return botReplies(envelope, response: response, context: context)
         case .handover(let reason, _, _):
             if reason == .noResponse, let reply = answer.reply {
                 return [botReply(envelope, text: reply, context: context)]
@@ -190,6 +212,14 @@ public struct NLPHandler: EnvelopeHandler {
         case .reply(let reply):
             context.logger.info("Bot reply from an intent action", metadata: ["action": "\(call.action)"])
             return [botReply(envelope, text: reply, context: context)] + published
+        case .response(let response, let ignored):
+            if !ignored.isEmpty {
+                context.logger.warning(
+                    "An intent action's answer has buttons or an image that cannot be sent; the reply goes without",
+                    metadata: ["action": "\(call.action)", "reason": "\(ignored.joined(separator: "; "))"])
+            }
+            context.logger.info("Bot reply from an intent action", metadata: ["action": "\(call.action)"])
+            return botReplies(envelope, response: response, context: context) + published
         case .handover:
             return handOver(envelope, reason: .botRequested, tenant: tenant, context: context) + published
         case .failed(let reason):
@@ -228,7 +258,19 @@ public struct NLPHandler: EnvelopeHandler {
     }
 
     func botReply(_ envelope: Envelope, text: String, context: StageContext) -> StageOutput {
-        var reply = envelope.reply(content: .text(text), sender: .bot, stage: "nlp", at: clock())
+        botReply(envelope, content: .text(text), stage: "nlp", context: context)
+    }
+
+    /// The messages of `response` (``BotResponse/contents(on:)``): the first with the id a text reply has,
+    /// each later one with its own id derived from the inbound message's, the same on a redelivery.
+    func botReplies(_ envelope: Envelope, response: BotResponse, context: StageContext) -> [StageOutput] {
+        response.contents(on: envelope.channel).enumerated().map { index, content in
+            botReply(envelope, content: content, stage: index == 0 ? "nlp" : "nlp-\(index + 1)", context: context)
+        }
+    }
+
+    func botReply(_ envelope: Envelope, content: Content, stage: String, context: StageContext) -> StageOutput {
+        var reply = envelope.reply(content: content, sender: .bot, stage: stage, at: clock())
         // The intent answered travels with the reply, so that search finds both by it once the reply is stored.
         reply.annotations.intent = envelope.annotations.intent
         return .envelope(reply, to: context.topics.outbound)

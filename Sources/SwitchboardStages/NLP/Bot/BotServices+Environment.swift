@@ -9,14 +9,26 @@ extension BotServices {
         }
     }
 
+    /// ``needsDatabase(_:)``, or a tenant's bot may offer options a customer answers with a number (on SMS):
+    /// `offersChoices` says whether the tenant's templates have buttons, and an intent action that calls a
+    /// URL may answer with buttons. Without the database such an answer is understood as the text it is.
+    public static func needsDatabase(_ tenants: TenantDirectory, offersChoices: (String) -> Bool) -> Bool {
+        needsDatabase(tenants)
+            || tenants.tenants.contains { tenant in
+                offersChoices(tenant.id) || tenant.bot.actions.values.contains { $0.url != nil }
+            }
+    }
+
     /// Each tenant's chain as its `bot:` settings name it, with endpoint keys from the tenant secrets.
     ///
     /// Throws for a tenant whose actions call a URL without the `ACTION_SECRET` to sign them. Language models
-    /// stream web chat replies' previews to `deltas`, when given.
+    /// stream web chat replies' previews to `deltas`, when given. Numbered answers find their options in
+    /// `choices`, when given.
     public static func build(
         environment: DaemonEnvironment, builtIn: any NLPEngine, transport: any BotHTTPTransport,
         history: (any SessionHistory)?, forms: (any FormStoring)? = nil, metrics: BotMetrics = BotMetrics(),
-        deltas: (any ReplyDeltaSink)? = nil, senderActions: (any SenderActionSink)? = nil
+        deltas: (any ReplyDeltaSink)? = nil, senderActions: (any SenderActionSink)? = nil,
+        choices: (any ChoiceHistory)? = nil
     ) throws(SettingsError) -> BotServices {
         let permits = TenantPermits()
         let breaker = CircuitBreaker(failureThreshold: 5, coolDown: .seconds(30))
@@ -59,6 +71,6 @@ extension BotServices {
             chains: chains, history: history,
             actions: anyActions
                 ? IntentActions(transport: transport, secrets: environment.secrets, metrics: metrics) : nil,
-            forms: forms, senderActions: senderActions)
+            forms: forms, senderActions: senderActions, choices: choices)
     }
 }

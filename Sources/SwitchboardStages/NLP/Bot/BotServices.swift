@@ -1,7 +1,7 @@
 public import SwitchboardCore
 
 /// What nlp-plugin's handler needs besides the tenants: each tenant's engine chain, the session history
-/// for engines that want context, and the intent actions.
+/// for engines that want context and for numbered answers, and the intent actions.
 public struct BotServices: Sendable {
     /// Engine chains by tenant id.
     public var chains: [String: EngineChain]
@@ -13,12 +13,17 @@ public struct BotServices: Sendable {
     public var forms: (any FormStoring)?
     /// Where typing indicators shown before a slow engine answers go at once; nil: none are shown early.
     public var senderActions: (any SenderActionSink)?
+    /// The choice a numbered answer ("2") picks from; nil without the database, and then such an answer is
+    /// understood as the text it is.
+    public var choices: (any ChoiceHistory)?
 
     public init(
         chains: [String: EngineChain], history: (any SessionHistory)? = nil, actions: IntentActions? = nil,
-        forms: (any FormStoring)? = nil, senderActions: (any SenderActionSink)? = nil
+        forms: (any FormStoring)? = nil, senderActions: (any SenderActionSink)? = nil,
+        choices: (any ChoiceHistory)? = nil
     ) {
         self.senderActions = senderActions
+        self.choices = choices
         self.chains = chains
         self.history = history
         self.actions = actions

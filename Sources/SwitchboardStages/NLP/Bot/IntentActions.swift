@@ -2,7 +2,7 @@ public import Foundation
 public import SwitchboardCore
 
 /// Runs intent actions: a signed `POST` to the business's system whose JSON answer fills the reply
-/// template, or asks for a person.
+/// template (and may add buttons and an image, see ``ActionAnswer``), or asks for a person.
 ///
 /// The body is the ``ActionCall``; `X-Switchboard-Timestamp` carries the Unix time and
 /// `X-Switchboard-Signature` `sha256=HMAC-SHA256(ACTION_SECRET, "<timestamp>.<body>")`;
@@ -13,6 +13,9 @@ public struct IntentActions: Sendable {
     public enum Outcome: Sendable, Hashable {
         /// The reply to send.
         case reply(String)
+        /// The reply to send with the answer's buttons or image; `ignored` says what of the answer could not
+        /// be sent and was left out (possibly all of it, leaving the text).
+        case response(BotResponse, ignored: [String])
         /// The business asks for a person.
         case handover
         /// No usable answer: the customer gets the tenant's fallback reply and the message a dead letter.
@@ -47,7 +50,7 @@ public struct IntentActions: Sendable {
         let outcome = await send(settings, call: call, values: values)
         let label: String
         switch outcome {
-        case .reply: label = "reply"
+        case .reply, .response: label = "reply"
         case .handover: label = "handover"
         case .failed: label = "failed"
         }
@@ -108,7 +111,14 @@ public struct IntentActions: Sendable {
         guard let reply = ReplyTemplate.fill(template, with: values.merging(answer.data) { _, data in data }) else {
             return .failed(reason: "action '\(call.action)': the answer lacks a value the reply names")
         }
-        return .reply(reply)
+        var response = BotResponse(text: reply, buttons: answer.buttons, image: answer.image)
+        var ignored = answer.ignored
+        if let problem = BotResponse.problem(text: reply, buttons: response.buttons, image: nil) {
+            ignored.append("buttons: \(problem)")
+            response.buttons = []
+        }
+        guard response.isRich || !ignored.isEmpty else { return .reply(reply) }
+        return .response(response, ignored: ignored)
     }
 }
 
