@@ -111,14 +111,14 @@ public struct IntentActions: Sendable {
         guard let reply = ReplyTemplate.fill(template, with: values.merging(answer.data) { _, data in data }) else {
             return .failed(reason: "action '\(call.action)': the answer lacks a value the reply names")
         }
-        var response = BotResponse(text: reply, buttons: answer.buttons, image: answer.image)
+        var rich = BotResponse(text: reply, buttons: answer.buttons, image: answer.image)
         var ignored = answer.ignored
-        if let problem = BotResponse.problem(text: reply, buttons: response.buttons, image: nil) {
+        if let problem = BotResponse.problem(text: reply, buttons: rich.buttons, image: nil) {
             ignored.append("buttons: \(problem)")
-            response.buttons = []
+            rich.buttons = []
         }
-        guard response.isRich || !ignored.isEmpty else { return .reply(reply) }
-        return .response(response, ignored: ignored)
+        guard rich.isRich || !ignored.isEmpty else { return .reply(reply) }
+        return .response(rich, ignored: ignored)
     }
 }
 
