@@ -46,7 +46,7 @@ struct SearchCommand: AsyncParsableCommand {
         }
         let context = try OperatorContext()
         let database = try await context.database()
-        let search = MessageSearch(database: database)
+        let search = try await context.query { try await MessageSearch.detecting(database: database) }
         let hits = try await context.query { try await search.search(query) }
         if json {
             let encoder = SwitchboardJSON.makeEncoder()

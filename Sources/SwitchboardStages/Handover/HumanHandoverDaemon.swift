@@ -51,7 +51,8 @@ public enum HumanHandoverDaemon {
             logger: logger,
             interval: try environment.milliseconds(
                 "SWITCHBOARD_ANALYTICS_INTERVAL_MS", default: AnalyticsConsumer.defaultInterval))
-        api.search = MessageSearch(database: parts.database)
+        api.search = try await MessageSearch.detecting(database: parts.database)
+        logger.info("Search backend chosen", metadata: ["backend": "\(api.search?.backendName ?? "-")"])
         api.media = parts.database.media
         let application = makeApplication(
             api: api, ops: parts.opsEndpoints, host: environment.settings.httpHost,

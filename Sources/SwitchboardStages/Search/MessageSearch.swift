@@ -20,7 +20,16 @@ public struct MessageSearch: Sendable {
         self.init(backend: TermIndexSearch(messages: database.messages), handovers: database.handovers)
     }
 
-    /// The backend's name (`terms`).
+    /// The search of this database on its own text index where it has text indexes (creating the index if
+    /// needed: MongoDB), and on the term index where it does not (SecantusDB). See ``TextIndexSearch``.
+    public static func detecting(database: SwitchboardDatabase) async throws -> MessageSearch {
+        let backend: any MessageSearchBackend =
+            try await database.messages.createTextSearchIndex()
+            ? TextIndexSearch(messages: database.messages) : TermIndexSearch(messages: database.messages)
+        return MessageSearch(backend: backend, handovers: database.handovers)
+    }
+
+    /// The backend's name (`terms` or `text`).
     public var backendName: String { backend.name }
 
     /// The best matches of `query` in its tenant, best first.

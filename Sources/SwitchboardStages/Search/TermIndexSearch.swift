@@ -28,8 +28,13 @@ public struct TermIndexSearch: MessageSearchBackend {
     }
 
     public func search(_ query: SearchQuery, sessionIds: [String]?) async throws -> [SearchHit] {
+        try await hits(ranking: candidates.candidates(query, sessionIds: sessionIds), for: query)
+    }
+
+    /// The best `query.limit` of `entries` (all of the query's tenant and passing its filters), ranked, with the
+    /// texts of their messages for the snippets and the intents their replies answered.
+    func hits(ranking entries: [SearchEntry], for query: SearchQuery) async throws -> [SearchHit] {
         let terms = query.terms
-        let entries = try await candidates.candidates(query, sessionIds: sessionIds)
         let byId = Dictionary(entries.map { ($0._id, $0) }, uniquingKeysWith: { first, _ in first })
         let ranked = SearchRanking.rank(
             entries.map { SearchRanking.Candidate(id: $0._id, terms: Set($0.terms), createdAt: $0.created_at) },

@@ -33,6 +33,33 @@ extension MessageStore {
         _ = try await searchEntries.insertManyIgnoringDuplicates(entries)
     }
 
+    /// The name of the text index on `search_terms`, where the database has text indexes.
+    public static let textIndexName = "tenant_terms_text"
+
+    /// Creates the text index `{tenant_id: 1, terms: "text"}` on `search_terms` (a no-op when it exists) and
+    /// returns true; false when the database has no text indexes (SecantusDB refuses them with code 67,
+    /// `CannotCreateIndex`, "text indexes are not supported"). Any other failure is thrown.
+    public func createTextSearchIndex() async throws -> Bool {
+        do {
+            try await searchEntries.createIndexes([
+                MongoIndex(keys: ["tenant_id": 1, "terms": "text"], name: Self.textIndexName)
+            ])
+            return true
+        } catch  where Self.refusesTextIndexes(error) {
+            return false
+        }
+    }
+
+    /// Whether `error` is a database's refusal of text indexes, rather than a failure to retry.
+    static func refusesTextIndexes(_ error: MongoError) -> Bool {
+        error.serverCode == 67 || error.reason.lowercased().contains("text indexes are not supported")
+    }
+
+    /// The best `limit` entries of a `$text` query (``TextIndexSearch/filter(_:sessionIds:)``) by text score.
+    func textSearchEntries(_ filter: MongoDocument, limit: Int) async throws -> [SearchEntry] {
+        try await searchEntries.find(filter, sort: ["score": ["$meta": "textScore"]], limit: max(limit, 1))
+    }
+
     /// Deletes a tenant's entries of messages stored before `cutoff` (retention).
     func deleteSearchEntries(tenantId: String, createdBefore cutoff: Date) async throws -> Int {
         try await searchEntries.deleteMany(["tenant_id": .string(tenantId), "created_at": ["$lt": .date(cutoff)]])
