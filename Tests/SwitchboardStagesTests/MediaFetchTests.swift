@@ -8,14 +8,8 @@ import Testing
 
 @Suite("media fetch against fake vendor servers and the local database")
 struct MediaFetchTests {
-    static let secrets = TenantSecrets(
-        tenantIds: ["demo"],
-        environment: [
-            "SWITCHBOARD_TENANT_DEMO_WHATSAPP_ACCESS_TOKEN": "wa-token",
-            "SWITCHBOARD_TENANT_DEMO_TELEGRAM_BOT_TOKEN": "123:tg-token",
-            "SWITCHBOARD_TENANT_DEMO_TWILIO_ACCOUNT_SID": "AC1",
-            "SWITCHBOARD_TENANT_DEMO_TWILIO_AUTH_TOKEN": "tw-secret",
-        ])
+    /// The tenant's vendor credentials, as the unit tests have them.
+    static let secrets = MediaUnitTests.secrets
 
     static let image: [UInt8] = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 7) }
 

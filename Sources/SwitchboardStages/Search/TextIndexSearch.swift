@@ -36,20 +36,16 @@ public struct TextIndexSearch: MessageSearchBackend {
         return try await terms.hits(ranking: entries, for: query)
     }
 
-    /// The `$text` query of `query`: the tenant, its words (any of them), and its filters. A word is searched
-    /// as written, never as an exclusion (`$search` reads a leading `-` as "not").
+    /// The `$text` query of `query`: the tenant and time range as every read of `search_terms` has them
+    /// (``MessageStore/searchFilter(tenantId:probe:from:before:)``), its words (any of them), and its filters.
+    /// Terms are letters and digits only (``SearchText``), so `$search` never reads one as an exclusion or a
+    /// phrase.
     static func filter(_ query: SearchQuery, sessionIds: [String]?) -> MongoDocument {
-        let words = query.terms.map { String($0.drop { $0 == "-" }) }.filter { !$0.isEmpty }
-        var filter: MongoDocument = [
-            "tenant_id": .string(query.tenantId),
-            "$text": ["$search": .string(words.joined(separator: " "))],
-        ]
+        var filter = MessageStore.searchFilter(
+            tenantId: query.tenantId, probe: .tenant, from: query.since, before: query.until)
+        filter["$text"] = ["$search": .string(query.terms.joined(separator: " "))]
         if let customer = query.customerId { filter["customer_id"] = .string(customer) }
         if let channel = query.channel { filter["channel"] = .string(channel) }
-        var time: MongoDocument = [:]
-        if let since = query.since { time["$gte"] = .date(since) }
-        if let until = query.until { time["$lt"] = .date(until) }
-        if !time.isEmpty { filter["created_at"] = .document(time) }
         if let sessionIds { filter["session_id"] = ["$in": .array(sessionIds.map(MongoValue.string))] }
         return filter
     }
